@@ -1,0 +1,2 @@
+// The llmforge-tokenizer command line; filled in by the CLI work.
+export {};
