@@ -1,7 +1,8 @@
 import { defineProject } from 'vitest/config';
+import { sourceResolution } from '../../vitest.shared.js';
 
 export default defineProject({
-  resolve: { conditions: ['@llmforge/source'] },
+  ...sourceResolution,
   test: {
     name: 'tensor-gpu',
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],

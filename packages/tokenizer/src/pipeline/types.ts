@@ -1,3 +1,8 @@
+/*
+ * CHANGES (T1, additive only): added `AddedTokenConfig` (one entry of tokenizer.json's `added_tokens`)
+ * and `TokenizerParts` (what a tokenizer.json reader returns and `new Tokenizer(parts)` takes) at the
+ * end of this file. Nothing above them changed.
+ */
 /**
  * The contracts between the stages of a tokenizer, in processing order:
  *
@@ -99,4 +104,35 @@ export interface Decoder {
   /** HF `decode_chain`: rewrite the list of token strings; the final text is the concatenation. */
   decodeChain(tokens: string[]): string[];
   toJSON(): Record<string, unknown>;
+}
+
+/** One entry of tokenizer.json's `added_tokens`, with HF's matching flags. */
+export interface AddedTokenConfig {
+  id: number;
+  content: string;
+  /** Only match when not inside a word (`\w` neither just before nor just after). */
+  single_word: boolean;
+  /** Also swallow the whitespace just before the match. */
+  lstrip: boolean;
+  /** Also swallow the whitespace just after the match. */
+  rstrip: boolean;
+  /** Match against the normalized text (true) or the raw input (false). */
+  normalized: boolean;
+  /** A special token: skipped by `decode(ids, { skipSpecialTokens: true })`, subject to `allowedSpecial`. */
+  special: boolean;
+}
+
+/**
+ * The parts of a tokenizer, in processing order: what a tokenizer.json reader produces and what
+ * `new Tokenizer(parts)` takes. `truncation` and `padding` are kept verbatim for `toJSON()`.
+ */
+export interface TokenizerParts {
+  normalizer: Normalizer | null;
+  preTokenizer: PreTokenizer | null;
+  model: Model;
+  postProcessor: PostProcessor | null;
+  decoder: Decoder | null;
+  addedTokens: AddedTokenConfig[];
+  truncation?: unknown;
+  padding?: unknown;
 }

@@ -1,0 +1,20 @@
+/** The HF reference checkpoints copied into `__fixtures__/`, loaded through transformer's fromPretrained. */
+import { fileURLToPath } from 'node:url';
+import { createCpuBackend, loadSafetensors } from '@llmforge/tensor-gpu';
+import { fromPretrained, type Model } from '@llmforge/transformer';
+
+export type FixtureName = 'gpt2-tiny' | 'llama-tiny';
+
+export const fixtureDir = (name: FixtureName): string =>
+  fileURLToPath(new URL(`../../__fixtures__/${name}`, import.meta.url));
+
+export function loadModel(name: FixtureName): Promise<Model> {
+  return fromPretrained(fixtureDir(name), { backend: createCpuBackend() });
+}
+
+/** `greedy.prompt` and `greedy.output` of expected.safetensors (HF generate, do_sample=False). */
+export async function greedyFixture(name: FixtureName): Promise<{ prompt: number[]; output: number[] }> {
+  const t = await loadSafetensors(`${fixtureDir(name)}/expected.safetensors`);
+  const row = (key: string) => Array.from(t.get(key)!.data as ArrayLike<number>);
+  return { prompt: row('greedy.prompt'), output: row('greedy.output') };
+}

@@ -1,0 +1,197 @@
+/**
+ * The CPU backend: the living definition of every op. Storage is a typed array from a size-class
+ * pool (`pool.ts`); kernels are plain loops (`kernels/*`).
+ *
+ * f16 on the CPU: storage holds IEEE half bits (Uint16Array). Kernels are written for f32/f64 only,
+ * so `run` widens f16 tensors to f32 scratch arrays, runs the kernel, and rounds f16 outputs (and
+ * in-place tensors) back to half — the results are what an f32-compute, f16-storage GPU kernel gives.
+ * `cast`, `fill` and `arange` handle f16 themselves.
+ */
+import type { Backend, BackendMemory, DeviceTensor } from '../backend/backend.js';
+import {
+  DTYPES,
+  type DType,
+  dtypeOfArray,
+  fromF16Bits,
+  type TypedArray,
+  toF16Bits,
+} from '../backend/dtype.js';
+import type { OpArgs, OpName } from '../backend/ops.js';
+import { BackendError, DisposedError, DTypeError } from '../errors.js';
+import { CPU_KERNELS } from './kernels/index.js';
+import type { CpuStorage } from './kernels/kernel.js';
+import { CpuPool } from './pool.js';
+
+/** Options of `createCpuBackend`. */
+export interface CpuBackendOptions {
+  /** Name shown in errors and `backend.name` (default `cpu`). */
+  name?: string;
+  /** Freed storage kept for reuse beyond this many bytes is released instead (default 512 MiB). */
+  maxPooledBytes?: number;
+}
+
+/** The CPU backend's type: storage is a typed array, and reads can be synchronous. */
+export interface CpuBackend extends Backend<CpuStorage> {
+  readSync(storage: CpuStorage, dtype: DType, size: number): TypedArray;
+  /** Drops pooled (free) buffers so the garbage collector can take them. */
+  trim(): void;
+}
+
+const NATIVE_F16 = new Set<OpName>(['cast', 'fill', 'arange']);
+
+type AnyTensor = DeviceTensor<CpuStorage>;
+type TensorRecord = Record<string, AnyTensor | readonly AnyTensor[] | undefined>;
+
+function widen(t: AnyTensor): AnyTensor {
+  if (t.dtype !== 'f16') return t;
+  const src = t.storage;
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = fromF16Bits(src[i]!);
+  return { storage: out, shape: t.shape, dtype: 'f32' };
+}
+
+function narrowInto(wide: AnyTensor, half: AnyTensor): void {
+  const src = wide.storage;
+  const dst = half.storage;
+  for (let i = 0; i < src.length; i++) dst[i] = toF16Bits(src[i]!);
+}
+
+function hasF16(records: TensorRecord[]): boolean {
+  for (const r of records) {
+    for (const v of Object.values(r)) {
+      if (v === undefined) continue;
+      if (Array.isArray(v)) {
+        if ((v as readonly AnyTensor[]).some((t) => t.dtype === 'f16')) return true;
+      } else if ((v as AnyTensor).dtype === 'f16') return true;
+    }
+  }
+  return false;
+}
+
+function mapRecord(r: TensorRecord, f: (t: AnyTensor) => AnyTensor): TensorRecord {
+  const out: TensorRecord = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? (v as readonly AnyTensor[]).map(f) : f(v as AnyTensor);
+  }
+  return out;
+}
+
+function widenOutput(t: AnyTensor): AnyTensor {
+  return t.dtype === 'f16'
+    ? { storage: new Float32Array(t.storage.length), shape: t.shape, dtype: 'f32' }
+    : t;
+}
+
+/**
+ * Creates a CPU backend.
+ *
+ * @example
+ * ```ts
+ * const cpu = createCpuBackend();
+ * const x = tensor([1, 2, 3], [3], 'f32', cpu);
+ * await x.exp().data(); // Float32Array [2.718…, 7.389…, 20.08…]
+ * ```
+ */
+export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
+  const pool = new CpuPool(options.maxPooledBytes);
+  const name = options.name ?? 'cpu';
+  let disposed = false;
+
+  const alive = (op: string): void => {
+    if (disposed) {
+      throw new DisposedError({
+        operation: op,
+        expected: `a live ${name} backend`,
+        found: 'a disposed backend',
+        hint: 'create a new backend with createCpuBackend()',
+      });
+    }
+  };
+
+  const readSync = (storage: CpuStorage, dtype: DType, size: number): TypedArray => {
+    alive('read');
+    if (dtypeOfArray(storage) !== dtype || storage.length < size) {
+      throw new DTypeError({
+        operation: 'read',
+        expected: `${size} elements of ${dtype}`,
+        found: `${storage.length} elements of ${dtypeOfArray(storage)}`,
+      });
+    }
+    return storage.slice(0, size);
+  };
+
+  return {
+    name,
+    dtypes: DTYPES,
+    get disposed() {
+      return disposed;
+    },
+    allocate(dtype, size) {
+      alive('allocate');
+      return pool.allocate(dtype, size);
+    },
+    free(storage) {
+      if (disposed) return;
+      pool.free(storage);
+    },
+    write(storage, data) {
+      alive('write');
+      if (dtypeOfArray(storage) !== dtypeOfArray(data) || storage.length !== data.length) {
+        throw new DTypeError({
+          operation: 'write',
+          expected: `${storage.length} elements of ${dtypeOfArray(storage)}`,
+          found: `${data.length} elements of ${dtypeOfArray(data)}`,
+          hint: 'write a host array of the tensor’s dtype and size',
+        });
+      }
+      storage.set(data);
+    },
+    read: (storage, dtype, size) => Promise.resolve().then(() => readSync(storage, dtype, size)),
+    readSync,
+    run<K extends OpName>(op: K, args: OpArgs<K, AnyTensor>) {
+      alive(op);
+      const kernel = CPU_KERNELS[op];
+      if (!kernel) {
+        throw new BackendError({ operation: op, expected: 'an op of the contract', found: String(op) });
+      }
+      const inputs = args.inputs as TensorRecord;
+      const outputs = args.outputs as TensorRecord;
+      const inouts = args.inouts as TensorRecord;
+      if (NATIVE_F16.has(op) || !hasF16([inputs, outputs, inouts])) {
+        kernel(args);
+        return;
+      }
+      // f16: compute in f32, round outputs back to half.
+      const wideOut = mapRecord(outputs, widenOutput);
+      const wideIo = mapRecord(inouts, widen);
+      kernel({
+        inputs: mapRecord(inputs, widen),
+        outputs: wideOut,
+        inouts: wideIo,
+        attrs: args.attrs,
+      } as unknown as OpArgs<K, AnyTensor>);
+      for (const [rec, wide] of [
+        [outputs, wideOut],
+        [inouts, wideIo],
+      ] as const) {
+        for (const [k, t] of Object.entries(rec)) {
+          if (t && !Array.isArray(t) && (t as AnyTensor).dtype === 'f16')
+            narrowInto(wide[k] as AnyTensor, t as AnyTensor);
+        }
+      }
+    },
+    sync: () => Promise.resolve(),
+    memory(): BackendMemory {
+      return pool.stats();
+    },
+    trim() {
+      pool.trim();
+    },
+    dispose() {
+      if (disposed) return;
+      pool.trim();
+      disposed = true;
+    },
+  };
+}

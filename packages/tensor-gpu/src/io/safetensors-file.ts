@@ -1,0 +1,207 @@
+/**
+ * Streaming safetensors files (Node only): read the header, then one tensor at a time through a file
+ * handle, so a file larger than memory can be loaded into a model piece by piece; write tensor by
+ * tensor into a temporary file, then rename it over the target (a crash never leaves half a file).
+ *
+ * `node:fs/promises` is imported lazily inside the functions, so importing this module in a browser
+ * bundle is harmless as long as these functions are not called there.
+ */
+
+import type { FileHandle } from 'node:fs/promises';
+import {
+  decodeTensor,
+  encodeHeader,
+  parseHeader,
+  prepareTensors,
+  readHeaderLength,
+  type SafetensorsHeader,
+  type SafetensorsHeaderEntry,
+  type SafetensorsInput,
+  type SafetensorsReadOptions,
+  type SafetensorsTensor,
+} from './safetensors.js';
+import { SafetensorsError } from './safetensors-error.js';
+
+async function readExactly(
+  handle: FileHandle,
+  length: number,
+  position: number,
+  file: string,
+): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(out, done, length - done, position + done);
+    if (bytesRead === 0) {
+      throw new SafetensorsError({
+        operation: 'read',
+        file,
+        expected: `${length} bytes at offset ${position}`,
+        found: `end of file after ${done}`,
+        hint: 'the file is truncated',
+      });
+    }
+    done += bytesRead;
+  }
+  return out;
+}
+
+async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
+    done += bytesWritten;
+  }
+}
+
+/**
+ * An open safetensors file: the parsed header, and `read(name)` for one tensor at a time.
+ *
+ * @example
+ * ```ts
+ * const f = await SafetensorsFile.open('model.safetensors');
+ * try {
+ *   console.log(f.metadata, f.names);
+ *   const wte = await f.read('transformer.wte.weight'); // { dtype: 'F32', shape: [98, 48], data }
+ * } finally {
+ *   await f.close();
+ * }
+ * ```
+ */
+export class SafetensorsFile {
+  private closed = false;
+
+  private constructor(
+    /** The path it was opened from. */
+    readonly path: string,
+    private readonly handle: FileHandle,
+    /** The parsed header. */
+    readonly header: SafetensorsHeader,
+  ) {}
+
+  /** Opens a file and reads and validates its header (the tensors are not read yet). */
+  static async open(path: string): Promise<SafetensorsFile> {
+    const fs = await import('node:fs/promises');
+    let handle: FileHandle;
+    try {
+      handle = await fs.open(path, 'r');
+    } catch (cause) {
+      throw new SafetensorsError({
+        operation: 'open',
+        file: path,
+        expected: 'a readable file',
+        found: (cause as NodeJS.ErrnoException).code ?? String(cause),
+        hint: 'check the path',
+        cause,
+      });
+    }
+    try {
+      const size = (await handle.stat()).size;
+      const headerLength = readHeaderLength(
+        await readExactly(handle, Math.min(8, size), 0, path),
+        path,
+        size,
+      );
+      const json = await readExactly(handle, headerLength, 8, path);
+      return new SafetensorsFile(path, handle, parseHeader(json, path, size - 8 - headerLength));
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  /** The tensor names in header order. */
+  get names(): string[] {
+    return [...this.header.tensors.keys()];
+  }
+
+  /** The `__metadata__` strings. */
+  get metadata(): Record<string, string> {
+    return this.header.metadata;
+  }
+
+  /** A tensor's dtype, shape and offsets, without reading it (undefined when absent). */
+  entry(name: string): SafetensorsHeaderEntry | undefined {
+    return this.header.tensors.get(name);
+  }
+
+  /** Reads one tensor and converts it to its host array (see `SafetensorsReadOptions`). */
+  async read(name: string, options: SafetensorsReadOptions = {}): Promise<SafetensorsTensor> {
+    if (this.closed) {
+      throw new SafetensorsError({
+        operation: 'read',
+        file: this.path,
+        tensor: name,
+        expected: 'an open file',
+        found: 'a closed one',
+        hint: 'call read() before close()',
+      });
+    }
+    const entry = this.header.tensors.get(name);
+    if (entry === undefined) {
+      const names = this.names;
+      throw new SafetensorsError({
+        operation: 'read',
+        file: this.path,
+        tensor: name,
+        expected: `one of ${names.length} tensors (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''})`,
+        found: 'no such tensor',
+        hint: 'check the name against .names',
+      });
+    }
+    const [begin, end] = entry.dataOffsets;
+    const raw = await readExactly(this.handle, end - begin, this.header.dataStart + begin, this.path);
+    return decodeTensor(name, entry, raw, this.path, options, true);
+  }
+
+  /** Closes the file handle (idempotent). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.handle.close();
+  }
+}
+
+/**
+ * Writes tensors to `path` atomically: the header, then each tensor in chunks, into
+ * `path.tmp-<pid>-<random>`, flushed and renamed over `path`. On failure the temporary file is removed.
+ *
+ * @example
+ * ```ts
+ * await writeSafetensorsFile('w.safetensors', { w: { dtype: 'F16', shape: [2], data: [0.5, 1] } });
+ * ```
+ */
+export async function writeSafetensorsFile(
+  path: string,
+  tensors: SafetensorsInput,
+  metadata: Readonly<Record<string, string>> = {},
+): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const prepared = prepareTensors(tensors, path);
+  const header = encodeHeader(prepared, metadata);
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  let handle: FileHandle | undefined;
+  try {
+    handle = await fs.open(tmp, 'w');
+    await writeAll(handle, header);
+    for (const t of prepared) {
+      for (const chunk of t.chunks()) await writeAll(handle, chunk);
+    }
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fs.rename(tmp, path);
+  } catch (cause) {
+    if (handle !== undefined) await handle.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    if (SafetensorsError.isInstance(cause)) throw cause;
+    throw new SafetensorsError({
+      operation: 'saveSafetensors',
+      file: path,
+      expected: 'a writable destination',
+      found: (cause as NodeJS.ErrnoException).code ?? String(cause),
+      hint: 'check that the directory exists and is writable',
+      cause,
+    });
+  }
+}

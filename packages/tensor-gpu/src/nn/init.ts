@@ -1,0 +1,134 @@
+/**
+ * Parameter initialisers: functions `(shape, generator) → Float32Array` of host values, drawn from a
+ * seeded Generator so a model is reproducible from its seed and identical on every backend.
+ *
+ * Fans follow torch (`_calculate_fan_in_and_fan_out`) for a weight of shape (out, in, ...k):
+ * fanIn = in · Πk, fanOut = out · Πk; a 1-d shape (n) has fanIn = fanOut = n.
+ *
+ * Worked example: torch's default `nn.Linear(768, 3072)` weight is kaiming-uniform with a = √5:
+ * gain = √(2 / (1 + a²)) = √(1/3), bound = gain · √(3 / fanIn) = 1/√768 ≈ 0.0361, so every weight is
+ * in [−0.0361, 0.0361); its bias is uniform in the same range.
+ */
+
+import { sizeOf } from '../backend/ops.js';
+import { ConfigError } from '../optim/config-error.js';
+import type { Generator } from '../random/generator.js';
+
+/** Produces the initial values of a parameter of `shape`. */
+export type Initializer = (shape: readonly number[], generator: Generator) => Float32Array;
+
+/**
+ * fanIn and fanOut of a weight shape (torch convention: (out, in, ...kernel)).
+ *
+ * @example
+ * ```ts
+ * fans([3072, 768]); // { fanIn: 768, fanOut: 3072 }
+ * ```
+ */
+export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 0) {
+    throw new ConfigError({
+      operation: 'fans',
+      expected: 'a shape with at least one dim',
+      found: '()',
+      hint: 'scalars have no fan',
+    });
+  }
+  if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
+  const receptive = sizeOf(shape.slice(2));
+  return { fanIn: shape[1]! * receptive, fanOut: shape[0]! * receptive };
+}
+
+/**
+ * Every value `value`.
+ *
+ * @example
+ * ```ts
+ * constant(0.5)([2], gen); // Float32Array [0.5, 0.5]
+ * ```
+ */
+export function constant(value: number): Initializer {
+  return (shape) => new Float32Array(sizeOf(shape)).fill(value);
+}
+
+/** Zeros (biases, LayerNorm bias). @example `zerosInit()([3], gen)` */
+export function zerosInit(): Initializer {
+  return constant(0);
+}
+
+/** Ones (norm weights). @example `onesInit()([3], gen)` */
+export function onesInit(): Initializer {
+  return constant(1);
+}
+
+/**
+ * Uniform in [low, high).
+ *
+ * @example
+ * ```ts
+ * uniform(-0.1, 0.1)([4, 4], new Generator(0));
+ * ```
+ */
+export function uniform(low: number, high: number): Initializer {
+  return (shape, gen) => gen.uniformArray(sizeOf(shape), low, high);
+}
+
+/**
+ * Normal(mean, std): GPT-2 uses std 0.02 for weights and embeddings.
+ *
+ * @example
+ * ```ts
+ * normal(0, 0.02)([768, 768], new Generator(0));
+ * ```
+ */
+export function normal(mean = 0, std = 1): Initializer {
+  return (shape, gen) => gen.normalArray(sizeOf(shape), mean, std);
+}
+
+/**
+ * Kaiming (He) uniform: bound = gain · √(3 / fanIn), gain = √(2 / (1 + a²)) (leaky-ReLU slope a).
+ * `a = √5` is torch's nn.Linear default, giving bound 1/√fanIn.
+ *
+ * @example
+ * ```ts
+ * kaimingUniform({ a: Math.sqrt(5) })([10, 100], gen); // values in [-0.1, 0.1)
+ * ```
+ */
+export function kaimingUniform(options: { a?: number; mode?: 'fanIn' | 'fanOut' } = {}): Initializer {
+  const a = options.a ?? 0;
+  return (shape, gen) => {
+    const f = fans(shape);
+    const fan = options.mode === 'fanOut' ? f.fanOut : f.fanIn;
+    const bound = Math.sqrt(2 / (1 + a * a)) * Math.sqrt(3 / fan);
+    return gen.uniformArray(sizeOf(shape), -bound, bound);
+  };
+}
+
+/**
+ * Xavier (Glorot) uniform: bound = gain · √(6 / (fanIn + fanOut)).
+ *
+ * @example
+ * ```ts
+ * xavierUniform()([64, 64], gen); // values in [-0.2165, 0.2165)
+ * ```
+ */
+export function xavierUniform(gain = 1): Initializer {
+  return (shape, gen) => {
+    const { fanIn, fanOut } = fans(shape);
+    const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
+    return gen.uniformArray(sizeOf(shape), -bound, bound);
+  };
+}
+
+/**
+ * torch's nn.Linear bias default: uniform in ±1/√fanIn of the weight (`fanIn` = in_features).
+ *
+ * @example
+ * ```ts
+ * linearBiasInit(768)([3072], gen); // values in [-0.0361, 0.0361)
+ * ```
+ */
+export function linearBiasInit(fanIn: number): Initializer {
+  const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+  return uniform(-bound, bound);
+}

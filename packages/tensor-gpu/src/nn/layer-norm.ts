@@ -1,0 +1,60 @@
+/**
+ * LayerNorm over the last axis: y = (x − mean)/√(var + eps) · weight + bias (torch.nn.LayerNorm with
+ * normalized_shape = [dim]); weight starts at ones, bias at zeros. Runs the fused layerNorm kernel.
+ */
+
+import { layerNorm } from '../ops/layer-norm.js';
+import { Generator } from '../random/generator.js';
+import type { Tensor } from '../tensor.js';
+import { onesInit, zerosInit } from './init.js';
+import { Module } from './module.js';
+import { initTensor, type ParamOptions } from './param.js';
+
+/** Options of LayerNorm. */
+export interface LayerNormOptions extends ParamOptions {
+  /** Added to the variance (default 1e-5, torch and GPT-2). */
+  eps?: number;
+  /** Learnable weight and bias (default true). */
+  elementwiseAffine?: boolean;
+  /** Learnable bias when affine (default true; false for bias-free variants). */
+  bias?: boolean;
+}
+
+// Constant initialisers draw nothing; any generator will do.
+const UNUSED = new Generator(0);
+
+/**
+ * Layer normalisation.
+ *
+ * @example
+ * ```ts
+ * const ln = new LayerNorm(768, { backend });
+ * const y = ln.forward(x); // (B,T,768) → (B,T,768)
+ * ```
+ */
+export class LayerNorm extends Module {
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  readonly eps: number;
+
+  constructor(
+    readonly dim: number,
+    options: LayerNormOptions = {},
+  ) {
+    super();
+    this.eps = options.eps ?? 1e-5;
+    const affine = options.elementwiseAffine ?? true;
+    this.weight = affine
+      ? this.registerParameter('weight', initTensor([dim], onesInit(), UNUSED, options, 'LayerNorm'))
+      : null;
+    this.bias =
+      affine && options.bias !== false
+        ? this.registerParameter('bias', initTensor([dim], zerosInit(), UNUSED, options, 'LayerNorm'))
+        : null;
+  }
+
+  /** Normalises the last axis. */
+  forward(x: Tensor): Tensor {
+    return layerNorm(x, this.weight, this.bias, this.eps);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Linear: y = x · Wᵀ + b, with W stored (out, in) as in torch (and HF Llama checkpoints).
+ *
+ * Shapes: x (..., in) → y (..., out). Default init is torch's: W kaiming-uniform with a = √5
+ * (bound 1/√in), b uniform in ±1/√in. Override with `weightInit` / `biasInit` (GPT-2: normal(0, 0.02)
+ * and zeros).
+ */
+
+import { tidy } from '../autograd/tidy.js';
+import { matmul } from '../ops/matmul.js';
+import type { Generator } from '../random/generator.js';
+import type { Tensor } from '../tensor.js';
+import { type Initializer, kaimingUniform, linearBiasInit } from './init.js';
+import { Module } from './module.js';
+import { initTensor, type ParamOptions } from './param.js';
+
+/** Options of Linear. */
+export interface LinearOptions extends ParamOptions {
+  /** Seeded generator for the initial values (required unless both inits are constant). */
+  generator?: Generator;
+  /** Add a bias (default true). */
+  bias?: boolean;
+  /** Weight initialiser (default kaiming-uniform, a = √5). */
+  weightInit?: Initializer;
+  /** Bias initialiser (default uniform ±1/√in). */
+  biasInit?: Initializer;
+}
+
+/**
+ * A fully connected layer.
+ *
+ * @example
+ * ```ts
+ * const fc = new Linear(768, 3072, { generator: new Generator(0), backend });
+ * const y = fc.forward(x); // x (B,T,768) → y (B,T,3072)
+ * ```
+ */
+export class Linear extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
+    super();
+    const weightInit = options.weightInit ?? kaimingUniform({ a: Math.sqrt(5) });
+    this.weight = this.registerParameter(
+      'weight',
+      initTensor([outFeatures, inFeatures], weightInit, options.generator, options, 'Linear'),
+    );
+    this.bias =
+      options.bias === false
+        ? null
+        : this.registerParameter(
+            'bias',
+            initTensor(
+              [outFeatures],
+              options.biasInit ?? linearBiasInit(inFeatures),
+              options.generator,
+              options,
+              'Linear',
+            ),
+          );
+  }
+
+  /** y = x · Wᵀ + b. */
+  forward(x: Tensor): Tensor {
+    return tidy(() => {
+      const y = matmul(x, this.weight, { transB: true });
+      return this.bias ? y.add(this.bias) : y;
+    });
+  }
+}

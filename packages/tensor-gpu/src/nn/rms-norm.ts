@@ -1,0 +1,47 @@
+/**
+ * RMSNorm over the last axis (Llama): y = x / √(mean(x²) + eps) · weight; weight starts at ones.
+ * Runs the fused rmsNorm kernel.
+ */
+
+import { rmsNorm } from '../ops/rms-norm.js';
+import { Generator } from '../random/generator.js';
+import type { Tensor } from '../tensor.js';
+import { onesInit } from './init.js';
+import { Module } from './module.js';
+import { initTensor, type ParamOptions } from './param.js';
+
+/** Options of RMSNorm. */
+export interface RMSNormOptions extends ParamOptions {
+  /** Added to the mean square (default 1e-6; HF Llama configs often use 1e-5). */
+  eps?: number;
+}
+
+const UNUSED = new Generator(0);
+
+/**
+ * Root-mean-square normalisation.
+ *
+ * @example
+ * ```ts
+ * const norm = new RMSNorm(4096, { eps: 1e-5, backend });
+ * const y = norm.forward(x); // (B,T,4096) → (B,T,4096)
+ * ```
+ */
+export class RMSNorm extends Module {
+  readonly weight: Tensor;
+  readonly eps: number;
+
+  constructor(
+    readonly dim: number,
+    options: RMSNormOptions = {},
+  ) {
+    super();
+    this.eps = options.eps ?? 1e-6;
+    this.weight = this.registerParameter('weight', initTensor([dim], onesInit(), UNUSED, options, 'RMSNorm'));
+  }
+
+  /** Normalises the last axis. */
+  forward(x: Tensor): Tensor {
+    return rmsNorm(x, this.weight, this.eps);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * matmul: y = op(a) @ op(b) with batch broadcasting; backward (for y = a @ b, dims (M,K)@(K,N)):
+ * da = dy @ bᵀ, db = aᵀ @ dy, each summed over broadcast batch dims. With transposes the same rule
+ * reads off the product: y = aᵀb → da = b dyᵀ, db = a dy; y = abᵀ → da = dy b, db = dyᵀ a;
+ * y = aᵀbᵀ → da = bᵀ dyᵀ, db = dyᵀ aᵀ. Vectors are lifted to matrices like numpy: (K) @ (K,N) → (N).
+ */
+import { record } from '../autograd/node.js';
+import type { Tensor } from '../tensor.js';
+import { commonBackend, runOp } from './run.js';
+import { sumTo } from './sum-to.js';
+
+/** Options of matmul. */
+export interface MatmulOptions {
+  /** Use aᵀ (the last two dims swapped) without copying. */
+  transA?: boolean;
+  /** Use bᵀ without copying (x @ Wᵀ for torch-layout Linear weights). */
+  transB?: boolean;
+}
+
+function mm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  return runOp('matmul', a.backend, { a, b }, {}, { transA, transB }).y;
+}
+
+function reduceTo(g: Tensor, shape: readonly number[]): Tensor {
+  const r = sumTo(g, shape);
+  if (r !== g) g.dispose();
+  return r;
+}
+
+function matmul2(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  const y = mm(a, b, transA, transB);
+  const aShape = a.shape;
+  const bShape = b.shape;
+  const needA = a.requiresGrad;
+  const needB = b.requiresGrad;
+  record('matmul', [a, b], y, [a, b], (dy, [sa, sb]) => {
+    let da: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (!transA && !transB) {
+      if (needA) da = mm(dy, sb!, false, true);
+      if (needB) db = mm(sa!, dy, true, false);
+    } else if (transA && !transB) {
+      if (needA) da = mm(sb!, dy, false, true);
+      if (needB) db = mm(sa!, dy, false, false);
+    } else if (!transA && transB) {
+      if (needA) da = mm(dy, sb!, false, false);
+      if (needB) db = mm(dy, sa!, true, false);
+    } else {
+      if (needA) da = mm(sb!, dy, true, true);
+      if (needB) db = mm(dy, sa!, true, true);
+    }
+    return [da ? reduceTo(da, aShape) : null, db ? reduceTo(db, bShape) : null];
+  });
+  return y;
+}
+
+/**
+ * Matrix product with numpy semantics for vectors and broadcast batch dims.
+ *
+ * @example
+ * ```ts
+ * matmul(ones([4, 2, 3]), ones([3, 5])).shape; // [4, 2, 5]
+ * matmul(x, w, { transB: true }); // x @ wᵀ
+ * ```
+ */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  commonBackend('matmul', [a, b]);
+  const transA = options.transA ?? false;
+  const transB = options.transB ?? false;
+  // (…, M, K) @ (K, N): fold the batch dims into M, so the forward is one GEMM and the weight
+  // gradient aᵀ·dy is one GEMM too (instead of a batch of products summed afterwards).
+  if (a.rank > 2 && b.rank === 2 && !transA) {
+    const K = a.shape[a.rank - 1]!;
+    const a2 = a.reshape([-1, K]);
+    const y2 = matmul2(a2, b, false, transB);
+    a2.dispose();
+    const y = y2.reshape([...a.shape.slice(0, -1), y2.shape[1]!]);
+    y2.dispose();
+    return y;
+  }
+  const aVec = a.rank === 1;
+  const bVec = b.rank === 1;
+  const a2 = aVec ? a.reshape([1, a.shape[0]!]) : a;
+  const b2 = bVec ? b.reshape([b.shape[0]!, 1]) : b;
+  const y = matmul2(a2, b2, aVec ? false : transA, bVec ? false : transB);
+  if (a2 !== a) a2.dispose();
+  if (b2 !== b) b2.dispose();
+  if (!aVec && !bVec) return y;
+  const shape = [...y.shape];
+  if (bVec) shape.splice(shape.length - 1, 1);
+  if (aVec) shape.splice(shape.length - (bVec ? 1 : 2), 1);
+  const out = y.reshape(shape);
+  y.dispose();
+  return out;
+}

@@ -1,0 +1,62 @@
+/**
+ * Reductions over axes (sum, mean, max, min) and their backward:
+ * - sum: dx = dy broadcast back to x's shape; mean: the same divided by the count;
+ * - max/min: dx = dy on the elements equal to the result, split evenly between ties (torch.amax).
+ *
+ * Example: x (2,3), sum over [1] → y (2); backward: dy (2) → reshape (2,1) → expand (2,3).
+ */
+
+import { record } from '../autograd/node.js';
+import { normalizeAxes, type ReduceKind } from '../backend/ops.js';
+import type { Tensor } from '../tensor.js';
+import { runOp } from './run.js';
+
+/** Options of the reductions. */
+export interface ReduceOptions {
+  /** Keep reduced axes as size 1 (default false). */
+  keepDims?: boolean;
+}
+
+/**
+ * Reduces `x` over `axes` (a number, a list, or undefined for all axes; negatives count from the end).
+ *
+ * @example
+ * ```ts
+ * reduce(tensor([[1, 2], [3, 4]]), 'sum', 0).dataSync(); // [4, 6]
+ * ```
+ */
+export function reduce(
+  x: Tensor,
+  op: ReduceKind,
+  axes?: number | readonly number[],
+  options: ReduceOptions = {},
+): Tensor {
+  const ax = normalizeAxes(op, axes, x.rank);
+  const keepDims = options.keepDims ?? false;
+  const { y } = runOp('reduce', x.backend, { x }, {}, { op, axes: ax, keepDims });
+  const xShape = x.shape;
+  const keptShape = xShape.map((d, i) => (ax.includes(i) ? 1 : d));
+  const count = ax.reduce((n, a) => n * xShape[a]!, 1);
+  record(op, [x], y, op === 'max' || op === 'min' ? [x, y] : [], (dy, saved) => {
+    const dyk = dy.reshape(keptShape);
+    if (op === 'sum' || op === 'mean') {
+      const scaled =
+        op === 'mean'
+          ? runOp('binaryScalar', dy.backend, { a: dyk }, {}, { op: 'div', scalar: count, reverse: false }).y
+          : dyk;
+      const dx = runOp('expand', dy.backend, { x: scaled }, {}, { shape: [...xShape] }).y;
+      if (scaled !== dyk) scaled.dispose();
+      dyk.dispose();
+      return [dx];
+    }
+    const [sx, sy] = saved as [Tensor, Tensor];
+    const yk = sy.reshape(keptShape);
+    const mask = runOp('binary', dy.backend, { a: sx, b: yk }, {}, { op: 'eq' }).y;
+    const ties = runOp('reduce', dy.backend, { x: mask }, {}, { op: 'sum', axes: ax, keepDims: true }).y;
+    const share = runOp('binary', dy.backend, { a: dyk, b: ties }, {}, { op: 'div' }).y;
+    const dx = runOp('binary', dy.backend, { a: mask, b: share }, {}, { op: 'mul' }).y;
+    for (const t of [yk, mask, ties, share, dyk]) t.dispose();
+    return [dx];
+  });
+  return y;
+}

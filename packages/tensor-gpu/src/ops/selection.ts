@@ -1,0 +1,77 @@
+/**
+ * Selection ops: argmax, topK, sampleTokens. Their integer outputs have no gradient (a loss built
+ * from them alone cannot be backpropagated, and `backward()` says so); topK's values are
+ * differentiable: when x requires grad they are re-read with `takeAlongAxis`, whose backward
+ * scatters dy to the chosen positions.
+ */
+import { needsGrad } from '../autograd/node.js';
+import { normalizeAxis, type SampleAttrs } from '../backend/ops.js';
+import { type PhiloxStream, uniformCounters } from '../random/philox.js';
+import type { Tensor } from '../tensor.js';
+import { runOp } from './run.js';
+import { takeAlongAxis } from './take-along-axis.js';
+
+/**
+ * Index (i32) of the largest value along `axis` (default last), first on ties.
+ *
+ * @example
+ * ```ts
+ * argmax(tensor([[1, 3, 2]])).dataSync(); // Int32Array [1]
+ * ```
+ */
+export function argmax(x: Tensor, axis = -1, keepDims = false): Tensor {
+  const a = normalizeAxis('argmax', axis, x.rank);
+  return runOp('argmax', x.backend, { x }, {}, { axis: a, keepDims }).indices;
+}
+
+/**
+ * The k largest values along the last axis, descending, with their indices (ties: lower index).
+ * The values carry gradient to x; the indices are i32.
+ *
+ * @example
+ * ```ts
+ * const { values, indices } = topK(tensor([3, 1, 4, 1, 5]), 2); // [5, 4], [4, 2]
+ * ```
+ */
+export function topK(x: Tensor, k: number): { values: Tensor; indices: Tensor } {
+  const out = runOp('topK', x.backend, { x }, {}, { k });
+  if (!needsGrad([x])) return out;
+  const values = takeAlongAxis(x, out.indices);
+  out.values.dispose();
+  return { values, indices: out.indices };
+}
+
+/** Sampling settings of `sampleTokens` (each filter off by default). */
+export interface SampleOptions {
+  /** 0 = greedy (default 1). */
+  temperature?: number;
+  /** Keep the k most likely tokens (0 = off). */
+  topK?: number;
+  /** Keep the smallest set of most likely tokens with this much mass (1 = off). */
+  topP?: number;
+  /** Drop tokens below minP × the top probability (0 = off). */
+  minP?: number;
+}
+
+/**
+ * One token id per row of logits (B,V), sampled on the device (only the ids need reading back).
+ * Draws one uniform per row from `gen` (its offset advances by ⌈B/4⌉).
+ *
+ * @example
+ * ```ts
+ * const ids = sampleTokens(logits, gen, { temperature: 0.8, topK: 50, topP: 0.95 });
+ * ```
+ */
+export function sampleTokens(logits: Tensor, gen: PhiloxStream, options: SampleOptions = {}): Tensor {
+  const attrs: SampleAttrs = {
+    temperature: options.temperature ?? 1,
+    topK: options.topK ?? 0,
+    topP: options.topP ?? 1,
+    minP: options.minP ?? 0,
+    seed: gen.seed,
+    offset: gen.offset,
+  };
+  const { ids } = runOp('sampleTokens', logits.backend, { logits }, {}, attrs);
+  gen.offset += uniformCounters(logits.shape[0] ?? 0);
+  return ids;
+}

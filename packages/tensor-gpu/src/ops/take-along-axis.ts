@@ -1,0 +1,70 @@
+/**
+ * takeAlongAxis (numpy's take_along_axis, torch.gather): y[..., j] = x[..., indices[..., j]] along the
+ * last axis, differentiable in x. Built from the embedding lookup on a flattened view, so its backward
+ * is the scatter-add of embedding: x (N,V) is read as a (N·V, 1) table and row n's index i becomes
+ * n·V + i.
+ *
+ * Example: x = [[10, 11, 12], [20, 21, 22]], indices = [[2], [0]] → [[12], [20]].
+ * PPO uses it for the log-probability of the sampled tokens: takeAlongAxis(logSoftmax(logits), ids).
+ */
+import { normalizeAxis } from '../backend/ops.js';
+import { DTypeError, formatShape, ShapeError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { arange } from './creation.js';
+import { embedding } from './gather.js';
+import { transpose } from './permute.js';
+import { commonBackend } from './run.js';
+
+function lastAxis(x: Tensor, indices: Tensor): Tensor {
+  const V = x.shape[x.rank - 1] ?? 1;
+  const k = indices.shape[indices.rank - 1] ?? 1;
+  const lead = x.shape.slice(0, -1);
+  const sameLead = indices.rank === x.rank && lead.every((d, i) => indices.shape[i] === d);
+  if (!sameLead) {
+    throw new ShapeError({
+      operation: 'takeAlongAxis',
+      expected: `indices of shape (${[...lead, 'k'].join(',')}) for x ${formatShape(x.shape)}`,
+      found: formatShape(indices.shape),
+      hint: 'add a trailing axis to pick one entry per row: ids.unsqueeze(-1)',
+    });
+  }
+  const N = lead.reduce((a, b) => a * b, 1);
+  const rows = arange(0, N * V, V, 'i32', x.backend).reshape([N, 1]); // row n starts at n·V
+  const idx = indices.reshape([N, k]);
+  const flat = rows.add(idx); // (N, k): n·V + i
+  const table = x.reshape([N * V, 1]);
+  const picked = embedding(table, flat); // (N, k, 1)
+  const y = picked.reshape([...lead, k]);
+  for (const t of [rows, idx, flat, table, picked]) t.dispose();
+  return y;
+}
+
+/**
+ * Entries of `x` picked by integer `indices` along `axis` (default last); indices has x's shape
+ * except on that axis.
+ *
+ * @example
+ * ```ts
+ * const logp = logSoftmax(logits);                       // (B, T, V)
+ * const taken = takeAlongAxis(logp, ids.unsqueeze(-1));  // (B, T, 1): log p(token)
+ * ```
+ */
+export function takeAlongAxis(x: Tensor, indices: Tensor, axis = -1): Tensor {
+  commonBackend('takeAlongAxis', [x, indices]);
+  if (indices.dtype !== 'i32') {
+    throw new DTypeError({
+      operation: 'takeAlongAxis',
+      expected: 'indices of dtype i32',
+      found: indices.dtype,
+      hint: "cast them with .cast('i32')",
+    });
+  }
+  const a = normalizeAxis('takeAlongAxis', axis, x.rank);
+  if (a === x.rank - 1) return lastAxis(x, indices);
+  const xt = transpose(x, a, -1);
+  const it = transpose(indices, a, -1);
+  const yt = lastAxis(xt, it);
+  const y = transpose(yt, a, -1);
+  for (const t of [xt, it, yt]) t.dispose();
+  return y;
+}

@@ -1,0 +1,59 @@
+/**
+ * Gradient clipping by global norm, as torch.nn.utils.clip_grad_norm_: the L2 norm of all gradients
+ * together, ‖g‖ = √(Σ_params Σ g²); every gradient is scaled by min(1, maxNorm / (‖g‖ + 1e-6)).
+ *
+ * Worked example: two gradients [3] and [4] have norm 5; with maxNorm 1 both are scaled by
+ * 1/(5 + 1e-6) ≈ 0.2, giving [0.6] and [0.8] (norm ≈ 1).
+ *
+ * Everything runs on the device; the norm is returned as a scalar tensor, so clipping never forces a
+ * read-back (`await norm.item()` when you want to log it, then dispose it).
+ */
+
+import { noGrad } from '../autograd/grad-mode.js';
+import { tidy } from '../autograd/tidy.js';
+import { defaultBackend, zeros } from '../ops/creation.js';
+import type { Tensor } from '../tensor.js';
+import { checkRange } from './param-groups.js';
+
+/**
+ * Scales the gradients of `params` in place so their global L2 norm is at most `maxNorm`; returns
+ * the norm before clipping (a scalar f32 tensor the caller owns).
+ *
+ * @example
+ * ```ts
+ * loss.backward();
+ * const norm = clipGradNorm(model.parameters(), 1.0);
+ * opt.step();
+ * console.log('grad norm', await norm.item());
+ * norm.dispose();
+ * ```
+ */
+export function clipGradNorm(
+  params: readonly Tensor[],
+  maxNorm: number,
+  options: { eps?: number } = {},
+): Tensor {
+  checkRange('clipGradNorm', 'maxNorm', maxNorm, 0, Number.POSITIVE_INFINITY);
+  const eps = options.eps ?? 1e-6;
+  const withGrad = params.filter((p) => p.grad !== null);
+  if (withGrad.length === 0) return zeros([], 'f32', params[0]?.backend ?? defaultBackend());
+  return noGrad(() =>
+    tidy(() => {
+      let total: Tensor | undefined;
+      for (const p of withGrad) {
+        const g = p.grad!;
+        const g32 = g.dtype === 'f32' || g.dtype === 'f64' ? g : g.cast('f32');
+        const s = g32.square().sum();
+        total = total === undefined ? s : total.add(s);
+      }
+      const norm = total!.sqrt();
+      const coef = norm.add(eps).rdiv(maxNorm).minimum(1);
+      for (const p of withGrad) {
+        const g = p.grad!;
+        const c = coef.dtype === g.dtype ? coef : coef.cast(g.dtype);
+        p.grad = g.mul(c);
+      }
+      return norm.dtype === 'f32' ? norm : norm.cast('f32');
+    }),
+  );
+}

@@ -1,0 +1,665 @@
+/**
+ * Tensor: the friendly handle over backend storage, with reverse-mode autograd.
+ *
+ * - Always contiguous row-major. `reshape` is free (a new handle on the same storage, refcounted);
+ *   permute/slice/concat copy through kernels.
+ * - `dispose()` frees the handle (the storage returns to the pool when no handle or saved-for-backward
+ *   reference remains); using a disposed tensor raises DisposedError naming the op. `tidy(fn)` disposes
+ *   what `fn` created and did not return.
+ * - Autograd: mark leaves with `requireGrad()`; every op on a tensor that requires grad is recorded;
+ *   `loss.backward()` accumulates `.grad` on the leaves.
+ *
+ * Legend for shape comments in this package: B batch, T time, C channels, V vocab, H heads, D head size.
+ *
+ * @example
+ * ```ts
+ * const w = tensor([[1, 2], [3, 4]]).requireGrad();
+ * const loss = w.mul(w).sum();   // Σ w²
+ * loss.backward();
+ * await w.grad!.data();          // Float32Array [2, 4, 6, 8]
+ * ```
+ */
+import { type BackwardOptions, runBackward } from './autograd/backward.js';
+import type { GradNode } from './autograd/node.js';
+import { keep as keepTensor, track } from './autograd/tidy.js';
+import type { Backend, BackendMemory, DeviceTensor } from './backend/backend.js';
+import {
+  type DType,
+  type DTypeArrayMap,
+  fromF16Bits,
+  isFloatDType,
+  type TypedArray,
+} from './backend/dtype.js';
+import { type BinaryKind, sizeOf, type UnaryKind } from './backend/ops.js';
+import { BackendError, DisposedError, DTypeError, formatShape } from './errors.js';
+import { binary } from './ops/binary.js';
+import { binaryScalar } from './ops/binary-scalar.js';
+import { cast } from './ops/cast.js';
+import { expand } from './ops/expand.js';
+import { type MatmulOptions, matmul } from './ops/matmul.js';
+import { permute, transpose } from './ops/permute.js';
+import { type ReduceOptions, reduce } from './ops/reduce.js';
+import { reshape } from './ops/reshape.js';
+import { argmax, topK } from './ops/selection.js';
+import { narrow, slice, split } from './ops/slice.js';
+import { logSoftmax, softmax } from './ops/softmax.js';
+import { unary } from './ops/unary.js';
+
+/** Storage shared by every handle of one buffer (reshape views, tape references). */
+interface StorageRef {
+  readonly backend: Backend;
+  readonly data: unknown;
+  refs: number;
+}
+
+const liveTensors = new WeakMap<Backend, number>();
+
+function countTensor(backend: Backend, delta: number): void {
+  liveTensors.set(backend, (liveTensors.get(backend) ?? 0) + delta);
+}
+
+/** Memory statistics of a backend plus the number of live tensor handles on it. */
+export interface MemoryInfo extends BackendMemory {
+  liveTensors: number;
+}
+
+/**
+ * The backend's pool statistics plus live tensor handles.
+ *
+ * @example
+ * ```ts
+ * memory(backend).liveBytes; // bytes held by live tensors
+ * ```
+ */
+export function memory(backend: Backend): MemoryInfo {
+  return { ...backend.memory(), liveTensors: liveTensors.get(backend) ?? 0 };
+}
+
+let nextId = 1;
+
+type Operand = Tensor | number;
+
+/** A tensor. Create with `tensor()`, `zeros()`, `randn()`, ... */
+export class Tensor {
+  /** Dims, outermost first; `[]` for a scalar. */
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly backend: Backend;
+  /** Unique per handle (debugging). */
+  readonly id = nextId++;
+  private readonly ref: StorageRef;
+  private disposed = false;
+  private _requiresGrad = false;
+  private _grad: Tensor | null = null;
+  /** @internal the tape node that produced this tensor. */
+  _node: GradNode | null = null;
+
+  /** @internal use `tensor()` and friends. */
+  constructor(ref: StorageRef, shape: readonly number[], dtype: DType, tracked = true) {
+    this.ref = ref;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.backend = ref.backend;
+    ref.refs++;
+    countTensor(ref.backend, 1);
+    if (tracked) track(this);
+  }
+
+  /** @internal a new tensor with fresh (uninitialised) storage from the backend's pool. */
+  static _allocate(backend: Backend, shape: readonly number[], dtype: DType): Tensor {
+    const data = backend.allocate(dtype, sizeOf(shape));
+    return new Tensor({ backend, data, refs: 0 }, shape, dtype);
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** Number of dims. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** True after `dispose()`. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** True when gradients flow to (leaf) or through (op output) this tensor. */
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+
+  /** The accumulated gradient of a leaf after `backward()` (null before). */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+
+  set grad(g: Tensor | null) {
+    this._setGrad(g === null ? null : keepTensor(g));
+  }
+
+  /** @internal */
+  _setGrad(g: Tensor | null): void {
+    if (this._grad && this._grad !== g) this._grad.dispose();
+    this._grad = g;
+  }
+
+  /** Frees this leaf's gradient (`optimizer.zeroGrad()` calls it). */
+  zeroGrad(): void {
+    this._setGrad(null);
+  }
+
+  /**
+   * Marks a leaf as a parameter whose gradient `backward()` accumulates into `.grad`; returns it.
+   *
+   * @example
+   * ```ts
+   * const w = randn([4, 4], gen).requireGrad();
+   * ```
+   */
+  requireGrad(flag = true): this {
+    if (this._node) {
+      throw new BackendError({
+        operation: 'requireGrad',
+        expected: 'a leaf tensor (not the output of a recorded op)',
+        found: 'an op output',
+        hint: 'call detach() first to make a new leaf',
+      });
+    }
+    if (flag && !isFloatDType(this.dtype)) {
+      throw new DTypeError({
+        operation: 'requireGrad',
+        expected: 'a float tensor',
+        found: this.dtype,
+        hint: 'integer tensors (ids) have no gradient',
+      });
+    }
+    this._requiresGrad = flag;
+    return this;
+  }
+
+  /** @internal */
+  _setRecorded(node: GradNode): void {
+    this._node = node;
+    node.retain();
+    this._requiresGrad = true;
+  }
+
+  /** @internal throws DisposedError when this handle was disposed. */
+  _assertLive(op: string): void {
+    if (this.disposed) {
+      throw new DisposedError({
+        operation: op,
+        expected: 'a live tensor',
+        found: `a disposed ${this.dtype} tensor of shape ${formatShape(this.shape)}`,
+        hint: 'it was disposed by dispose() or at the end of a tidy(); return it from tidy or keep() it',
+      });
+    }
+    if (this.backend.disposed) {
+      throw new DisposedError({
+        operation: op,
+        expected: 'a tensor on a live backend',
+        found: `a tensor on a disposed ${this.backend.name} backend`,
+      });
+    }
+  }
+
+  /** @internal the backend's view of this tensor. */
+  _device(): DeviceTensor<unknown> {
+    return { storage: this.ref.data, shape: this.shape, dtype: this.dtype };
+  }
+
+  /** @internal the raw storage handle. */
+  _storageHandle(): never {
+    return this.ref.data as never;
+  }
+
+  /** @internal a handle on the same storage with another shape (reshape). */
+  _view(shape: readonly number[]): Tensor {
+    return new Tensor(this.ref, shape, this.dtype);
+  }
+
+  /** @internal a handle on the same storage, untracked by tidy unless `tracked` (for the tape). */
+  _share(tracked = false): Tensor {
+    this._assertLive('share');
+    return new Tensor(this.ref, this.shape, this.dtype, tracked);
+  }
+
+  /**
+   * Releases this handle (idempotent). Its storage returns to the pool once no other handle (a
+   * reshape, or the tape keeping it for backward) uses it; a leaf's `.grad` is disposed too.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    countTensor(this.backend, -1);
+    const ref = this.ref;
+    ref.refs--;
+    if (ref.refs === 0) this.backend.free(ref.data);
+    const node = this._node;
+    this._node = null;
+    node?.release();
+    this._setGrad(null);
+  }
+
+  /** Exempts this tensor from every `tidy` scope; returns it. */
+  keep(): this {
+    return keepTensor(this);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Reading back
+
+  /**
+   * A host copy of the data (waits for queued GPU work). f16 comes back widened to Float32Array.
+   *
+   * @example
+   * ```ts
+   * await tensor([1, 2]).data(); // Float32Array [1, 2]
+   * ```
+   */
+  async data(): Promise<DTypeArrayMap[Exclude<DType, 'f16'>]> {
+    this._assertLive('data');
+    const raw = await this.backend.read(this.ref.data, this.dtype, this.size);
+    return this.widen(raw);
+  }
+
+  /**
+   * Synchronous `data()`, on backends that can (the CPU); BackendError on WebGPU.
+   *
+   * @example
+   * ```ts
+   * tensor([1, 2]).dataSync(); // Float32Array [1, 2]
+   * ```
+   */
+  dataSync(): DTypeArrayMap[Exclude<DType, 'f16'>] {
+    this._assertLive('dataSync');
+    const readSync = this.backend.readSync;
+    if (!readSync) {
+      throw new BackendError({
+        operation: 'dataSync',
+        expected: 'a backend with synchronous reads (cpu)',
+        found: this.backend.name,
+        hint: 'use await tensor.data()',
+      });
+    }
+    return this.widen(readSync.call(this.backend, this.ref.data, this.dtype, this.size));
+  }
+
+  private widen(raw: TypedArray): DTypeArrayMap[Exclude<DType, 'f16'>] {
+    if (this.dtype !== 'f16') return raw as DTypeArrayMap[Exclude<DType, 'f16'>];
+    const out = new Float32Array(raw.length);
+    for (let i = 0; i < raw.length; i++) out[i] = fromF16Bits(raw[i]!);
+    return out;
+  }
+
+  /**
+   * The single value of a one-element tensor.
+   *
+   * @example
+   * ```ts
+   * await loss.item(); // 2.31
+   * ```
+   */
+  async item(): Promise<number> {
+    this.assertOne('item');
+    return (await this.data())[0]!;
+  }
+
+  /** Synchronous `item()` (CPU). */
+  itemSync(): number {
+    this.assertOne('itemSync');
+    return this.dataSync()[0]!;
+  }
+
+  private assertOne(op: string): void {
+    if (this.size !== 1) {
+      throw new DTypeError({
+        operation: op,
+        expected: 'a tensor with one element',
+        found: `shape ${formatShape(this.shape)}`,
+        hint: 'use data() for several values',
+      });
+    }
+  }
+
+  /**
+   * A nested-array copy (for printing and tests).
+   *
+   * @example
+   * ```ts
+   * await tensor([[1, 2], [3, 4]]).array(); // [[1, 2], [3, 4]]
+   * ```
+   */
+  async array(): Promise<unknown> {
+    const flat = Array.from(await this.data(), Number);
+    const build = (dim: number, at: number): unknown => {
+      if (dim === this.rank) return flat[at];
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      return Array.from({ length: this.shape[dim]! }, (_, i) => build(dim + 1, at + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  /** `Tensor(f32, (2,3), cpu)`. */
+  toString(): string {
+    return `Tensor(${this.dtype}, ${formatShape(this.shape)}, ${this.backend.name}${this.disposed ? ', disposed' : ''})`;
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Graph and copies
+
+  /** Runs backpropagation from this (scalar) tensor; see `runBackward`. */
+  backward(options: BackwardOptions = {}): void {
+    runBackward(this, options);
+  }
+
+  /** A handle on the same data that is not part of the graph (no copy). */
+  detach(): Tensor {
+    this._assertLive('detach');
+    return this._view(this.shape);
+  }
+
+  /** A copy (differentiable). */
+  clone(): Tensor {
+    return cast(this, this.dtype);
+  }
+
+  /** Converted to `dtype` (float → float differentiable). */
+  cast(dtype: DType): Tensor {
+    return cast(this, dtype);
+  }
+
+  /**
+   * This tensor's data on another backend (a copy through the host; not differentiable).
+   *
+   * @example
+   * ```ts
+   * const g = await x.to(gpuBackend);
+   * ```
+   */
+  async to(backend: Backend): Promise<Tensor> {
+    this._assertLive('to');
+    const raw = await this.backend.read(this.ref.data, this.dtype, this.size);
+    const t = Tensor._allocate(backend, this.shape, this.dtype);
+    backend.write(t.ref.data, raw);
+    return t;
+  }
+
+  /**
+   * Overwrites this tensor's data in place with host data or another tensor's data (same shape size
+   * and dtype). Not recorded: use it to load weights or reset optimizer state.
+   *
+   * @example
+   * ```ts
+   * w.assign(new Float32Array(w.size)); // zero the weights
+   * ```
+   */
+  assign(source: Tensor | TypedArray): this {
+    this._assertLive('assign');
+    if (source instanceof Tensor) {
+      source._assertLive('assign');
+      if (source.size !== this.size || source.dtype !== this.dtype || source.backend !== this.backend) {
+        throw new DTypeError({
+          operation: 'assign',
+          expected: `${this.size} elements of ${this.dtype} on ${this.backend.name}`,
+          found: `${source.size} elements of ${source.dtype} on ${source.backend.name}`,
+        });
+      }
+      this.backend.run('cast', {
+        inputs: { x: { storage: source.ref.data, shape: [this.size], dtype: this.dtype } },
+        outputs: { y: { storage: this.ref.data, shape: [this.size], dtype: this.dtype } },
+        inouts: {},
+        attrs: { dtype: this.dtype },
+      });
+      return this;
+    }
+    this.backend.write(this.ref.data, source);
+    return this;
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Shape
+
+  /** Same data, new shape (free; one −1 is inferred). */
+  reshape(shape: readonly number[]): Tensor {
+    return reshape(this, shape);
+  }
+
+  /** Alias of reshape. */
+  view(shape: readonly number[]): Tensor {
+    return reshape(this, shape);
+  }
+
+  /** All dims merged into one. */
+  flatten(): Tensor {
+    return reshape(this, [-1]);
+  }
+
+  /** A new size-1 axis at `axis`. */
+  unsqueeze(axis: number): Tensor {
+    const a = axis < 0 ? axis + this.rank + 1 : axis;
+    return reshape(this, [...this.shape.slice(0, a), 1, ...this.shape.slice(a)]);
+  }
+
+  /** Drops size-1 axes (all, or the one given). */
+  squeeze(axis?: number): Tensor {
+    const a = axis === undefined ? -1 : axis < 0 ? axis + this.rank : axis;
+    return reshape(
+      this,
+      this.shape.filter((d, i) => !(d === 1 && (a === -1 || i === a))),
+    );
+  }
+
+  /** Axes reordered. */
+  permute(perm: readonly number[]): Tensor {
+    return permute(this, perm);
+  }
+
+  /** Two axes swapped (default the last two). */
+  transpose(a = -2, b = -1): Tensor {
+    return transpose(this, a, b);
+  }
+
+  /** Broadcast to a larger shape (copies; −1 keeps a dim). */
+  expand(shape: readonly number[]): Tensor {
+    return expand(this, shape);
+  }
+
+  /** `x[starts:ends]` per axis. */
+  slice(starts: readonly number[], ends?: readonly number[]): Tensor {
+    return slice(this, starts, ends);
+  }
+
+  /** `length` entries of `axis` from `start`. */
+  narrow(axis: number, start: number, length: number): Tensor {
+    return narrow(this, axis, start, length);
+  }
+
+  /** Pieces along `axis`. */
+  split(sizes: number | readonly number[], axis = -1): Tensor[] {
+    return split(this, sizes, axis);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Elementwise
+
+  private bin(op: BinaryKind, other: Operand): Tensor {
+    return typeof other === 'number' ? binaryScalar(this, op, other) : binary(this, other, op);
+  }
+
+  /** this + other (broadcast). */
+  add(other: Operand): Tensor {
+    return this.bin('add', other);
+  }
+  /** this − other. */
+  sub(other: Operand): Tensor {
+    return this.bin('sub', other);
+  }
+  /** this · other. */
+  mul(other: Operand): Tensor {
+    return this.bin('mul', other);
+  }
+  /** this / other. */
+  div(other: Operand): Tensor {
+    return this.bin('div', other);
+  }
+  /** this ^ other. */
+  pow(other: Operand): Tensor {
+    return this.bin('pow', other);
+  }
+  /** Elementwise max. */
+  maximum(other: Operand): Tensor {
+    return this.bin('maximum', other);
+  }
+  /** Elementwise min. */
+  minimum(other: Operand): Tensor {
+    return this.bin('minimum', other);
+  }
+  /** 1 where equal (not differentiable). */
+  eq(other: Operand): Tensor {
+    return this.bin('eq', other);
+  }
+  /** 1 where different. */
+  ne(other: Operand): Tensor {
+    return this.bin('ne', other);
+  }
+  /** 1 where this < other. */
+  lt(other: Operand): Tensor {
+    return this.bin('lt', other);
+  }
+  /** 1 where this ≤ other. */
+  le(other: Operand): Tensor {
+    return this.bin('le', other);
+  }
+  /** 1 where this > other. */
+  gt(other: Operand): Tensor {
+    return this.bin('gt', other);
+  }
+  /** 1 where this ≥ other. */
+  ge(other: Operand): Tensor {
+    return this.bin('ge', other);
+  }
+  /** Limits values to [min, max] (gradient 1 inside, 0 outside; ½ exactly at a bound). */
+  clamp(min: number, max: number): Tensor {
+    const lo = binaryScalar(this, 'maximum', min);
+    const out = binaryScalar(lo, 'minimum', max);
+    lo.dispose();
+    return out;
+  }
+  /** other − this, for a number (`x.rsub(1)` = 1 − x). */
+  rsub(scalar: number): Tensor {
+    return binaryScalar(this, 'sub', scalar, true);
+  }
+  /** other / this, for a number. */
+  rdiv(scalar: number): Tensor {
+    return binaryScalar(this, 'div', scalar, true);
+  }
+
+  /** One of the unary functions by name. */
+  unary(op: UnaryKind): Tensor {
+    return unary(this, op);
+  }
+  /** −x */
+  neg(): Tensor {
+    return unary(this, 'neg');
+  }
+  /** |x| */
+  abs(): Tensor {
+    return unary(this, 'abs');
+  }
+  /** eˣ */
+  exp(): Tensor {
+    return unary(this, 'exp');
+  }
+  /** ln x */
+  log(): Tensor {
+    return unary(this, 'log');
+  }
+  /** √x */
+  sqrt(): Tensor {
+    return unary(this, 'sqrt');
+  }
+  /** 1/√x */
+  rsqrt(): Tensor {
+    return unary(this, 'rsqrt');
+  }
+  /** x² */
+  square(): Tensor {
+    return unary(this, 'square');
+  }
+  /** 1/x */
+  reciprocal(): Tensor {
+    return unary(this, 'reciprocal');
+  }
+  /** tanh x */
+  tanh(): Tensor {
+    return unary(this, 'tanh');
+  }
+  /** 1/(1+e^−x) */
+  sigmoid(): Tensor {
+    return unary(this, 'sigmoid');
+  }
+  /** max(x, 0) */
+  relu(): Tensor {
+    return unary(this, 'relu');
+  }
+  /** GELU: exact (erf) by default, `tanh` for the GPT-2 approximation. */
+  gelu(approximate: 'none' | 'tanh' = 'none'): Tensor {
+    return unary(this, approximate === 'tanh' ? 'gelu_tanh' : 'gelu_erf');
+  }
+  /** x·sigmoid(x) (SwiGLU's gate). */
+  silu(): Tensor {
+    return unary(this, 'silu');
+  }
+  /** sin x */
+  sin(): Tensor {
+    return unary(this, 'sin');
+  }
+  /** cos x */
+  cos(): Tensor {
+    return unary(this, 'cos');
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Reductions, matmul, softmax, selection
+
+  /** Σ over axes (all by default). */
+  sum(axes?: number | readonly number[], options?: ReduceOptions): Tensor {
+    return reduce(this, 'sum', axes, options);
+  }
+  /** Mean over axes. */
+  mean(axes?: number | readonly number[], options?: ReduceOptions): Tensor {
+    return reduce(this, 'mean', axes, options);
+  }
+  /** Max over axes (gradient split between ties). */
+  max(axes?: number | readonly number[], options?: ReduceOptions): Tensor {
+    return reduce(this, 'max', axes, options);
+  }
+  /** Min over axes. */
+  min(axes?: number | readonly number[], options?: ReduceOptions): Tensor {
+    return reduce(this, 'min', axes, options);
+  }
+  /** Matrix product (batched, broadcast; transA/transB options). */
+  matmul(other: Tensor, options?: MatmulOptions): Tensor {
+    return matmul(this, other, options);
+  }
+  /** Softmax along `axis` (default last). */
+  softmax(axis = -1): Tensor {
+    return softmax(this, axis);
+  }
+  /** Log-softmax along `axis`. */
+  logSoftmax(axis = -1): Tensor {
+    return logSoftmax(this, axis);
+  }
+  /** Index of the max along `axis` (i32; not differentiable). */
+  argmax(axis = -1, keepDims = false): Tensor {
+    return argmax(this, axis, keepDims);
+  }
+  /** The k largest along the last axis (values differentiable, indices i32). */
+  topK(k: number): { values: Tensor; indices: Tensor } {
+    return topK(this, k);
+  }
+}

@@ -1,0 +1,181 @@
+import { createCpuBackend, noGrad } from '@llmforge/tensor-gpu';
+import { describe, expect, it } from 'vitest';
+import { type ModelConfigInput, presets } from '../src/config.js';
+import { ModelInputError } from '../src/errors.js';
+import { countParams } from '../src/flops.js';
+import { createModel } from '../src/model.js';
+import { expectClose } from './helpers/fixtures.js';
+
+const small: ModelConfigInput = {
+  ...presets['tiny-gpt'],
+  vocabSize: 40,
+  contextLength: 16,
+  nLayer: 2,
+  nEmbd: 16,
+  nHead: 2,
+};
+
+function stats(data: ArrayLike<number>): { mean: number; std: number } {
+  let s = 0;
+  for (let i = 0; i < data.length; i++) s += data[i]!;
+  const mean = s / data.length;
+  let v = 0;
+  for (let i = 0; i < data.length; i++) v += (data[i]! - mean) ** 2;
+  return { mean, std: Math.sqrt(v / data.length) };
+}
+
+describe('createModel', () => {
+  it('has countParams(config) parameters for every family switch', () => {
+    const configs: ModelConfigInput[] = [
+      presets['tiny-gpt'],
+      presets['tiny-llama'],
+      { ...presets['tiny-llama'], tiedEmbeddings: true, bias: true },
+      { ...small, positions: 'sinusoidal', activation: 'relu2', bias: false },
+      { ...small, norm: 'rmsnorm', nKvHead: 1 },
+    ];
+    for (const c of configs) {
+      const model = createModel(c, { backend: createCpuBackend() });
+      expect(model.numParams()).toBe(countParams(c));
+      expect(model.parameter('lmHead.weight') !== undefined).toBe(c.tiedEmbeddings === false);
+    }
+  });
+
+  it('initializes like GPT-2, reproducibly from the seed', () => {
+    const backend = createCpuBackend();
+    const config = { ...presets['tiny-gpt'], nLayer: 8 };
+    const a = createModel(config, { backend, seed: 5 });
+    const b = createModel(config, { backend, seed: 5 });
+    const c = createModel(config, { backend, seed: 6 });
+    const pa = new Map(a.namedParameters());
+    const wte = pa.get('wte.weight')!.dataSync();
+    expect(Array.from(b.parameter('wte.weight')!.dataSync())).toEqual(Array.from(wte));
+    expect(Array.from(c.parameter('wte.weight')!.dataSync())).not.toEqual(Array.from(wte));
+    const s = stats(wte);
+    expect(Math.abs(s.mean)).toBeLessThan(0.002);
+    expect(s.std).toBeGreaterThan(0.019);
+    expect(s.std).toBeLessThan(0.021);
+    // residual projections: 0.02 / √(2·nLayer) = 0.005
+    const down = stats(pa.get('h.3.mlp.down.weight')!.dataSync());
+    expect(down.std).toBeGreaterThan(0.0048);
+    expect(down.std).toBeLessThan(0.0052);
+    const q = stats(pa.get('h.3.attn.q.weight')!.dataSync());
+    expect(q.std).toBeGreaterThan(0.019);
+    expect(Array.from(pa.get('h.0.ln1.weight')!.dataSync()).every((x) => x === 1)).toBe(true);
+    expect(Array.from(pa.get('h.0.attn.q.bias')!.dataSync()).every((x) => x === 0)).toBe(true);
+  });
+
+  it('rejects ids outside the vocabulary, too-long, ragged or empty batches', () => {
+    const model = createModel(small, { backend: createCpuBackend() });
+    const err = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        expect(ModelInputError.isInstance(e)).toBe(true);
+        return (e as Error).message;
+      }
+      throw new Error('expected a ModelInputError');
+    };
+    expect(err(() => model.forward([[1, 40]]))).toMatch(/\[0, 40\).*40 at \[0\]\[1\]/);
+    expect(err(() => model.forward([[1, -1]]))).toMatch(/-1/);
+    expect(err(() => model.forward([Array.from({ length: 17 }, () => 1)]))).toMatch(/contextLength = 16.*17/);
+    expect(err(() => model.forward([[1, 2], [3]]))).toMatch(/equal length/);
+    expect(err(() => model.forward([]))).toMatch(/at least one sequence/);
+    expect(err(() => model.forward([[1, 2]], { labels: [[1]] }))).toMatch(/labels/);
+    expect(err(() => model.forward([[1, 2]], { labels: [[1, 99]] }))).toMatch(/-100/);
+  });
+
+  it('applies dropout only in training, with a reproducible mask', () => {
+    const model = createModel({ ...small, dropout: 0.2 }, { backend: createCpuBackend(), seed: 2 });
+    const ids = [[1, 2, 3, 4, 5, 6]];
+    const run = () => noGrad(() => Array.from(model.forward(ids).logits!.dataSync()));
+    const start = { ...model.dropoutStream };
+    const t1 = run();
+    const t2 = run();
+    expect(t2).not.toEqual(t1); // a fresh mask each call
+    model.dropoutStream.offset = start.offset;
+    expect(run()).toEqual(t1); // same stream state, same mask
+    model.eval();
+    const e1 = run();
+    expect(run()).toEqual(e1);
+    expect(e1).not.toEqual(t1);
+  });
+});
+
+describe('forward outputs', () => {
+  it('computes all, only the last or no logits, with or without hidden states', () => {
+    const model = createModel(small, { backend: createCpuBackend(), seed: 3 }).eval();
+    const ids = [
+      [1, 2, 3, 4, 5],
+      [6, 7, 8, 9, 10],
+    ];
+    const V = model.config.vocabSize;
+    const all = model.forward(ids).logits!;
+    const full = all.dataSync();
+    const last = model.forward(ids, { logits: 'last' }).logits!;
+    expect(last.shape).toEqual([2, 1, V]);
+    const want = [...full.subarray(4 * V, 5 * V), ...full.subarray(9 * V, 10 * V)];
+    expectClose(last.dataSync(), want, 1e-6, 1e-7, 'last-position logits');
+    const both = model.forward(ids, { returnHidden: true, logits: 'all' });
+    expect(both.hidden!.shape).toEqual([2, 5, model.config.nEmbd]);
+    expect(Array.from(both.logits!.dataSync())).toEqual(Array.from(full));
+    const none = model.forward(ids, { logits: 'none' });
+    expect(none.logits).toBeUndefined();
+    expect(() => model.forward(ids, { labels: ids, logits: 'last' })).toThrow(/logits: 'all'/);
+  });
+});
+
+describe('gradients of the non-fixture switches vs float64 finite differences', () => {
+  const cases: [string, ModelConfigInput][] = [
+    [
+      'sinusoidal positions, relu2, no bias, untied',
+      { ...small, positions: 'sinusoidal', activation: 'relu2', bias: false, tiedEmbeddings: false },
+    ],
+    ['exact gelu, rope, MQA, layernorm', { ...small, activation: 'gelu', positions: 'rope', nKvHead: 1 }],
+    [
+      'swiglu, rmsnorm, GQA',
+      { ...small, nHead: 4, nKvHead: 2, activation: 'swiglu', norm: 'rmsnorm', bias: false },
+    ],
+  ];
+  for (const [label, config] of cases) {
+    it(label, () => {
+      const model = createModel(
+        { ...config, initStd: 0.3 },
+        { backend: createCpuBackend(), dtype: 'f64', seed: 11 },
+      );
+      const ids = [
+        [1, 5, 9, 2, 33, 7],
+        [4, 4, 8, 39, 0, 12],
+      ];
+      const labels = [
+        [-100, 5, 9, 2, 33, 7],
+        [4, 4, 8, 39, -100, 12],
+      ];
+      const loss = () => noGrad(() => model.forward(ids, { labels }).loss!.itemSync());
+      model.forward(ids, { labels }).loss!.backward();
+      let checked = 0;
+      for (const [name, p] of model.namedParameters()) {
+        const grad = p.grad!.dataSync();
+        const data = p.dataSync() as Float64Array;
+        for (const i of [0, Math.floor(p.size / 2), p.size - 1]) {
+          const h = 1e-6;
+          const x0 = data[i]!;
+          const plus = Float64Array.from(data);
+          plus[i] = x0 + h;
+          p.assign(plus);
+          const lp = loss();
+          plus[i] = x0 - h;
+          p.assign(plus);
+          const lm = loss();
+          plus[i] = x0;
+          p.assign(plus);
+          const fd = (lp - lm) / (2 * h);
+          expect(Math.abs(grad[i]! - fd), `${name}[${i}]: ${grad[i]} vs ${fd}`).toBeLessThanOrEqual(
+            1e-6 + 1e-5 * Math.abs(fd),
+          );
+          checked++;
+        }
+      }
+      expect(checked).toBe(3 * model.namedParameters().length);
+    });
+  }
+});
