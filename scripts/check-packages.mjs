@@ -17,7 +17,9 @@ for (const dir of dirs) {
   if (pkg.private) continue;
   for (const [tool, args] of [
     ['publint', ['--strict']],
-    ['attw', ['--pack', '.', '--format', 'table-flipped']],
+    // node16 profile: these packages need Node >= 20, so TypeScript's legacy `node10` resolution
+    // (which ignores `exports` subpaths such as `/node`) is out of scope.
+    ['attw', ['--pack', '.', '--profile', 'node16', '--format', 'table-flipped']],
   ]) {
     process.stdout.write(`${tool} ${pkg.name}: `);
     try {

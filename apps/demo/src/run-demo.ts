@@ -8,6 +8,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { generate } from '@llmforge/sampler';
 import {
   AdamW,
   type Backend,
@@ -17,11 +18,10 @@ import {
   decayGroups,
   Generator,
   noGrad,
-  sampleTokens,
   tidy,
 } from '@llmforge/tensor-gpu';
 import { type Tokenizer, trainTokenizer } from '@llmforge/tokenizer';
-import { createKVCache, createModel, type Model, presets, savePretrained } from '@llmforge/transformer';
+import { createModel, type Model, presets, savePretrained } from '@llmforge/transformer';
 import { loadCorpus, splitCorpus } from './corpus.js';
 
 /** What {@link runDemo} needs; every field has a default in `main.ts`. */
@@ -146,7 +146,7 @@ async function pretrainStage(
   return { model, initialValLoss, finalValLoss };
 }
 
-/** Stage 4: sample a continuation with the KV cache, choosing tokens on the device. */
+/** Stage 4: sample a continuation through the KV cache (on WebGPU the choice happens on the device). */
 async function sampleStage(
   model: Model,
   tokenizer: Tokenizer,
@@ -154,24 +154,14 @@ async function sampleStage(
   o: DemoOptions,
 ): Promise<string> {
   const ids = tokenizer.encode(prompt);
-  const gen = new Generator(o.seed + 2);
-  const cache = createKVCache(model, 1);
-  const out: number[] = [];
-  const maxNew = Math.min(60, model.config.contextLength - ids.length);
-  let next = ids;
-  for (let i = 0; i < maxNew; i++) {
-    const id = noGrad(() =>
-      tidy(() => {
-        const { logits } = model.forward([next], { kvCache: cache, logits: 'last' });
-        const V = logits!.shape[2]!;
-        return sampleTokens(logits!.reshape([1, V]), gen, { temperature: 0.8, topK: 40 }).dataSync()[0]!;
-      }),
-    );
-    out.push(id);
-    next = [id];
-  }
-  cache.dispose();
-  return prompt + tokenizer.decode(out);
+  const maxNewTokens = Math.min(60, model.config.contextLength - ids.length);
+  const { sequences } = await generate(model, ids, {
+    maxNewTokens,
+    temperature: 0.8,
+    topK: 40,
+    seed: o.seed + 2,
+  });
+  return tokenizer.decode(sequences[0]!);
 }
 
 /** Runs every stage in order and returns the figures. */

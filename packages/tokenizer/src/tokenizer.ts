@@ -478,7 +478,7 @@ export class Tokenizer {
       if (seg.token) out.push(seg.token.id);
       else if (seg.end > seg.start) {
         const part = seg.start === 0 && seg.end === text.length ? text : text.slice(seg.start, seg.end);
-        this.encodeTextIds(part, rules, out);
+        this.encodeTextIds(part, rules, out, seg.start === 0);
       }
     }
     // tiktoken files have no post-processor (and building their parts just to see that is costly).
@@ -571,8 +571,11 @@ export class Tokenizer {
     return { allowed, check };
   }
 
-  /** Ids of a stretch of text with no raw added token in it. */
-  private encodeTextIds(text: string, rules: SpecialRules, out: number[]): void {
+  /**
+   * Ids of a stretch of text with no raw added token in it. `atInputStart`: the stretch begins the
+   * input (Metaspace's `prepend_scheme: "first"` prefixes only that piece, as HF does).
+   */
+  private encodeTextIds(text: string, rules: SpecialRules, out: number[], atInputStart: boolean): void {
     rules.check?.(text, 0);
     const allowed = rules.allowed;
     const fast = this.fast;
@@ -602,7 +605,7 @@ export class Tokenizer {
       if (sub.end <= sub.start) continue;
       const s = normalized.slice(sub.start, sub.end);
       pieces.length = 0;
-      if (preTokenizer) preTokenizer.splitString(s, pieces);
+      if (preTokenizer) preTokenizer.splitString(s, pieces, atInputStart && sub.start === 0);
       else pieces.push(s);
       for (const p of pieces) model.encodeString(p, out);
     }

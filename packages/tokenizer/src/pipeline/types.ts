@@ -45,8 +45,12 @@ export interface PreTokenizer {
   readonly type: string;
   /** Split (and possibly rewrite) pieces keeping each unit's origin. */
   preTokenize(pieces: Piece[]): Piece[];
-  /** Same as `preTokenize` on plain strings, appending results to `out`. */
-  splitString(text: string, out: string[]): void;
+  /**
+   * Same as `preTokenize` on plain strings, appending results to `out`. `atInputStart` (default
+   * true) says whether `text` begins the input: false for text after an added token, which matters to
+   * Metaspace's `prepend_scheme: "first"`.
+   */
+  splitString(text: string, out: string[], atInputStart?: boolean): void;
   toJSON(): Record<string, unknown>;
 }
 
