@@ -92,5 +92,4 @@ describe('webgpu tuned matmul variants match a float64 product', () => {
       backend.free(B.storage);
     });
   }
-
 });
