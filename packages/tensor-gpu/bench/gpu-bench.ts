@@ -25,6 +25,8 @@ type T = DeviceTensor<GpuStorage>;
 const SMALL = process.env.GPU_BENCH_SMALL === '1';
 const SIZES = SMALL ? [256, 128, 512] : [4096, 2048, 8192];
 const results: Record<string, unknown>[] = [];
+/** `GPU_BENCH_REPEAT=r`: measure the f32 4096³ sweep r times, interleaved (to see the noise), and stop. */
+const REPEAT = Number(process.env.GPU_BENCH_REPEAT ?? '0');
 
 function record(r: Record<string, unknown>): void {
   results.push(r);
@@ -87,7 +89,9 @@ async function benchMatmul(b: WebGPUBackend, dtype: 'f32' | 'f16'): Promise<void
   ];
   let best = { tflops: 0, v: variants[0]! };
   for (const n of SIZES) {
-    const list = n === SIZES[0] ? variants : [best.v];
+    const list =
+      n === SIZES[0] ? Array.from({ length: Math.max(1, REPEAT) }, () => variants).flat() : [best.v];
+    if (REPEAT > 0 && n !== SIZES[0]) break;
     const a = random(b, [n, n], dtype, 1);
     const bb = random(b, [n, n], dtype, 2);
     const c: T = { storage: b.allocate(dtype, n * n), shape: [n, n], dtype };
@@ -109,7 +113,7 @@ async function benchMatmul(b: WebGPUBackend, dtype: 'f32' | 'f16'): Promise<void
         });
       let maxErr = Number.NaN;
       try {
-        const ms = await timeIt(b, n >= 8192 ? 5 : 20, run);
+        const ms = await timeIt(b, n >= 8192 ? 5 : REPEAT > 0 ? 50 : 20, run);
         if (A && B) {
           const C = await toF64(b, c);
           maxErr = 0;
@@ -206,6 +210,10 @@ async function main(): Promise<void> {
   const b = await createNodeBackend({ dawnFeatures: ['vulkan_enable_f16_on_nvidia', ...extra] });
   record({ bench: 'device', dawnFeatures: extra, features: [...b.device.features].sort(), caps: b.caps });
   await benchMatmul(b, 'f32');
+  if (REPEAT > 0) {
+    b.dispose();
+    process.exit(0);
+  }
   if (b.caps.f16) await benchMatmul(b, 'f16');
   await benchAttention(b, 'f32');
   if (b.caps.f16) await benchAttention(b, 'f16');

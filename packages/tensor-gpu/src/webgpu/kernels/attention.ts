@@ -1,7 +1,7 @@
 /**
  * `attention` forward, flash-style (never materialises the T×S score matrix), two kernels:
  *
- * Tiled (D a multiple of 4, D ≤ 128 — every GPT-2/Llama head size): one thread per query row, 64 rows
+ * Tiled (D a multiple of 4, D ≤ 96 — GPT-2's 64; see `tiledKeys`): one thread per query row, 64 rows
  * per workgroup; q and the output accumulator live in registers as vec4s; the workgroup walks the keys
  * in tiles of 32 rows of K and V staged in workgroup memory (each K/V element is read from global
  * memory once per 64 query rows instead of once per row). Per tile: 32 scores, one running-max
@@ -24,11 +24,13 @@ const TILE_Q = 64;
 
 /**
  * Keys per K/V tile of the tiled kernel for head size D, or 0 when it does not apply (D not a
- * multiple of 4, D > 128, or K+V tiles of 16 rows not fitting the workgroup memory).
- * Example: D 64 → 32 keys (2 · 32 · 64 · 4 B = 16 KiB); D 128 with 32 KiB → 32 keys.
+ * multiple of 4, D > 96, or K+V tiles of 16 rows not fitting the workgroup memory).
+ * Example: D 64 → 32 keys (2 · 32 · 64 · 4 B = 16 KiB).
  */
 function tiledKeys(D: number, maxWorkgroupStorage: number): number {
-  if (D % 4 !== 0 || D > 128) return 0;
+  // D ≤ 96: at D = 128 (32 + 32 vec4 registers per thread) Mesa llvmpipe took > 2 minutes to compile
+  // the kernel, so that size stays on the row kernel until it is measured on real hardware.
+  if (D % 4 !== 0 || D > 96) return 0;
   for (const tk of [32, 16]) if (2 * tk * D * 4 <= maxWorkgroupStorage) return tk;
   return 0;
 }

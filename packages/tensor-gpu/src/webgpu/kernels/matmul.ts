@@ -15,19 +15,21 @@ import { simpleMatmulWGSL, type TiledMatmulOptions, tiledMatmulWGSL } from './ma
 
 /**
  * Tunables of the tiled kernel, picked by the H100 sweeps of bench/gpu-bench.ts (2026-11-22, f32
- * 4096³, TFLOP/s; cuBLAS without TF32: 51.7). First sweep: bk 16 / single buffer / vec4 34.5; bk 8 /
- * double / vec4 33.8; bk 16 / double / vec4 27.5. Second sweep (20:45 UTC): bk 16 / vec4 / register
- * prefetch / grouped order 40.8 (44.7 at 8192³); prefetch alone 38.6; grouped order alone 35.2; bk 8
- * prefetch grouped 38.1; bk 32 variants 27–36; padded slabs did not help (33.7–37.0). Disabling
- * Dawn's robustness (bounds clamping) changed the best variant by < 1 TFLOP/s.
+ * 4096³, TFLOP/s; cuBLAS without TF32: 51.5). Before the WGSL cache below, every timing also carried
+ * ~0.3 ms of kernel-text generation per dispatch (first sweeps: bk 16 / single buffer / vec4 34.5,
+ * + prefetch + grouped order 40.8). With the cache, interleaved repeats on two machine starts
+ * (21:10 and 21:12 UTC): bk 16 / vec4 / register prefetch / padded slabs 43.8, 44.2, 44.0, 44.2, 44.1
+ * (the steadiest); + grouped order 44.0, 43.4, 44.0, 44.3, 43.4; prefetch alone 42.9–45.4; without
+ * prefetch the same variants swung from 43–44.7 on one start to 38–41 on the other; bk 32
+ * 38.3–42.3; bk 8 double buffer 36.3. Dawn's `disable_robustness` changed the best by < 1 TFLOP/s.
  */
 export const MATMUL_TUNING: Required<Pick<TiledMatmulOptions, MatmulTunable>> = {
   bk: 16,
   doubleBuffer: false,
   vec4: true,
-  swizzle: true,
+  swizzle: false,
   prefetch: true,
-  pad: false,
+  pad: true,
 };
 
 /** The knobs of the tiled kernel that callers (benchmarks, tests) may override. */
