@@ -7,7 +7,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openBackend } from './webgpu-helpers.js';
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
@@ -41,12 +40,19 @@ describe('README training example', () => {
     expect(losses[2]!).toBeLessThanOrEqual(losses[0]!);
   });
 
-  it('trains on WebGPU (--gpu) with the same result (skipped only outside CI without an adapter)', async () => {
-    const { backend } = await openBackend();
-    if (!backend) return;
-    backend.dispose();
+  // Dawn runs only in the example's own process (opening and disposing a device inside a vitest
+  // worker can abort the worker at teardown). Outside CI a machine without an adapter skips; under
+  // CI=true a failure fails the run.
+  it('trains on WebGPU (--gpu) with the same result', () => {
+    let gpu: number[];
+    try {
+      gpu = runExample(['--gpu']);
+    } catch (error) {
+      if (process.env.CI === 'true') throw error;
+      console.warn(`README WebGPU example skipped: ${(error as Error).message}`);
+      return;
+    }
     const cpu = runExample([]);
-    const gpu = runExample(['--gpu']);
     expect(gpu).toHaveLength(3);
     for (let i = 0; i < 3; i++) expect(Math.abs(gpu[i]! - cpu[i]!)).toBeLessThan(1e-4);
   });
