@@ -3,11 +3,11 @@
  *
  * Every message names the operation, the option at fault, what was expected, what was found and a
  * hint, e.g. `generate: option topP expected a number in (0, 1], found 1.5; hint: 1 turns top-p off`.
- * Each class carries a symbol marker so `isInstance` works even when two copies of this package are
- * installed (where `instanceof` would fail).
+ * Every class extends `LlmforgeError` (@llmforge/errors), whose `isInstance` works even when two copies
+ * of this package are installed (where `instanceof` would fail).
  */
 
-const MARKER = Symbol.for('@llmforge/sampler.error');
+import { LlmforgeError } from '@llmforge/errors';
 
 /** The parts of every error message. */
 export interface SamplerErrorDetails {
@@ -24,13 +24,8 @@ export interface SamplerErrorDetails {
   cause?: unknown;
 }
 
-function formatMessage(d: SamplerErrorDetails): string {
-  const hint = d.hint ? `; hint: ${d.hint}` : '';
-  return `${d.operation}: option ${d.option} expected ${d.expected}, found ${d.found}${hint}`;
-}
-
 /**
- * Base class of every error this package throws on purpose.
+ * Base class of every error this package throws on purpose; `where` is `option <name>`.
  *
  * @example
  * ```ts
@@ -38,27 +33,14 @@ function formatMessage(d: SamplerErrorDetails): string {
  * catch (e) { if (SamplerError.isInstance(e)) console.error(e.option); } // 'topP'
  * ```
  */
-export class SamplerError extends Error {
-  readonly [MARKER] = true;
-  readonly operation: string;
+export class SamplerError extends LlmforgeError {
+  static override readonly errorName: string = 'SamplerError';
+  /** The option (or argument) at fault. */
   readonly option: string;
-  readonly expected: string;
-  readonly found: string;
-  readonly hint: string | undefined;
 
   constructor(details: SamplerErrorDetails) {
-    super(formatMessage(details), details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'SamplerError';
-    this.operation = details.operation;
+    super({ ...details, where: `option ${details.option}` });
     this.option = details.option;
-    this.expected = details.expected;
-    this.found = details.found;
-    this.hint = details.hint;
-  }
-
-  /** True for any error of this package, from any installed copy of it. */
-  static isInstance(error: unknown): error is SamplerError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
   }
 }
 
@@ -73,13 +55,5 @@ export class SamplerError extends Error {
  * ```
  */
 export class SamplerConfigError extends SamplerError {
-  constructor(details: SamplerErrorDetails) {
-    super(details);
-    this.name = 'SamplerConfigError';
-  }
-
-  /** True for a SamplerConfigError from any installed copy of this package. */
-  static override isInstance(error: unknown): error is SamplerConfigError {
-    return SamplerError.isInstance(error) && (error as Error).name === 'SamplerConfigError';
-  }
+  static override readonly errorName: string = 'SamplerConfigError';
 }

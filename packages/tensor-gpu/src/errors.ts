@@ -3,28 +3,13 @@
  *
  * Every message names the operation, what was expected, what was found and a hint, e.g.
  * `matmul: expected inner dimensions to match, found (2,3) @ (4,5); hint: transpose the right operand?`.
- * Each class carries a symbol marker so `isInstance` works even when two copies of this package are
- * installed (where `instanceof` would fail).
+ * Every class extends `LlmforgeError` (@llmforge/errors), whose `isInstance` works even when two copies
+ * of this package are installed (where `instanceof` would fail).
  */
 
-const MARKER = Symbol.for('@llmforge/tensor-gpu.error');
+import { type ErrorDetails, LlmforgeError } from '@llmforge/errors';
 
-/** The parts of every error message. */
-export interface ErrorDetails {
-  /** The operation that failed, e.g. `matmul` or `backward`. */
-  operation: string;
-  /** What was expected. */
-  expected: string;
-  /** What was found instead. */
-  found: string;
-  /** What the caller can do about it. */
-  hint?: string;
-  cause?: unknown;
-}
-
-function formatMessage(d: ErrorDetails): string {
-  return `${d.operation}: expected ${d.expected}, found ${d.found}${d.hint ? `; hint: ${d.hint}` : ''}`;
-}
+export type { ErrorDetails };
 
 /** `(2,3)`: a shape the way error messages print it. */
 export function formatShape(shape: readonly number[]): string {
@@ -39,30 +24,8 @@ export function formatShape(shape: readonly number[]): string {
  * try { a.matmul(b); } catch (e) { if (TensorError.isInstance(e)) console.error(e.operation); }
  * ```
  */
-export class TensorError extends Error {
-  readonly [MARKER] = true;
-  readonly operation: string;
-  readonly expected: string;
-  readonly found: string;
-  readonly hint: string | undefined;
-
-  constructor(details: ErrorDetails) {
-    super(formatMessage(details), details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'TensorError';
-    this.operation = details.operation;
-    this.expected = details.expected;
-    this.found = details.found;
-    this.hint = details.hint;
-  }
-
-  /** True for any error of this package, from any installed copy of it. */
-  static isInstance(error: unknown): error is TensorError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
-  }
-}
-
-function isNamed(error: unknown, name: string): boolean {
-  return TensorError.isInstance(error) && (error as Error).name === name;
+export class TensorError extends LlmforgeError {
+  static override readonly errorName: string = 'TensorError';
 }
 
 /**
@@ -75,13 +38,7 @@ function isNamed(error: unknown, name: string): boolean {
  * ```
  */
 export class ShapeError extends TensorError {
-  constructor(details: ErrorDetails) {
-    super(details);
-    this.name = 'ShapeError';
-  }
-  static override isInstance(error: unknown): error is ShapeError {
-    return isNamed(error, 'ShapeError');
-  }
+  static override readonly errorName: string = 'ShapeError';
 }
 
 /**
@@ -93,13 +50,7 @@ export class ShapeError extends TensorError {
  * ```
  */
 export class DTypeError extends TensorError {
-  constructor(details: ErrorDetails) {
-    super(details);
-    this.name = 'DTypeError';
-  }
-  static override isInstance(error: unknown): error is DTypeError {
-    return isNamed(error, 'DTypeError');
-  }
+  static override readonly errorName: string = 'DTypeError';
 }
 
 /**
@@ -112,13 +63,7 @@ export class DTypeError extends TensorError {
  * ```
  */
 export class DisposedError extends TensorError {
-  constructor(details: ErrorDetails) {
-    super(details);
-    this.name = 'DisposedError';
-  }
-  static override isInstance(error: unknown): error is DisposedError {
-    return isNamed(error, 'DisposedError');
-  }
+  static override readonly errorName: string = 'DisposedError';
 }
 
 /**
@@ -131,13 +76,7 @@ export class DisposedError extends TensorError {
  * ```
  */
 export class BackendError extends TensorError {
-  constructor(details: ErrorDetails) {
-    super(details);
-    this.name = 'BackendError';
-  }
-  static override isInstance(error: unknown): error is BackendError {
-    return isNamed(error, 'BackendError');
-  }
+  static override readonly errorName: string = 'BackendError';
 }
 
 /**
@@ -150,14 +89,11 @@ export class BackendError extends TensorError {
  * ```
  */
 export class DeviceLostError extends TensorError {
+  static override readonly errorName: string = 'DeviceLostError';
   /** The reason the device reported (`destroyed` or `unknown`), when known. */
   readonly reason: string | undefined;
   constructor(details: ErrorDetails & { reason?: string }) {
     super(details);
-    this.name = 'DeviceLostError';
     this.reason = details.reason;
-  }
-  static override isInstance(error: unknown): error is DeviceLostError {
-    return isNamed(error, 'DeviceLostError');
   }
 }

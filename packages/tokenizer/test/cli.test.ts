@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { type CliIO, runCli } from '../src/cli.js';
 import { Tokenizer } from '../src/tokenizer.js';
 
-const require = createRequire(import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'llmforge-cli-'));
 const corpus = join(dir, 'corpus.txt');
 const austen = gunzipSync(
@@ -107,9 +105,10 @@ describe('llmforge-tokenizer CLI', () => {
   });
 
   it('runs as a program (tsx src/cli.ts) reading stdin', () => {
-    const tsx = require.resolve('tsx/cli');
+    // the source condition: workspace dependencies resolve to their TypeScript, no build needed
     const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-    const r = spawnSync(process.execPath, [tsx, cli, 'encode', '--tokenizer', tokFile], {
+    const node = ['--conditions=@llmforge/source', '--import', 'tsx', cli];
+    const r = spawnSync(process.execPath, [...node, 'encode', '--tokenizer', tokFile], {
       input: 'Mr. Darcy',
       encoding: 'utf8',
     });

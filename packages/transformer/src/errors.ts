@@ -3,59 +3,17 @@
  *
  * Every message names the operation, what was expected, what was found and a hint, e.g.
  * `createModel: config.nHead: expected a divisor of nEmbd (64), found 5; hint: ...`.
- * Each class carries a symbol marker so `isInstance` works even when two copies of this package are
- * installed (where `instanceof` would fail).
+ * Every class extends `LlmforgeError` (@llmforge/errors), whose `isInstance` works even when two copies
+ * of this package are installed (where `instanceof` would fail).
  */
 
-const MARKER = Symbol.for('@llmforge/transformer.error');
+import { type ErrorDetails, LlmforgeError } from '@llmforge/errors';
 
-export interface ErrorDetails {
-  /** The operation that failed, e.g. `createModel` or `fromPretrained`. */
-  operation: string;
-  /** What was expected. */
-  expected: string;
-  /** What was found instead. */
-  found: string;
-  /** What the caller can do about it. */
-  hint?: string;
-  /** The file involved, if any. */
-  file?: string;
-  /** The config field (`nKvHead`) or tensor name involved, if any. */
-  where?: string;
-  cause?: unknown;
-}
-
-function formatMessage(d: ErrorDetails): string {
-  const location = [d.file, d.where].filter(Boolean).join(': ');
-  const head = location ? `${d.operation}: ${location}: ` : `${d.operation}: `;
-  return `${head}expected ${d.expected}, found ${d.found}${d.hint ? `; hint: ${d.hint}` : ''}`;
-}
+export type { ErrorDetails };
 
 /** Base class of every error this package throws on purpose. */
-export class TransformerError extends Error {
-  readonly [MARKER] = true;
-  readonly operation: string;
-  readonly expected: string;
-  readonly found: string;
-  readonly hint: string | undefined;
-  readonly file: string | undefined;
-  readonly where: string | undefined;
-
-  constructor(details: ErrorDetails) {
-    super(formatMessage(details), details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'TransformerError';
-    this.operation = details.operation;
-    this.expected = details.expected;
-    this.found = details.found;
-    this.hint = details.hint;
-    this.file = details.file;
-    this.where = details.where;
-  }
-
-  /** True for any error of this package, from any installed copy of it. */
-  static isInstance(error: unknown): error is TransformerError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
-  }
+export class TransformerError extends LlmforgeError {
+  static override readonly errorName: string = 'TransformerError';
 }
 
 /**
@@ -69,13 +27,7 @@ export class TransformerError extends Error {
  * ```
  */
 export class ConfigError extends TransformerError {
-  constructor(details: ErrorDetails) {
-    super(details);
-    this.name = 'ConfigError';
-  }
-  static override isInstance(error: unknown): error is ConfigError {
-    return TransformerError.isInstance(error) && (error as Error).name === 'ConfigError';
-  }
+  static override readonly errorName: string = 'ConfigError';
 }
 
 /**
@@ -89,13 +41,7 @@ export class ConfigError extends TransformerError {
  * ```
  */
 export class ModelInputError extends TransformerError {
-  constructor(details: ErrorDetails) {
-    super(details);
-    this.name = 'ModelInputError';
-  }
-  static override isInstance(error: unknown): error is ModelInputError {
-    return TransformerError.isInstance(error) && (error as Error).name === 'ModelInputError';
-  }
+  static override readonly errorName: string = 'ModelInputError';
 }
 
 /**
@@ -109,11 +55,5 @@ export class ModelInputError extends TransformerError {
  * ```
  */
 export class CheckpointError extends TransformerError {
-  constructor(details: ErrorDetails) {
-    super(details);
-    this.name = 'CheckpointError';
-  }
-  static override isInstance(error: unknown): error is CheckpointError {
-    return TransformerError.isInstance(error) && (error as Error).name === 'CheckpointError';
-  }
+  static override readonly errorName: string = 'CheckpointError';
 }

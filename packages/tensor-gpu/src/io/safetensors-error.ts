@@ -12,19 +12,14 @@ import { type ErrorDetails, TensorError } from '../errors.js';
  * ```
  */
 export class SafetensorsError extends TensorError {
+  static override readonly errorName: string = 'SafetensorsError';
   /** The file involved (`<bytes>` for an in-memory buffer). */
-  readonly file: string;
+  declare readonly file: string;
   /** The tensor involved, if any. */
   readonly tensor: string | undefined;
 
   constructor(details: ErrorDetails & { file: string; tensor?: string }) {
-    const where = details.tensor === undefined ? details.file : `${details.file}: tensor "${details.tensor}"`;
-    super({ ...details, operation: `${details.operation}: ${where}` });
-    this.name = 'SafetensorsError';
-    this.file = details.file;
+    super({ ...details, where: details.tensor === undefined ? details.where : `tensor "${details.tensor}"` });
     this.tensor = details.tensor;
-  }
-  static override isInstance(error: unknown): error is SafetensorsError {
-    return TensorError.isInstance(error) && (error as Error).name === 'SafetensorsError';
   }
 }

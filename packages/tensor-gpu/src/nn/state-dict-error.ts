@@ -14,6 +14,7 @@ import { type ErrorDetails, TensorError } from '../errors.js';
  * ```
  */
 export class StateDictError extends TensorError {
+  static override readonly errorName: string = 'StateDictError';
   readonly missing: readonly string[];
   readonly unexpected: readonly string[];
   readonly mismatched: readonly string[];
@@ -26,12 +27,8 @@ export class StateDictError extends TensorError {
     },
   ) {
     super(details);
-    this.name = 'StateDictError';
     this.missing = details.missing ?? [];
     this.unexpected = details.unexpected ?? [];
     this.mismatched = details.mismatched ?? [];
-  }
-  static override isInstance(error: unknown): error is StateDictError {
-    return TensorError.isInstance(error) && (error as Error).name === 'StateDictError';
   }
 }

@@ -1,4 +1,4 @@
-import { type ErrorDetails, TensorError } from '../errors.js';
+import { TensorError } from '../errors.js';
 
 /**
  * An option or hyper-parameter is outside what the optimizer, schedule or module accepts
@@ -12,11 +12,5 @@ import { type ErrorDetails, TensorError } from '../errors.js';
  * ```
  */
 export class ConfigError extends TensorError {
-  constructor(details: ErrorDetails) {
-    super(details);
-    this.name = 'ConfigError';
-  }
-  static override isInstance(error: unknown): error is ConfigError {
-    return TensorError.isInstance(error) && (error as Error).name === 'ConfigError';
-  }
+  static override readonly errorName: string = 'ConfigError';
 }

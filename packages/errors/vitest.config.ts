@@ -1,0 +1,11 @@
+import { defineProject } from 'vitest/config';
+import { sourceResolution } from '../../vitest.shared.js';
+
+export default defineProject({
+  ...sourceResolution,
+  test: {
+    name: 'errors',
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    testTimeout: 120_000,
+  },
+});
