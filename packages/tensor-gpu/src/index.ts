@@ -67,7 +67,14 @@ export {
   UNARY_KINDS,
   type UnaryKind,
 } from './backend/ops.js';
-export { type CpuBackend, type CpuBackendOptions, createCpuBackend } from './cpu/backend.js';
+export {
+  type CpuBackend,
+  type CpuBackendInfo,
+  type CpuBackendOptions,
+  createCpuBackend,
+} from './cpu/backend.js';
+export type { CpuPoolStats } from './cpu/pool.js';
+export type { RelaxedSimdMode } from './cpu/wasm/runtime.js';
 export { CPU_KERNELS } from './cpu/kernels/index.js';
 export type { CpuKernel, CpuStorage } from './cpu/kernels/kernel.js';
 // ---- G1: errors, contract, backend interface, CPU backend, Tensor, autograd, functions ----------
@@ -242,6 +249,6 @@ export { Generator, type GeneratorState } from './random/generator.js';
 // ---- end G3 ---------------------------------------------------------------------------------------
 
 // ---- G4: CPU kernel extras (gemm, workers) --------------------------------------------------------
-export { type GemmImplementation, setGemmImplementation } from './cpu/kernels/gemm/gemm.js';
+export type { GemmImplementation } from './cpu/kernels/gemm/gemm.js';
 export { wasmGemmAvailable } from './cpu/kernels/gemm/wasm-gemm.js';
 // ---- end G4 ---------------------------------------------------------------------------------------

@@ -1,0 +1,28 @@
+/**
+ * The CPU backend's kernel table when WebAssembly runs: the TypeScript reference kernels
+ * (`kernels/index.ts`, the living definition of every op) with the hot ops replaced by wrappers that
+ * run the WebAssembly SIMD kernels in place on the arena, split across threads. Each wrapper falls
+ * back to the reference kernel for what it does not cover (f64, tensors outside the arena, rare
+ * kinds), so the table stays complete.
+ */
+import type { KernelTable } from '../../backend/backend.js';
+import type { GemmImplementation } from '../kernels/gemm/gemm.js';
+import { CPU_KERNELS } from '../kernels/index.js';
+import type { CpuStorage } from '../kernels/kernel.js';
+import type { WasmRuntime } from '../wasm/runtime.js';
+import { simdAdamw, simdBinary, simdBinaryScalar, simdUnary, simdUnaryGrad } from './elementwise.js';
+import { simdMatmul } from './matmul.js';
+
+/** The kernel table of a backend with runtime `rt`. */
+export function createSimdKernels(rt: WasmRuntime, gemm: GemmImplementation): KernelTable<CpuStorage> {
+  const ref = CPU_KERNELS;
+  return {
+    ...ref,
+    unary: simdUnary(rt, ref.unary),
+    unaryGrad: simdUnaryGrad(rt, ref.unaryGrad),
+    binary: simdBinary(rt, ref.binary),
+    binaryScalar: simdBinaryScalar(rt, ref.binaryScalar),
+    adamw: simdAdamw(rt, ref.adamw),
+    matmul: simdMatmul(rt, gemm),
+  };
+}
