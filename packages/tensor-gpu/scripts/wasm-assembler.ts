@@ -77,12 +77,12 @@ export async function assembleKernels(sources: readonly { name: string; text: st
   const build = (relaxed: boolean): Uint8Array => {
     const mod = wabt.parseWat(
       relaxed ? 'kernels-relaxed.wat' : 'kernels.wat',
-      moduleText(sources, relaxed),
+      new TextEncoder().encode(moduleText(sources, relaxed)),
       FEATURES,
     );
     try {
       (mod.validate as (f?: typeof FEATURES) => void)(FEATURES);
-      return mod.toBinary({ log: false, write_debug_names: false }).buffer;
+      return mod.toBinary({ log: false, write_debug_names: true }).buffer;
     } finally {
       mod.destroy();
     }

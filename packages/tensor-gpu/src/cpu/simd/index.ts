@@ -10,8 +10,11 @@ import type { GemmImplementation } from '../kernels/gemm/gemm.js';
 import { CPU_KERNELS } from '../kernels/index.js';
 import type { CpuStorage } from '../kernels/kernel.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
+import { simdAttention, simdAttentionBackward } from './attention.js';
 import { simdAdamw, simdBinary, simdBinaryScalar, simdUnary, simdUnaryGrad } from './elementwise.js';
+import { simdPermute, simdReduce } from './layout.js';
 import { simdMatmul } from './matmul.js';
+import { simdLayerNorm, simdLayerNormBackward } from './rows.js';
 
 /** The kernel table of a backend with runtime `rt`. */
 export function createSimdKernels(rt: WasmRuntime, gemm: GemmImplementation): KernelTable<CpuStorage> {
@@ -24,5 +27,11 @@ export function createSimdKernels(rt: WasmRuntime, gemm: GemmImplementation): Ke
     binaryScalar: simdBinaryScalar(rt, ref.binaryScalar),
     adamw: simdAdamw(rt, ref.adamw),
     matmul: simdMatmul(rt, gemm),
+    layerNorm: simdLayerNorm(rt, ref.layerNorm),
+    layerNormBackward: simdLayerNormBackward(rt, ref.layerNormBackward),
+    attention: simdAttention(rt, ref.attention),
+    attentionBackward: simdAttentionBackward(rt, ref.attentionBackward),
+    permute: simdPermute(rt, ref.permute),
+    reduce: simdReduce(rt, ref.reduce),
   };
 }

@@ -78,3 +78,82 @@
   ;; e = 1/(1 + e^−|x|) = sigmoid(|x|); sigmoid(x) = x < 0 ? 1 − e : e
   (v128.bitselect (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $e)) (local.get $e)
     (f32x4.lt (local.get $x) (v128.const f32x4 0 0 0 0))))
+
+;; ln x for a positive normal x (what lse needs: a sum of exponentials that includes e^0 = 1).
+;; x = m·2^e with m in [√½, √2), ln x = e·ln2 + ln m, ln(1 + f) by the Cephes logf polynomial.
+(func $log1 (param $x f32) (result f32)
+  (local $bits i32) (local $e f32) (local $f f32) (local $z f32) (local $y f32)
+  (local.set $bits (i32.reinterpret_f32 (local.get $x)))
+  (local.set $e (f32.convert_i32_s (i32.sub (i32.shr_u (local.get $bits) (i32.const 23)) (i32.const 126))))
+  ;; mantissa in [0.5, 1)
+  (local.set $f (f32.reinterpret_i32 (i32.or (i32.and (local.get $bits) (i32.const 0x007fffff)) (i32.const 0x3f000000))))
+  (if (f32.lt (local.get $f) (f32.const 0.70710677))
+    (then
+      (local.set $e (f32.sub (local.get $e) (f32.const 1)))
+      (local.set $f (f32.sub (f32.add (local.get $f) (local.get $f)) (f32.const 1))))
+    (else (local.set $f (f32.sub (local.get $f) (f32.const 1)))))
+  (local.set $z (f32.mul (local.get $f) (local.get $f)))
+  (local.set $y (f32.const 7.0376836292e-2))
+  (local.set $y (f32.add (f32.mul (local.get $y) (local.get $f)) (f32.const -1.1514610310e-1)))
+  (local.set $y (f32.add (f32.mul (local.get $y) (local.get $f)) (f32.const 1.1676998740e-1)))
+  (local.set $y (f32.add (f32.mul (local.get $y) (local.get $f)) (f32.const -1.2420140846e-1)))
+  (local.set $y (f32.add (f32.mul (local.get $y) (local.get $f)) (f32.const 1.4249322787e-1)))
+  (local.set $y (f32.add (f32.mul (local.get $y) (local.get $f)) (f32.const -1.6668057665e-1)))
+  (local.set $y (f32.add (f32.mul (local.get $y) (local.get $f)) (f32.const 2.0000714765e-1)))
+  (local.set $y (f32.add (f32.mul (local.get $y) (local.get $f)) (f32.const -2.4999993993e-1)))
+  (local.set $y (f32.add (f32.mul (local.get $y) (local.get $f)) (f32.const 3.3333331174e-1)))
+  (local.set $y (f32.mul (f32.mul (local.get $y) (local.get $f)) (local.get $z)))
+  (local.set $y (f32.add (local.get $y) (f32.mul (local.get $e) (f32.const -2.12194440e-4))))
+  (local.set $y (f32.sub (local.get $y) (f32.mul (local.get $z) (f32.const 0.5))))
+  (f32.add (f32.add (local.get $f) (local.get $y)) (f32.mul (local.get $e) (f32.const 0.693359375))))
+
+;; e^x of one float, through the vector routine.
+(func $exp1 (param $x f32) (result f32)
+  (f32x4.extract_lane 0 (call $exp4 (f32x4.splat (local.get $x)))))
+
+;; Σ a[i]·b[i], i < n (4 lanes, lanes summed in a fixed order, then the tail).
+(func $dot (param $a i32) (param $b i32) (param $n i32) (result f32)
+  (local $acc v128) (local $i i32) (local $s f32)
+  (local.set $acc (v128.const i32x4 0 0 0 0))
+  (block $d (loop $l
+    (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+    (local.set $acc (f32x4.madd (v128.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+                                (v128.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))
+                                (local.get $acc)))
+    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+    (br $l)))
+  (local.set $s (call $hsum (local.get $acc)))
+  (block $d (loop $l
+    (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+    (local.set $s (f32.add (local.get $s)
+      (f32.mul (f32.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+               (f32.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2)))))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $l)))
+  (local.get $s))
+
+;; y[i] += s·x[i], i < n.
+(func $axpy (param $s f32) (param $x i32) (param $y i32) (param $n i32)
+  (local $sv v128) (local $i i32) (local $py i32)
+  (local.set $sv (f32x4.splat (local.get $s)))
+  (block $d (loop $l
+    (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+    (local.set $py (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2))))
+    (v128.store (local.get $py)
+      (f32x4.madd (local.get $sv) (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))
+                  (v128.load (local.get $py))))
+    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+    (br $l)))
+  (block $d (loop $l
+    (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+    (local.set $py (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2))))
+    (f32.store (local.get $py)
+      (f32x4.extract_lane 0
+        (f32x4.madd (local.get $sv) (v128.load32_splat (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))
+                    (v128.load32_splat (local.get $py)))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $l))))
+
+;; x[i] = 0, i < n.
+(func $zero (param $x i32) (param $n i32)
+  (memory.fill (local.get $x) (i32.const 0) (i32.shl (local.get $n) (i32.const 2))))

@@ -1,1 +1,189 @@
-;; rows
+;; Row kernels over the last axis C: layer norm forward and backward. Threads split the rows; the
+;; parameter gradients (sums over rows) are a separate kernel in which threads split the columns
+;; instead, so every sum runs over all rows in order whatever the thread count.
+
+;; Σ x[i], i < n (4 lanes, then lanes in a fixed order, then the tail).
+(func $sum (param $x i32) (param $n i32) (result f32)
+  (local $acc v128) (local $i i32) (local $s f32)
+  (local.set $acc (v128.const i32x4 0 0 0 0))
+  (block $d (loop $l
+    (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+    (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
+    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+    (br $l)))
+  (local.set $s (call $hsum (local.get $acc)))
+  (block $d (loop $l
+    (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+    (local.set $s (f32.add (local.get $s) (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $l)))
+  (local.get $s))
+
+;; Σ (x[i] − mu)², i < n.
+(func $sumsq_centered (param $x i32) (param $n i32) (param $mu f32) (result f32)
+  (local $acc v128) (local $i i32) (local $s f32) (local $d v128) (local $m v128) (local $e f32)
+  (local.set $acc (v128.const i32x4 0 0 0 0))
+  (local.set $m (f32x4.splat (local.get $mu)))
+  (block $dn (loop $l
+    (br_if $dn (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+    (local.set $d (f32x4.sub (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $m)))
+    (local.set $acc (f32x4.madd (local.get $d) (local.get $d) (local.get $acc)))
+    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+    (br $l)))
+  (local.set $s (call $hsum (local.get $acc)))
+  (block $dn (loop $l
+    (br_if $dn (i32.ge_u (local.get $i) (local.get $n)))
+    (local.set $e (f32.sub (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $mu)))
+    (local.set $s (f32.add (local.get $s) (f32.mul (local.get $e) (local.get $e))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $l)))
+  (local.get $s))
+
+;; y = (x − mean)·rstd·w + b per row of C; mean and rstd = 1/√(var + eps) saved. consts [eps].
+(func (export "layer_norm") (param $x i32) (param $w i32) (param $b i32) (param $y i32) (param $mean i32) (param $rstd i32)
+  (param $rows i32) (param $C i32) (param $consts i32) (param $tid i32) (param $nt i32)
+  (local $r i32) (local $rEnd i32) (local $px i32) (local $py i32) (local $mu f32) (local $rs f32) (local $i i32) (local $o i32)
+  (local $muv v128) (local $rsv v128)
+  (local.set $r (call $part (local.get $rows) (i32.const 1) (local.get $tid) (local.get $nt)))
+  (local.set $rEnd (call $part (local.get $rows) (i32.const 1) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
+  (block $done (loop $row
+    (br_if $done (i32.ge_u (local.get $r) (local.get $rEnd)))
+    (local.set $px (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $C)) (i32.const 2))))
+    (local.set $py (i32.add (local.get $y) (i32.sub (local.get $px) (local.get $x))))
+    (local.set $mu (f32.div (call $sum (local.get $px) (local.get $C)) (f32.convert_i32_u (local.get $C))))
+    (local.set $rs (f32.div (f32.const 1)
+      (f32.sqrt (f32.add (f32.div (call $sumsq_centered (local.get $px) (local.get $C) (local.get $mu)) (f32.convert_i32_u (local.get $C)))
+                         (f32.load (local.get $consts))))))
+    (f32.store (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2))) (local.get $mu))
+    (f32.store (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2))) (local.get $rs))
+    (local.set $muv (f32x4.splat (local.get $mu)))
+    (local.set $rsv (f32x4.splat (local.get $rs)))
+    (local.set $i (i32.const 0))
+    (block $d (loop $l
+      (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $C)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (v128.store (i32.add (local.get $py) (local.get $o))
+        (f32x4.madd
+          (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $px) (local.get $o))) (local.get $muv)) (local.get $rsv))
+          (v128.load (i32.add (local.get $w) (local.get $o)))
+          (v128.load (i32.add (local.get $b) (local.get $o)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $C)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (f32.store (i32.add (local.get $py) (local.get $o))
+        (f32x4.extract_lane 0 (f32x4.madd
+          (f32x4.mul (f32x4.sub (v128.load32_splat (i32.add (local.get $px) (local.get $o))) (local.get $muv)) (local.get $rsv))
+          (v128.load32_splat (i32.add (local.get $w) (local.get $o)))
+          (v128.load32_splat (i32.add (local.get $b) (local.get $o))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (local.set $r (i32.add (local.get $r) (i32.const 1)))
+    (br $row))))
+
+;; dx per row: g = dy·w, xhat = (x − mean)·rstd, dx = rstd·(g − mean(g) − xhat·mean(g·xhat)).
+(func (export "layer_norm_backward") (param $x i32) (param $w i32) (param $mean i32) (param $rstd i32) (param $dy i32) (param $dx i32)
+  (param $rows i32) (param $C i32) (param $tid i32) (param $nt i32)
+  (local $r i32) (local $rEnd i32) (local $off i32) (local $i i32) (local $o i32)
+  (local $muv v128) (local $rsv v128) (local $g v128) (local $xh v128) (local $ag v128) (local $agx v128)
+  (local $gm f32) (local $gxm f32) (local $gmv v128) (local $gxmv v128) (local $sg f32) (local $sgx f32) (local $gs f32) (local $xs f32)
+  (local $invC f32)
+  (local.set $invC (f32.div (f32.const 1) (f32.convert_i32_u (local.get $C))))
+  (local.set $r (call $part (local.get $rows) (i32.const 1) (local.get $tid) (local.get $nt)))
+  (local.set $rEnd (call $part (local.get $rows) (i32.const 1) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
+  (block $done (loop $row
+    (br_if $done (i32.ge_u (local.get $r) (local.get $rEnd)))
+    (local.set $off (i32.shl (i32.mul (local.get $r) (local.get $C)) (i32.const 2)))
+    (local.set $muv (v128.load32_splat (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2)))))
+    (local.set $rsv (v128.load32_splat (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2)))))
+    ;; pass 1: Σ g and Σ g·xhat
+    (local.set $ag (v128.const i32x4 0 0 0 0))
+    (local.set $agx (v128.const i32x4 0 0 0 0))
+    (local.set $i (i32.const 0))
+    (block $d (loop $l
+      (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $C)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $g (f32x4.mul (v128.load (i32.add (local.get $dy) (i32.add (local.get $off) (local.get $o)))) (v128.load (i32.add (local.get $w) (local.get $o)))))
+      (local.set $xh (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $x) (i32.add (local.get $off) (local.get $o)))) (local.get $muv)) (local.get $rsv)))
+      (local.set $ag (f32x4.add (local.get $ag) (local.get $g)))
+      (local.set $agx (f32x4.madd (local.get $g) (local.get $xh) (local.get $agx)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l)))
+    (local.set $sg (call $hsum (local.get $ag)))
+    (local.set $sgx (call $hsum (local.get $agx)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $C)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $gs (f32.mul (f32.load (i32.add (local.get $dy) (i32.add (local.get $off) (local.get $o)))) (f32.load (i32.add (local.get $w) (local.get $o)))))
+      (local.set $xs (f32.mul (f32.sub (f32.load (i32.add (local.get $x) (i32.add (local.get $off) (local.get $o)))) (f32x4.extract_lane 0 (local.get $muv)))
+                              (f32x4.extract_lane 0 (local.get $rsv))))
+      (local.set $sg (f32.add (local.get $sg) (local.get $gs)))
+      (local.set $sgx (f32.add (local.get $sgx) (f32.mul (local.get $gs) (local.get $xs))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (local.set $gmv (f32x4.splat (f32.mul (local.get $sg) (local.get $invC))))
+    (local.set $gxmv (f32x4.splat (f32.mul (local.get $sgx) (local.get $invC))))
+    ;; pass 2: dx (every element through the vector formula, the tail with splats)
+    (local.set $i (i32.const 0))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $C)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $C))
+        (then
+          (local.set $g (f32x4.mul (v128.load (i32.add (local.get $dy) (i32.add (local.get $off) (local.get $o)))) (v128.load (i32.add (local.get $w) (local.get $o)))))
+          (local.set $xh (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $x) (i32.add (local.get $off) (local.get $o)))) (local.get $muv)) (local.get $rsv)))
+          (v128.store (i32.add (local.get $dx) (i32.add (local.get $off) (local.get $o)))
+            (f32x4.mul (local.get $rsv) (f32x4.sub (f32x4.sub (local.get $g) (local.get $gmv)) (f32x4.mul (local.get $xh) (local.get $gxmv)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 4))))
+        (else
+          (local.set $g (f32x4.mul (v128.load32_splat (i32.add (local.get $dy) (i32.add (local.get $off) (local.get $o)))) (v128.load32_splat (i32.add (local.get $w) (local.get $o)))))
+          (local.set $xh (f32x4.mul (f32x4.sub (v128.load32_splat (i32.add (local.get $x) (i32.add (local.get $off) (local.get $o)))) (local.get $muv)) (local.get $rsv)))
+          (f32.store (i32.add (local.get $dx) (i32.add (local.get $off) (local.get $o)))
+            (f32x4.extract_lane 0 (f32x4.mul (local.get $rsv) (f32x4.sub (f32x4.sub (local.get $g) (local.get $gmv)) (f32x4.mul (local.get $xh) (local.get $gxmv))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+      (br $l)))
+    (local.set $r (i32.add (local.get $r) (i32.const 1)))
+    (br $row))))
+
+;; dw[c] = Σ_r dy[r,c]·xhat[r,c], db[c] = Σ_r dy[r,c]; threads split the columns (4 at a time).
+(func (export "layer_norm_dweight") (param $x i32) (param $mean i32) (param $rstd i32) (param $dy i32) (param $dw i32) (param $db i32)
+  (param $rows i32) (param $C i32) (param $tid i32) (param $nt i32)
+  (local $c i32) (local $cEnd i32) (local $r i32) (local $o i32) (local $aw v128) (local $ab v128) (local $d v128) (local $xh v128)
+  (local $lanes i32)
+  (local.set $c (call $part (local.get $C) (i32.const 4) (local.get $tid) (local.get $nt)))
+  (local.set $cEnd (call $part (local.get $C) (i32.const 4) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
+  (block $done (loop $col
+    (br_if $done (i32.ge_u (local.get $c) (local.get $cEnd)))
+    (local.set $aw (v128.const i32x4 0 0 0 0))
+    (local.set $ab (v128.const i32x4 0 0 0 0))
+    (local.set $lanes (i32.sub (local.get $cEnd) (local.get $c)))
+    (local.set $r (i32.const 0))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $o (i32.shl (i32.add (i32.mul (local.get $r) (local.get $C)) (local.get $c)) (i32.const 2)))
+      (if (i32.ge_u (local.get $lanes) (i32.const 4))
+        (then
+          (local.set $d (v128.load (i32.add (local.get $dy) (local.get $o))))
+          (local.set $xh (v128.load (i32.add (local.get $x) (local.get $o)))))
+        (else
+          (local.set $d (v128.load32_splat (i32.add (local.get $dy) (local.get $o))))
+          (local.set $xh (v128.load32_splat (i32.add (local.get $x) (local.get $o))))))
+      (local.set $xh (f32x4.mul
+        (f32x4.sub (local.get $xh) (v128.load32_splat (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2)))))
+        (v128.load32_splat (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2))))))
+      (local.set $aw (f32x4.madd (local.get $d) (local.get $xh) (local.get $aw)))
+      (local.set $ab (f32x4.add (local.get $ab) (local.get $d)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $l)))
+    (local.set $o (i32.shl (local.get $c) (i32.const 2)))
+    (if (i32.ge_u (local.get $lanes) (i32.const 4))
+      (then
+        (v128.store (i32.add (local.get $dw) (local.get $o)) (local.get $aw))
+        (v128.store (i32.add (local.get $db) (local.get $o)) (local.get $ab))
+        (local.set $c (i32.add (local.get $c) (i32.const 4))))
+      (else
+        (f32.store (i32.add (local.get $dw) (local.get $o)) (f32x4.extract_lane 0 (local.get $aw)))
+        (f32.store (i32.add (local.get $db) (local.get $o)) (f32x4.extract_lane 0 (local.get $ab)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+    (br $col))))

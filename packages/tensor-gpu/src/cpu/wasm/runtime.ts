@@ -95,6 +95,7 @@ export class WasmRuntime {
   private readonly index = new Map<string, number>();
   private readonly pool: ThreadPool;
   private readonly constsAt: number;
+  private readonly intsAt: number;
   private scratchAt = -1;
   private scratchBytes = 0;
   private readonly minWork: number;
@@ -118,6 +119,7 @@ export class WasmRuntime {
       ...(options.spinMs === undefined ? {} : { spinMs: options.spinMs }),
     });
     this.constsAt = arena.allocate(256);
+    this.intsAt = arena.allocate(256);
     this.minWork = options.minParallelWork ?? 40_000;
   }
 
@@ -156,6 +158,13 @@ export class WasmRuntime {
     const c = new Float32Array(this.arena.buffer(), this.constsAt, values.length);
     for (let i = 0; i < values.length; i++) c[i] = values[i]!;
     return this.constsAt;
+  }
+
+  /** Writes i32 values (at most 64: shapes, strides) for the next `run`; their pointer. */
+  ints(values: readonly number[]): number {
+    const c = new Int32Array(this.arena.buffer(), this.intsAt, values.length);
+    for (let i = 0; i < values.length; i++) c[i] = values[i]!;
+    return this.intsAt;
   }
 
   /**
