@@ -80,9 +80,15 @@ export class WasmArena {
     return null;
   }
 
-  /** The memory's current buffer (covers every block allocated so far). */
+  /**
+   * The memory's current buffer (covers every block allocated so far). The engine may hand out a new
+   * SharedArrayBuffer object for the same memory (after a grow, or after instantiating a module on
+   * it), so each one is remembered for `owns`.
+   */
   buffer(): ArrayBuffer {
-    return this.memory.buffer as ArrayBuffer;
+    const b = this.memory.buffer;
+    this.buffers.add(b);
+    return b as ArrayBuffer;
   }
 
   /** The arena's high-water mark: bytes below the top (handed out or released for reuse). */
