@@ -108,6 +108,21 @@ export interface CpuBackend extends Backend<CpuStorage> {
   /** Allocation counters of the pool: `allocations`, `reused`, `arenaBytes`, ... */
   poolStats(): CpuPoolStats;
   /**
+   * Starts recording how long each op's kernels take (wall time of `run`, threads joined), by op
+   * name — `unary`/`unaryGrad`/`binary` by kind too (`unary:gelu_erf`). `stopProfile()` returns
+   * the totals since the start and stops recording. Costs two `performance.now()` per op.
+   *
+   * @example
+   * ```ts
+   * cpu.startProfile();
+   * trainStep();
+   * for (const [op, { ms, calls }] of cpu.stopProfile()) console.log(op, ms.toFixed(2), calls);
+   * ```
+   */
+  startProfile(): void;
+  /** Totals per op since `startProfile()`, largest first; recording stops. */
+  stopProfile(): Map<string, { ms: number; calls: number }>;
+  /**
    * Starts the worker threads now and resolves when they are all ready (otherwise they start on the
    * first big kernel and join as they come up). Rejects after `timeoutMs` (default 10 s).
    */
@@ -188,6 +203,11 @@ export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
     ? createSimdKernels(runtime, gemmImpl)
     : { ...CPU_KERNELS, matmul: matmulKernelWith(gemmImpl) };
   let disposed = false;
+  let profile: Map<string, { ms: number; calls: number }> | null = null;
+  const profileKey = (op: OpName, attrs: unknown): string => {
+    const kind = (attrs as { op?: unknown }).op;
+    return typeof kind === 'string' ? `${op}:${kind}` : op;
+  };
 
   const alive = (op: string): void => {
     if (disposed) {
@@ -197,6 +217,39 @@ export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
         found: 'a disposed backend',
         hint: 'create a new backend with createCpuBackend()',
       });
+    }
+  };
+
+  const runKernel = <K extends OpName>(op: K, args: OpArgs<K, AnyTensor>): void => {
+    alive(op);
+    const kernel = kernels[op];
+    if (!kernel) {
+      throw new BackendError({ operation: op, expected: 'an op of the contract', found: String(op) });
+    }
+    const inputs = args.inputs as TensorRecord;
+    const outputs = args.outputs as TensorRecord;
+    const inouts = args.inouts as TensorRecord;
+    if (NATIVE_F16.has(op) || !hasF16([inputs, outputs, inouts])) {
+      kernel(args);
+      return;
+    }
+    // f16: compute in f32, round outputs back to half.
+    const wideOut = mapRecord(outputs, widenOutput);
+    const wideIo = mapRecord(inouts, widen);
+    kernel({
+      inputs: mapRecord(inputs, widen),
+      outputs: wideOut,
+      inouts: wideIo,
+      attrs: args.attrs,
+    } as unknown as OpArgs<K, AnyTensor>);
+    for (const [rec, wide] of [
+      [outputs, wideOut],
+      [inouts, wideIo],
+    ] as const) {
+      for (const [k, t] of Object.entries(rec)) {
+        if (t && !Array.isArray(t) && (t as AnyTensor).dtype === 'f16')
+          narrowInto(wide[k] as AnyTensor, t as AnyTensor);
+      }
     }
   };
 
@@ -241,36 +294,30 @@ export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
     read: (storage, dtype, size) => Promise.resolve().then(() => readSync(storage, dtype, size)),
     readSync,
     run<K extends OpName>(op: K, args: OpArgs<K, AnyTensor>) {
-      alive(op);
-      const kernel = kernels[op];
-      if (!kernel) {
-        throw new BackendError({ operation: op, expected: 'an op of the contract', found: String(op) });
-      }
-      const inputs = args.inputs as TensorRecord;
-      const outputs = args.outputs as TensorRecord;
-      const inouts = args.inouts as TensorRecord;
-      if (NATIVE_F16.has(op) || !hasF16([inputs, outputs, inouts])) {
-        kernel(args);
+      if (profile) {
+        const t0 = performance.now();
+        try {
+          runKernel(op, args);
+        } finally {
+          const key = profileKey(op, args.attrs);
+          const e = profile.get(key) ?? { ms: 0, calls: 0 };
+          e.ms += performance.now() - t0;
+          e.calls++;
+          profile.set(key, e);
+        }
         return;
       }
-      // f16: compute in f32, round outputs back to half.
-      const wideOut = mapRecord(outputs, widenOutput);
-      const wideIo = mapRecord(inouts, widen);
-      kernel({
-        inputs: mapRecord(inputs, widen),
-        outputs: wideOut,
-        inouts: wideIo,
-        attrs: args.attrs,
-      } as unknown as OpArgs<K, AnyTensor>);
-      for (const [rec, wide] of [
-        [outputs, wideOut],
-        [inouts, wideIo],
-      ] as const) {
-        for (const [k, t] of Object.entries(rec)) {
-          if (t && !Array.isArray(t) && (t as AnyTensor).dtype === 'f16')
-            narrowInto(wide[k] as AnyTensor, t as AnyTensor);
-        }
-      }
+      runKernel(op, args);
+    },
+    startProfile() {
+      profile = new Map();
+    },
+    stopProfile() {
+      const out = new Map(
+        [...(profile ?? new Map<string, { ms: number; calls: number }>())].sort((a, b) => b[1].ms - a[1].ms),
+      );
+      profile = null;
+      return out;
     },
     sync: () => Promise.resolve(),
     memory(): BackendMemory {
