@@ -188,6 +188,92 @@ describe('WebAssembly SIMD kernels vs the TypeScript reference', () => {
     );
   });
 
+  it('skinny products (1–3 rows, the decoding path) on both layouts of B', () => {
+    for (const m of [1, 2, 3]) {
+      for (const [k, n] of [
+        [37, 300],
+        [128, 65],
+      ] as const) {
+        for (const transB of [false, true]) {
+          const bShape = transB ? [n, k] : [k, n];
+          check(
+            'matmul',
+            { a: { data: data([m, k]), shape: [m, k] }, b: { data: data(bShape), shape: bShape } },
+            { transA: false, transB },
+            1e-5 * Math.sqrt(k),
+          );
+        }
+      }
+    }
+  });
+
+  it('softmax, log-softmax and their backward (rows with a tail, a masked row)', () => {
+    const x = data([6, 11], 3);
+    x.fill(Number.NEGATIVE_INFINITY, 11, 22); // row 1: every entry masked
+    for (const op of ['softmax', 'logSoftmax'] as const)
+      check(op, { x: { data: x, shape: [6, 11] } }, {}, 1e-6);
+    const y = run(reference, 'softmax', { x: { data: data([6, 11]), shape: [6, 11] } }, {}).y!;
+    const ly = run(reference, 'logSoftmax', { x: { data: data([6, 11]), shape: [6, 11] } }, {}).y!;
+    check(
+      'softmaxBackward',
+      { y: { data: y, shape: [6, 11] }, dy: { data: data([6, 11]), shape: [6, 11] } },
+      { log: false },
+      1e-6,
+    );
+    check(
+      'softmaxBackward',
+      { y: { data: ly, shape: [6, 11] }, dy: { data: data([6, 11]), shape: [6, 11] } },
+      { log: true },
+      1e-6,
+    );
+  });
+
+  it('cross entropy and its backward, with weights and ignored rows', () => {
+    const [N, V] = [9, 65];
+    const logits = { data: data([N, V], 2), shape: [N, V] };
+    const targets = {
+      data: Int32Array.from({ length: N }, (_, i) => (i === 4 ? -100 : (i * 17) % V)),
+      shape: [N],
+    };
+    const weights = { data: data([N], 0.5, 1), shape: [N] };
+    for (const w of [undefined, weights]) {
+      const inputs = w ? { logits, targets, weights: w } : { logits, targets };
+      check('crossEntropy', inputs, { ignoreIndex: -100 }, 1e-6);
+      const fwd = run(reference, 'crossEntropy', inputs, { ignoreIndex: -100 });
+      check(
+        'crossEntropyBackward',
+        { ...inputs, lse: { data: fwd.lse!, shape: [N] }, dloss: { data: data([N]), shape: [N] } },
+        { ignoreIndex: -100 },
+        1e-6,
+      );
+    }
+    const bad = { data: Int32Array.from({ length: N }, (_, i) => (i === 3 ? V : 0)), shape: [N] };
+    expect(() => run(one, 'crossEntropy', { logits, targets: bad }, { ignoreIndex: -100 })).toThrow(/row 3/);
+  });
+
+  it('RMS norm forward and backward', () => {
+    for (const [rows, C] of [
+      [7, 13],
+      [5, 64],
+    ] as const) {
+      const x = { data: data([rows, C], 2), shape: [rows, C] };
+      const weight = { data: data([C], 0.5, 1), shape: [C] };
+      check('rmsNorm', { x, weight }, { eps: 1e-6 });
+      const fwd = run(reference, 'rmsNorm', { x, weight }, { eps: 1e-6 });
+      check(
+        'rmsNormBackward',
+        {
+          x,
+          weight,
+          rstd: { data: fwd.rstd!, shape: [rows] },
+          dy: { data: data([rows, C]), shape: [rows, C] },
+        },
+        {},
+        1e-4,
+      );
+    }
+  });
+
   it('layer norm forward and backward (C not a multiple of 4)', () => {
     for (const [rows, C] of [
       [7, 13],

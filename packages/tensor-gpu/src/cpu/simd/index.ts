@@ -14,7 +14,17 @@ import { simdAttention, simdAttentionBackward } from './attention.js';
 import { simdAdamw, simdBinary, simdBinaryScalar, simdUnary, simdUnaryGrad } from './elementwise.js';
 import { simdPermute, simdReduce } from './layout.js';
 import { simdMatmul } from './matmul.js';
-import { simdLayerNorm, simdLayerNormBackward } from './rows.js';
+import {
+  simdCrossEntropy,
+  simdCrossEntropyBackward,
+  simdLayerNorm,
+  simdLayerNormBackward,
+  simdLogSoftmax,
+  simdRmsNorm,
+  simdRmsNormBackward,
+  simdSoftmax,
+  simdSoftmaxBackward,
+} from './rows.js';
 
 /** The kernel table of a backend with runtime `rt`. */
 export function createSimdKernels(rt: WasmRuntime, gemm: GemmImplementation): KernelTable<CpuStorage> {
@@ -31,6 +41,13 @@ export function createSimdKernels(rt: WasmRuntime, gemm: GemmImplementation): Ke
     layerNormBackward: simdLayerNormBackward(rt, ref.layerNormBackward),
     attention: simdAttention(rt, ref.attention),
     attentionBackward: simdAttentionBackward(rt, ref.attentionBackward),
+    rmsNorm: simdRmsNorm(rt, ref.rmsNorm),
+    rmsNormBackward: simdRmsNormBackward(rt, ref.rmsNormBackward),
+    softmax: simdSoftmax(rt, ref.softmax),
+    logSoftmax: simdLogSoftmax(rt, ref.logSoftmax),
+    softmaxBackward: simdSoftmaxBackward(rt, ref.softmaxBackward),
+    crossEntropy: simdCrossEntropy(rt, ref.crossEntropy),
+    crossEntropyBackward: simdCrossEntropyBackward(rt, ref.crossEntropyBackward),
     permute: simdPermute(rt, ref.permute),
     reduce: simdReduce(rt, ref.reduce),
   };

@@ -27,27 +27,27 @@ export function arenaGemm(rt: WasmRuntime, fallback: GemmImplementation): (args:
       return;
     }
     const threads = rt.threadsFor(m * n * k * NS_PER_MAC);
+    const strided = [
+      m,
+      n,
+      k,
+      a.byteOffset + g.aOffset * 4,
+      g.aRowStride,
+      g.aColStride,
+      b.byteOffset + g.bOffset * 4,
+      g.bRowStride,
+      g.bColStride,
+      c.byteOffset + g.cOffset * 4,
+      g.ldc,
+      g.accumulate ? 1 : 0,
+    ];
+    // fewer than 4 rows (decoding): stream B once, no packing
+    if (m < 4 && ((g.bRowStride === 1 && g.aColStride === 1) || g.bColStride === 1)) {
+      rt.run('gemv', strided, 0, rt.threadsFor(m * n * k * NS_PER_MAC * 2));
+      return;
+    }
     const scratch = rt.scratch(perThread * rt.threads);
-    rt.run(
-      'gemm',
-      [
-        m,
-        n,
-        k,
-        a.byteOffset + g.aOffset * 4,
-        g.aRowStride,
-        g.aColStride,
-        b.byteOffset + g.bOffset * 4,
-        g.bRowStride,
-        g.bColStride,
-        c.byteOffset + g.cOffset * 4,
-        g.ldc,
-        g.accumulate ? 1 : 0,
-        scratch,
-      ],
-      0,
-      threads,
-    );
+    rt.run('gemm', [...strided, scratch], 0, threads);
   };
 }
 

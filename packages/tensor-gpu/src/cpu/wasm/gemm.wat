@@ -312,3 +312,50 @@
     (local.get $b) (i32.shl (local.get $brs) (i32.const 2)) (i32.shl (local.get $bcs) (i32.const 2))
     (local.get $c) (i32.shl (local.get $ldc) (i32.const 2)) (local.get $accum)
     (i32.add (local.get $scratch) (i32.mul (local.get $tid) (i32.const 655488)))))
+
+;; Products with fewer than 4 rows (decoding one token: x (1,k) @ W): no packing, B streamed once.
+;; B stored transposed (x·Wᵀ, brs = 1, and A rows contiguous, acs = 1): C[i,j] = dot(A[i,:], B[:,j]).
+;; B row-major (bcs = 1): C[i, j0:j1] = Σ_p A[i,p]·B[p, j0:j1], row by row of B.
+;; Threads split the columns of C (aligned to 16).
+(func (export "gemv")
+  (param $m i32) (param $n i32) (param $k i32)
+  (param $a i32) (param $ars i32) (param $acs i32)
+  (param $b i32) (param $brs i32) (param $bcs i32)
+  (param $c i32) (param $ldc i32) (param $accum i32) (param $tid i32) (param $nt i32)
+  (local $j0 i32) (local $j1 i32) (local $i i32) (local $j i32) (local $p i32) (local $pc i32) (local $s f32) (local $w i32)
+  (local.set $j0 (call $part (local.get $n) (i32.const 16) (local.get $tid) (local.get $nt)))
+  (local.set $j1 (call $part (local.get $n) (i32.const 16) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
+  (local.set $w (i32.sub (local.get $j1) (local.get $j0)))
+  (if (i32.eqz (local.get $w)) (then (return)))
+  (local.set $i (i32.const 0))
+  (block $rows_done (loop $row
+    (br_if $rows_done (i32.ge_u (local.get $i) (local.get $m)))
+    (local.set $pc (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j0)) (i32.const 2))))
+    (if (i32.eq (local.get $brs) (i32.const 1))
+      (then
+        (local.set $j (local.get $j0))
+        (block $d (loop $l
+          (br_if $d (i32.ge_u (local.get $j) (local.get $j1)))
+          (local.set $s (call $dot
+            (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $ars)) (i32.const 2)))
+            (i32.add (local.get $b) (i32.shl (i32.mul (local.get $j) (local.get $bcs)) (i32.const 2)))
+            (local.get $k)))
+          (if (local.get $accum)
+            (then (local.set $s (f32.add (local.get $s)
+              (f32.load (i32.add (local.get $pc) (i32.shl (i32.sub (local.get $j) (local.get $j0)) (i32.const 2))))))))
+          (f32.store (i32.add (local.get $pc) (i32.shl (i32.sub (local.get $j) (local.get $j0)) (i32.const 2))) (local.get $s))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $l))))
+      (else
+        (if (i32.eqz (local.get $accum)) (then (call $zero (local.get $pc) (local.get $w))))
+        (local.set $p (i32.const 0))
+        (block $d (loop $l
+          (br_if $d (i32.ge_u (local.get $p) (local.get $k)))
+          (call $axpy
+            (f32.load (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ars)) (i32.mul (local.get $p) (local.get $acs))) (i32.const 2))))
+            (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $brs)) (local.get $j0)) (i32.const 2)))
+            (local.get $pc) (local.get $w))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $l)))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $row))))
