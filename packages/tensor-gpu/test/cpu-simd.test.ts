@@ -237,7 +237,7 @@ describe('WebAssembly SIMD kernels vs the TypeScript reference', () => {
     };
     const weights = { data: data([N], 0.5, 1), shape: [N] };
     for (const w of [undefined, weights]) {
-      const inputs = w ? { logits, targets, weights: w } : { logits, targets };
+      const inputs: Record<string, Input> = w ? { logits, targets, weights: w } : { logits, targets };
       check('crossEntropy', inputs, { ignoreIndex: -100 }, 1e-6);
       const fwd = run(reference, 'crossEntropy', inputs, { ignoreIndex: -100 });
       check(
