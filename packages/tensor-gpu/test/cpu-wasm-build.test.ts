@@ -18,7 +18,8 @@ describe('the WebAssembly kernels build', () => {
   });
 
   it('f32x4.madd becomes mul + add (plain) or relaxed_madd (relaxed), nested ones included', () => {
-    const src = '(f32x4.madd (local.get $a) (f32x4.madd (local.get $b) (local.get $c) (local.get $d)) (local.get $e))';
+    const src =
+      '(f32x4.madd (local.get $a) (f32x4.madd (local.get $b) (local.get $c) (local.get $d)) (local.get $e))';
     expect(expandMadd(src, false)).toBe(
       '(f32x4.add (f32x4.mul (local.get $a) (f32x4.add (f32x4.mul (local.get $b) (local.get $c)) (local.get $d))) (local.get $e))',
     );

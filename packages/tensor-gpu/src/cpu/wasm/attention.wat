@@ -16,7 +16,7 @@
     (else (local.get $S))))
 
 ;; dims: [B, H, Hkv, T, S, D, causal]; consts: [scale]. Threads split the B·H (batch, head) pairs.
-(func (export "attention") (param $q i32) (param $k i32) (param $v i32) (param $o i32) (param $lse i32)
+(func $attention (export "attention") (param $q i32) (param $k i32) (param $v i32) (param $o i32) (param $lse i32)
   (param $dims i32) (param $consts i32) (param $scratch i32) (param $tid i32) (param $nt i32)
   (local $B i32) (local $H i32) (local $Hkv i32) (local $T i32) (local $S i32) (local $D i32) (local $causal i32)
   (local $scale f32) (local $bh i32) (local $bhEnd i32) (local $kvBase i32) (local $qRow i32) (local $oRow i32)
@@ -156,7 +156,7 @@
 ;; each walks its query heads in order, so dk and dv are summed in a fixed order. Per query t:
 ;; p_j = exp(scale·q·k_j − lse_t), dp_j = dout·v_j, Δ = dout·o, ds_j = p_j(dp_j − Δ);
 ;; dq_t = scale·Σ ds_j k_j, dk_j += scale·ds_j q_t, dv_j += p_j dout_t.
-(func (export "attention_backward") (param $q i32) (param $k i32) (param $v i32) (param $o i32) (param $lse i32)
+(func $attention_backward (export "attention_backward") (param $q i32) (param $k i32) (param $v i32) (param $o i32) (param $lse i32)
   (param $dout i32) (param $dq i32) (param $dk i32) (param $dv i32)
   (param $dims i32) (param $consts i32) (param $scratch i32) (param $tid i32) (param $nt i32)
   (local $B i32) (local $H i32) (local $Hkv i32) (local $T i32) (local $S i32) (local $D i32) (local $causal i32)

@@ -81,7 +81,7 @@
     (f32x4.madd (local.get $x) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $t)) (v128.const f32x4 1 1 1 1))))
 
 ;; y[i] = f(x[i]), i < n.
-(func (export "unary") (param $kind i32) (param $x i32) (param $y i32) (param $n i32) (param $tid i32) (param $nt i32)
+(func $unary (export "unary") (param $kind i32) (param $x i32) (param $y i32) (param $n i32) (param $tid i32) (param $nt i32)
   (local $i i32) (local $end i32) (local $o i32)
   (local.set $i (call $part (local.get $n) (i32.const 16) (local.get $tid) (local.get $nt)))
   (local.set $end (call $part (local.get $n) (i32.const 16) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
@@ -101,7 +101,7 @@
     (br $tail))))
 
 ;; dx[i] = dy[i]·f'(x[i]), i < n.
-(func (export "unary_grad") (param $kind i32) (param $x i32) (param $dy i32) (param $dx i32) (param $n i32) (param $tid i32) (param $nt i32)
+(func $unary_grad (export "unary_grad") (param $kind i32) (param $x i32) (param $dy i32) (param $dx i32) (param $n i32) (param $tid i32) (param $nt i32)
   (local $i i32) (local $end i32) (local $o i32)
   (local.set $i (call $part (local.get $n) (i32.const 16) (local.get $tid) (local.get $nt)))
   (local.set $end (call $part (local.get $n) (i32.const 16) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
@@ -159,7 +159,7 @@
 ;; (rs, cs in elements): same shapes (rs = cols, cs = 1), a row vector broadcast down the rows
 ;; (rs = 0, cs = 1), a column broadcast along them (rs = 1, cs = 0) or a scalar (0, 0).
 ;; Threads split the rows, or the columns of a single row.
-(func (export "binary") (param $kind i32)
+(func $binary (export "binary") (param $kind i32)
   (param $a i32) (param $ars i32) (param $acs i32)
   (param $b i32) (param $brs i32) (param $bcs i32)
   (param $y i32) (param $rows i32) (param $cols i32) (param $tid i32) (param $nt i32)
@@ -202,7 +202,7 @@
 ;; In-place AdamW over n elements, torch.optim.AdamW's order of operations:
 ;; m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p·(1 − lr·wd) − stepSize·m/(√v·invBc2Sqrt + eps).
 ;; consts: [β1, 1−β1, β2, 1−β2, 1 − lr·wd, stepSize = lr/(1−β1^t), invBc2Sqrt = 1/√(1−β2^t), eps].
-(func (export "adamw") (param $p i32) (param $m i32) (param $v i32) (param $g i32) (param $n i32) (param $consts i32)
+(func $adamw (export "adamw") (param $p i32) (param $m i32) (param $v i32) (param $g i32) (param $n i32) (param $consts i32)
   (param $tid i32) (param $nt i32)
   (local $i i32) (local $end i32) (local $o i32)
   (local $b1 v128) (local $c1 v128) (local $b2 v128) (local $c2 v128) (local $decay v128) (local $step v128)

@@ -16,7 +16,7 @@
 ;; split, so results do not depend on the number of threads.
 
 ;; Bytes of packing scratch one thread needs: MC·KC + KC·NC floats + a 4×8 edge tile.
-(func (export "gemm_scratch_bytes") (result i32)
+(func $gemm_scratch_bytes (export "gemm_scratch_bytes") (result i32)
   (i32.const 655488)) ;; (128·256 + 256·512)·4 + 128
 
 ;; Packs A[0:mc, 0:kc] (A at `a`, byte strides ars4/acs4) into `dst`: panel t (rows 4t..4t+3) is kc
@@ -290,7 +290,7 @@
 
 ;; The exported GEMM: this thread's rows (or columns) of C. Strides in elements; scratch holds
 ;; nt × gemm_scratch_bytes().
-(func (export "gemm")
+(func $gemm (export "gemm")
   (param $m i32) (param $n i32) (param $k i32)
   (param $a i32) (param $ars i32) (param $acs i32)
   (param $b i32) (param $brs i32) (param $bcs i32)
@@ -317,7 +317,7 @@
 ;; B stored transposed (x·Wᵀ, brs = 1, and A rows contiguous, acs = 1): C[i,j] = dot(A[i,:], B[:,j]).
 ;; B row-major (bcs = 1): C[i, j0:j1] = Σ_p A[i,p]·B[p, j0:j1], row by row of B.
 ;; Threads split the columns of C (aligned to 16).
-(func (export "gemv")
+(func $gemv (export "gemv")
   (param $m i32) (param $n i32) (param $k i32)
   (param $a i32) (param $ars i32) (param $acs i32)
   (param $b i32) (param $brs i32) (param $bcs i32)

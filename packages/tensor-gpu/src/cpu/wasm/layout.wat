@@ -3,7 +3,7 @@
 ;; y (d0,d1,d2,d3), contiguous = x read at strides (s0,s1,s2,s3) (elements). Any permutation of up
 ;; to four merged dims; when s3 = 1 the inner run is copied 4 floats at a time. dims: [d0..d3, s0..s3].
 ;; Threads split the d0·d1 outer rows.
-(func (export "permute") (param $x i32) (param $y i32) (param $dims i32) (param $tid i32) (param $nt i32)
+(func $permute (export "permute") (param $x i32) (param $y i32) (param $dims i32) (param $tid i32) (param $nt i32)
   (local $d1 i32) (local $d2 i32) (local $d3 i32) (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
   (local $r i32) (local $rEnd i32) (local $i2 i32) (local $i3 i32) (local $src i32) (local $dst i32) (local $p i32)
   (local.set $d1 (i32.load offset=4 (local.get $dims)))
@@ -51,7 +51,7 @@
 ;; Sums accumulate in float64 (two f64x2 per 4 columns), in order over r. inner = 1 reduces rows
 ;; (4 lanes along r, lanes summed in a fixed order); inner > 1 reduces columns, 4 at a time.
 ;; Threads split the outer index, or the inner columns when outer = 1.
-(func (export "reduce") (param $x i32) (param $y i32) (param $outer i32) (param $red i32) (param $inner i32) (param $op i32)
+(func $reduce (export "reduce") (param $x i32) (param $y i32) (param $outer i32) (param $red i32) (param $inner i32) (param $op i32)
   (param $tid i32) (param $nt i32)
   (local $o i32) (local $oEnd i32) (local $c i32) (local $c0 i32) (local $cEnd i32) (local $r i32) (local $p i32)
   (local $lo v128) (local $hi v128) (local $m v128) (local $v v128) (local $lanes i32) (local $res v128) (local $s f64)

@@ -40,7 +40,7 @@
   (local.get $s))
 
 ;; y = (x − mean)·rstd·w + b per row of C; mean and rstd = 1/√(var + eps) saved. consts [eps].
-(func (export "layer_norm") (param $x i32) (param $w i32) (param $b i32) (param $y i32) (param $mean i32) (param $rstd i32)
+(func $layer_norm (export "layer_norm") (param $x i32) (param $w i32) (param $b i32) (param $y i32) (param $mean i32) (param $rstd i32)
   (param $rows i32) (param $C i32) (param $consts i32) (param $tid i32) (param $nt i32)
   (local $r i32) (local $rEnd i32) (local $px i32) (local $py i32) (local $mu f32) (local $rs f32) (local $i i32) (local $o i32)
   (local $muv v128) (local $rsv v128)
@@ -83,7 +83,7 @@
     (br $row))))
 
 ;; dx per row: g = dy·w, xhat = (x − mean)·rstd, dx = rstd·(g − mean(g) − xhat·mean(g·xhat)).
-(func (export "layer_norm_backward") (param $x i32) (param $w i32) (param $mean i32) (param $rstd i32) (param $dy i32) (param $dx i32)
+(func $layer_norm_backward (export "layer_norm_backward") (param $x i32) (param $w i32) (param $mean i32) (param $rstd i32) (param $dy i32) (param $dx i32)
   (param $rows i32) (param $C i32) (param $tid i32) (param $nt i32)
   (local $r i32) (local $rEnd i32) (local $off i32) (local $i i32) (local $o i32)
   (local $muv v128) (local $rsv v128) (local $g v128) (local $xh v128) (local $ag v128) (local $agx v128)
@@ -147,7 +147,7 @@
     (br $row))))
 
 ;; dw[c] = Σ_r dy[r,c]·xhat[r,c], db[c] = Σ_r dy[r,c]; threads split the columns (4 at a time).
-(func (export "layer_norm_dweight") (param $x i32) (param $mean i32) (param $rstd i32) (param $dy i32) (param $dw i32) (param $db i32)
+(func $layer_norm_dweight (export "layer_norm_dweight") (param $x i32) (param $mean i32) (param $rstd i32) (param $dy i32) (param $dw i32) (param $db i32)
   (param $rows i32) (param $C i32) (param $tid i32) (param $nt i32)
   (local $c i32) (local $cEnd i32) (local $r i32) (local $o i32) (local $aw v128) (local $ab v128) (local $d v128) (local $xh v128)
   (local $lanes i32)
@@ -251,7 +251,7 @@
 
 ;; Softmax (log = 0) or log-softmax (log = 1) of each row of x (rows, cols) into y. A row of all
 ;; −inf gives 0 (softmax) or −inf (log-softmax), as a masked attention row with no keys.
-(func (export "softmax") (param $x i32) (param $y i32) (param $rows i32) (param $cols i32) (param $log i32)
+(func $softmax (export "softmax") (param $x i32) (param $y i32) (param $rows i32) (param $cols i32) (param $log i32)
   (param $tid i32) (param $nt i32)
   (local $r i32) (local $rEnd i32) (local $px i32) (local $py i32) (local $max f32) (local $sum f32)
   (local.set $r (call $part (local.get $rows) (i32.const 1) (local.get $tid) (local.get $nt)))
@@ -280,7 +280,7 @@
     (br $row))))
 
 ;; Softmax backward per row: dx = y ⊙ (dy − Σ dy⊙y); log-softmax: dx = dy − exp(y)·Σ dy.
-(func (export "softmax_backward") (param $y i32) (param $dy i32) (param $dx i32) (param $rows i32) (param $cols i32) (param $log i32)
+(func $softmax_backward (export "softmax_backward") (param $y i32) (param $dy i32) (param $dx i32) (param $rows i32) (param $cols i32) (param $log i32)
   (param $tid i32) (param $nt i32)
   (local $r i32) (local $rEnd i32) (local $off i32) (local $i i32) (local $o i32) (local $s f32) (local $sv v128)
   (local $yv v128) (local $dv v128) (local $last i32)
@@ -321,7 +321,7 @@
 
 ;; Cross entropy per row of logits (N, V): lse = log Σ exp, loss = w·(lse − logits[target]); rows whose
 ;; target is `ignore` give loss 0. weights = 0: no weights. (Targets are checked in TypeScript first.)
-(func (export "cross_entropy") (param $logits i32) (param $targets i32) (param $weights i32) (param $loss i32) (param $lse i32)
+(func $cross_entropy (export "cross_entropy") (param $logits i32) (param $targets i32) (param $weights i32) (param $loss i32) (param $lse i32)
   (param $N i32) (param $V i32) (param $ignore i32) (param $tid i32) (param $nt i32)
   (local $r i32) (local $rEnd i32) (local $px i32) (local $max f32) (local $l f32) (local $t i32) (local $w f32)
   (local.set $r (call $part (local.get $N) (i32.const 1) (local.get $tid) (local.get $nt)))
@@ -345,7 +345,7 @@
     (br $row))))
 
 ;; dlogits[n,:] = dloss[n]·w[n]·(exp(logits[n,:] − lse[n]) − onehot(target[n])), 0 for ignored rows.
-(func (export "cross_entropy_backward") (param $logits i32) (param $targets i32) (param $weights i32) (param $lse i32)
+(func $cross_entropy_backward (export "cross_entropy_backward") (param $logits i32) (param $targets i32) (param $weights i32) (param $lse i32)
   (param $dloss i32) (param $dlogits i32) (param $N i32) (param $V i32) (param $ignore i32) (param $tid i32) (param $nt i32)
   (local $r i32) (local $rEnd i32) (local $off i32) (local $t i32) (local $scale f32) (local $pd i32)
   (local.set $r (call $part (local.get $N) (i32.const 1) (local.get $tid) (local.get $nt)))
@@ -373,7 +373,7 @@
     (br $row))))
 
 ;; RMSNorm: rstd = 1/√(Σx²/C + eps), y = x·rstd·w per row. consts [eps].
-(func (export "rms_norm") (param $x i32) (param $w i32) (param $y i32) (param $rstd i32)
+(func $rms_norm (export "rms_norm") (param $x i32) (param $w i32) (param $y i32) (param $rstd i32)
   (param $rows i32) (param $C i32) (param $consts i32) (param $tid i32) (param $nt i32)
   (local $r i32) (local $rEnd i32) (local $px i32) (local $py i32) (local $rs f32) (local $i i32) (local $o i32) (local $rsv v128)
   (local.set $r (call $part (local.get $rows) (i32.const 1) (local.get $tid) (local.get $nt)))
@@ -406,7 +406,7 @@
     (br $row))))
 
 ;; RMSNorm backward, dx per row: g = dy·w, xhat = x·rstd, dx = rstd·(g − xhat·mean(g·xhat)).
-(func (export "rms_norm_backward") (param $x i32) (param $w i32) (param $rstd i32) (param $dy i32) (param $dx i32)
+(func $rms_norm_backward (export "rms_norm_backward") (param $x i32) (param $w i32) (param $rstd i32) (param $dy i32) (param $dx i32)
   (param $rows i32) (param $C i32) (param $tid i32) (param $nt i32)
   (local $r i32) (local $rEnd i32) (local $off i32) (local $i i32) (local $o i32) (local $rsv v128) (local $gx v128) (local $g v128)
   (local $acc v128) (local $s f32) (local $last i32) (local $xv v128)
@@ -464,7 +464,7 @@
     (br $row))))
 
 ;; dw[c] = Σ_r dy[r,c]·x[r,c]·rstd[r]; threads split the columns.
-(func (export "rms_norm_dweight") (param $x i32) (param $rstd i32) (param $dy i32) (param $dw i32)
+(func $rms_norm_dweight (export "rms_norm_dweight") (param $x i32) (param $rstd i32) (param $dy i32) (param $dw i32)
   (param $rows i32) (param $C i32) (param $tid i32) (param $nt i32)
   (local $c i32) (local $cEnd i32) (local $r i32) (local $o i32) (local $acc v128) (local $lanes i32) (local $xv v128) (local $dv v128)
   (local.set $c (call $part (local.get $C) (i32.const 4) (local.get $tid) (local.get $nt)))
