@@ -176,13 +176,16 @@ function widenOutput(t: AnyTensor): AnyTensor {
 }
 
 /**
- * Creates a CPU backend.
+ * Creates a CPU backend: tensors in a shared WebAssembly memory, WebAssembly SIMD kernels split
+ * over `threads` (default: the machine's cores), TypeScript reference kernels for the rest.
  *
  * @example
  * ```ts
- * const cpu = createCpuBackend();
+ * const cpu = createCpuBackend();            // or { threads: 4, relaxedSimd: 'enable-flag' }
  * const x = tensor([1, 2, 3], [3], 'f32', cpu);
  * await x.exp().data(); // Float32Array [2.718…, 7.389…, 20.08…]
+ * cpu.info();           // { simd: 'plain', threads: 2, readyWorkers: 0, arena: true, gemm: 'auto' }
+ * cpu.dispose();        // frees the memory, terminates the workers
  * ```
  */
 export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
