@@ -64,7 +64,7 @@ export function simdUnary(rt: WasmRuntime, ref: CpuKernel<'unary'>): CpuKernel<'
     const code = UNARY_CODES[args.attrs.op];
     if (code === undefined || !f32(x, y) || !rt.owns(x.storage, y.storage)) return ref(args);
     const n = x.storage.length;
-    rt.run('unary', [code, rt.ptr(x.storage), rt.ptr(y.storage), n], n * (UNARY_COST[args.attrs.op] ?? 0.5));
+    rt.run('unary', [code, rt.ptr(x.storage), rt.ptr(y.storage), n], n * (UNARY_COST[args.attrs.op] ?? 0.3));
   };
 }
 
@@ -79,7 +79,7 @@ export function simdUnaryGrad(rt: WasmRuntime, ref: CpuKernel<'unaryGrad'>): Cpu
     rt.run(
       'unary_grad',
       [code, rt.ptr(x.storage), rt.ptr(dy.storage), rt.ptr(dx.storage), n],
-      n * ((UNARY_COST[args.attrs.op] ?? 0.5) + 1),
+      n * ((UNARY_COST[args.attrs.op] ?? 0.3) + 0.5),
     );
   };
 }
@@ -104,7 +104,7 @@ export function simdBinary(rt: WasmRuntime, ref: CpuKernel<'binary'>): CpuKernel
     rt.run(
       'binary',
       [code, rt.ptr(a.storage), ars, acs, rt.ptr(b.storage), brs, bcs, rt.ptr(y.storage), rows, plan.inner],
-      n * 0.5,
+      n * 0.3,
     );
   };
 }
@@ -120,7 +120,7 @@ export function simdBinaryScalar(rt: WasmRuntime, ref: CpuKernel<'binaryScalar'>
     const s = rt.consts([scalar]);
     const pa = rt.ptr(a.storage);
     const operands = reverse ? [s, 0, 0, pa, 0, 1] : [pa, 0, 1, s, 0, 0];
-    rt.run('binary', [code, ...operands, rt.ptr(y.storage), 1, n], n * 0.5);
+    rt.run('binary', [code, ...operands, rt.ptr(y.storage), 1, n], n * 0.3);
   };
 }
 
@@ -145,7 +145,7 @@ export function simdAdamw(rt: WasmRuntime, ref: CpuKernel<'adamw'>): CpuKernel<'
     rt.run(
       'adamw',
       [rt.ptr(param.storage), rt.ptr(m.storage), rt.ptr(v.storage), rt.ptr(grad.storage), n, consts],
-      n * 1.5,
+      n,
     );
   };
 }

@@ -62,7 +62,7 @@ export function simdReduce(rt: WasmRuntime, ref: CpuKernel<'reduce'>): CpuKernel
     rt.run(
       'reduce',
       [rt.ptr(x.storage), rt.ptr(y.storage), outer, red, inner, REDUCE_CODES[op]],
-      outer * red * inner * 0.5,
+      outer * red * inner * 0.3,
     );
   };
 }

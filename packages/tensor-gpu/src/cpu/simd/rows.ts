@@ -24,7 +24,7 @@ export function simdLayerNorm(rt: WasmRuntime, ref: CpuKernel<'layerNorm'>): Cpu
     rt.run(
       'layer_norm',
       [p(x), p(weight), p(bias), p(y), p(mean), p(rstd), rows, C, rt.consts([args.attrs.eps])],
-      rows * C * 1.5,
+      rows * C,
     );
   };
 }
