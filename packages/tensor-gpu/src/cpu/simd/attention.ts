@@ -1,7 +1,9 @@
 /**
- * WebAssembly SIMD wrappers of `attention` and `attentionBackward` (`wasm/attention.wat`): threads
- * split the (batch, head) pairs in the forward, the (batch, kv head) pairs in the backward (so the
- * gradient of a shared kv head is summed over its query heads in order).
+ * WebAssembly SIMD wrappers of `attention` and `attentionBackward` (`wasm/attention.wat`): each
+ * (batch, head) runs its products (Q·Kᵀ, P·V and the backward's five) on the GEMM macro-kernel,
+ * with the softmax rows in between. Threads split the (batch, head) pairs in the forward, the
+ * (batch, kv head) pairs in the backward (so a shared kv head's gradient is summed over its query
+ * heads in order).
  */
 import { attentionSpec } from '../kernels/attention.js';
 import type { CpuKernel } from '../kernels/kernel.js';
@@ -14,6 +16,14 @@ function dims(rt: WasmRuntime, s: ReturnType<typeof attentionSpec>): number {
   return rt.ints([s.B, s.H, s.Hkv, s.T, s.S, s.D, s.causal ? 1 : 0]);
 }
 
+/** Scratch of every thread: the GEMM's packing panels, then two T×S score matrices. */
+function scratch(rt: WasmRuntime, s: ReturnType<typeof attentionSpec>): number {
+  return rt.scratch((rt.query('gemm_scratch_bytes') + 8 * s.T * s.S) * rt.threads);
+}
+
+/** The kernels take the row max of scale·scores as scale·max: a positive scale (always 1/√D in practice). */
+const usable = (s: ReturnType<typeof attentionSpec>) => s.scale > 0 && s.T > 0 && s.S > 0 && s.D > 0;
+
 export function simdAttention(rt: WasmRuntime, ref: CpuKernel<'attention'>): CpuKernel<'attention'> {
   return (args) => {
     const { q, k, v } = args.inputs;
@@ -21,10 +31,11 @@ export function simdAttention(rt: WasmRuntime, ref: CpuKernel<'attention'>): Cpu
     const all = [q, k, v, o, lse];
     if (!f32(...all) || !rt.owns(...all.map((t) => t.storage))) return ref(args);
     const s = attentionSpec(q.shape, k.shape, args.attrs);
+    if (!usable(s)) return ref(args);
     const p = (t: { storage: unknown }) => rt.ptr(t.storage as Float32Array);
-    const scratch = rt.scratch(4 * Math.max(1, s.S) * rt.threads);
-    const work = s.B * s.H * s.T * s.S * s.D * (s.causal ? 0.5 : 1) * 0.5;
-    rt.run('attention', [p(q), p(k), p(v), p(o), p(lse), dims(rt, s), rt.consts([s.scale]), scratch], work);
+    const at = scratch(rt, s);
+    const work = s.B * s.H * s.T * s.S * (s.D * 0.1 + 2);
+    rt.run('attention', [p(q), p(k), p(v), p(o), p(lse), dims(rt, s), rt.consts([s.scale]), at], work);
   };
 }
 
