@@ -148,20 +148,36 @@ function ratioLine(name: string, ours: number, torch: TorchResult | null, unit: 
   return `${name}: ours ${ours.toFixed(2)} ${unit}${tail}  [load ${load()}]`;
 }
 
+/**
+ * Per-op kernel time of a step: the median over `steps` profiled steps of each op's total (robust to
+ * the odd descheduled kernel on a busy machine), and the median step time.
+ */
 function breakdown(
   label: string,
   backend: CpuBackend,
   step: () => number,
+  steps = 5,
 ): Map<string, { ms: number; calls: number }> {
-  backend.startProfile();
-  const total = step();
-  const prof = backend.stopProfile();
+  const profiles: Map<string, { ms: number; calls: number }>[] = [];
+  const totals: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    backend.startProfile();
+    totals.push(step());
+    profiles.push(backend.stopProfile());
+  }
+  const out = new Map<string, { ms: number; calls: number }>();
+  for (const key of new Set(profiles.flatMap((p) => [...p.keys()]))) {
+    out.set(key, {
+      ms: median(profiles.map((p) => p.get(key)?.ms ?? 0)),
+      calls: profiles[0]!.get(key)?.calls ?? 0,
+    });
+  }
   let kernels = 0;
-  for (const e of prof.values()) kernels += e.ms;
+  for (const e of out.values()) kernels += e.ms;
   console.log(
-    `\n${label}: one step ${total.toFixed(1)} ms, of which kernels ${kernels.toFixed(1)} ms (the rest: autograd, tensors, JS)`,
+    `\n${label}: median step ${median(totals).toFixed(1)} ms over ${steps}, kernels ${kernels.toFixed(1)} ms (the rest: autograd, tensors, JS)`,
   );
-  return prof;
+  return out;
 }
 
 async function babySection(

@@ -19,6 +19,22 @@
 (func $gemm_scratch_bytes (export "gemm_scratch_bytes") (result i32)
   (i32.const 655488)) ;; (128·256 + 256·512)·4 + 128
 
+;; 4×4 transpose: rows r0..r3 (4 floats each) → columns, stored at dst, dst+stride, dst+2·stride,
+;; dst+3·stride: [r0[c], r1[c], r2[c], r3[c]] for c = 0..3 (eight shuffles).
+(func $store_transposed (param $r0 v128) (param $r1 v128) (param $r2 v128) (param $r3 v128) (param $dst i32) (param $stride i32)
+  (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+  (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+  (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+  (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+  (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+  (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+  (local.set $dst (i32.add (local.get $dst) (local.get $stride)))
+  (v128.store (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+  (local.set $dst (i32.add (local.get $dst) (local.get $stride)))
+  (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t2) (local.get $t3)))
+  (local.set $dst (i32.add (local.get $dst) (local.get $stride)))
+  (v128.store (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3))))
+
 ;; Packs A[0:mc, 0:kc] (A at `a`, byte strides ars4/acs4) into `dst`: panel t (rows 4t..4t+3) is kc
 ;; steps of 4 floats, dst[t·4kc + 4p + r]; rows past mc are zero.
 (func $pack_a (param $a i32) (param $ars4 i32) (param $acs4 i32) (param $mc i32) (param $kc i32) (param $dst i32)
@@ -42,10 +58,23 @@
               (local.set $p (i32.add (local.get $p) (i32.const 1)))
               (br $l))))
           (else
-            ;; four row streams
+            ;; four row streams (row-major A: 4 steps at a time through a 4×4 transpose)
             (local.set $s1 (i32.add (local.get $s0) (local.get $ars4)))
             (local.set $s2 (i32.add (local.get $s1) (local.get $ars4)))
             (local.set $s3 (i32.add (local.get $s2) (local.get $ars4)))
+            (if (i32.eq (local.get $acs4) (i32.const 4))
+              (then
+                (block $vd (loop $vl
+                  (br_if $vd (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
+                  (call $store_transposed (v128.load (local.get $s0)) (v128.load (local.get $s1))
+                    (v128.load (local.get $s2)) (v128.load (local.get $s3)) (local.get $dst) (i32.const 16))
+                  (local.set $s0 (i32.add (local.get $s0) (i32.const 16)))
+                  (local.set $s1 (i32.add (local.get $s1) (i32.const 16)))
+                  (local.set $s2 (i32.add (local.get $s2) (i32.const 16)))
+                  (local.set $s3 (i32.add (local.get $s3) (i32.const 16)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+                  (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                  (br $vl)))))
             (block $d (loop $l
               (br_if $d (i32.ge_u (local.get $p) (local.get $kc)))
               (f32.store (local.get $dst) (f32.load (local.get $s0)))
@@ -102,7 +131,29 @@
       (else
         (if (i32.ge_u (local.get $cols) (i32.const 8))
           (then
-            ;; B stored transposed (x·Wᵀ): column q is a contiguous stream; 8 loads per step
+            ;; B stored transposed (x·Wᵀ): column q is a contiguous stream; when the streams are
+            ;; unit-stride, 4 steps at a time through two 4×4 transposes, else 8 loads per step
+            (if (i32.eq (local.get $brs4) (i32.const 4))
+              (then
+                (block $vd (loop $vl
+                  (br_if $vd (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
+                  (local.set $sq (local.get $s))
+                  (call $store_transposed
+                    (v128.load (local.get $sq))
+                    (v128.load (local.tee $sq (i32.add (local.get $sq) (local.get $bcs4))))
+                    (v128.load (local.tee $sq (i32.add (local.get $sq) (local.get $bcs4))))
+                    (v128.load (local.tee $sq (i32.add (local.get $sq) (local.get $bcs4))))
+                    (local.get $dst) (i32.const 32))
+                  (call $store_transposed
+                    (v128.load (local.tee $sq (i32.add (local.get $sq) (local.get $bcs4))))
+                    (v128.load (local.tee $sq (i32.add (local.get $sq) (local.get $bcs4))))
+                    (v128.load (local.tee $sq (i32.add (local.get $sq) (local.get $bcs4))))
+                    (v128.load (local.tee $sq (i32.add (local.get $sq) (local.get $bcs4))))
+                    (i32.add (local.get $dst) (i32.const 16)) (i32.const 32))
+                  (local.set $s (i32.add (local.get $s) (i32.const 16)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 128)))
+                  (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                  (br $vl)))))
             (block $d (loop $l
               (br_if $d (i32.ge_u (local.get $p) (local.get $kc)))
               (local.set $sq (local.get $s))
