@@ -16,7 +16,14 @@
  * 7  FAILED     1 when a worker's kernel threw (a trap); the coordinator raises it after the join
  * 8..39  ARGS   the kernel's i32 arguments (pointers, sizes; floats travel in memory)
  * 64..   ACK    ACK + tid: the last generation worker tid finished
+ * 128..  SLEEP  SLEEP + tid: 1 while worker tid sleeps in Atomics.wait (else it spins)
+ * 192    JOINING 1 while the coordinator sleeps waiting for an ACK
  * ```
+ *
+ * A wake-up (`Atomics.notify`) is a system call, so each side notifies only when the other has
+ * said it sleeps. No wake-up is lost: a thread sets its flag, then waits only if the value it
+ * waits on is still the old one (`Atomics.wait` checks atomically), and the other side writes that
+ * value before it reads the flag.
  *
  * Publishing a job: store JOB = g, then FN/THREADS/NARGS/ARGS, then GEN = g (+ notify). A worker
  * reads GEN, the description, then JOB, and only trusts the description when JOB equals what it
@@ -40,8 +47,10 @@ export const MAX_ARGS = 32;
 export const ACK = 64;
 /** Most threads a pool runs (coordinator included). */
 export const MAX_THREADS = 64;
+export const SLEEP = ACK + MAX_THREADS;
+export const JOINING = SLEEP + MAX_THREADS;
 
 /** A new control block (zeroed). */
 export function createControlBlock(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer((ACK + MAX_THREADS) * 4));
+  return new Int32Array(new SharedArrayBuffer((JOINING + 1) * 4));
 }

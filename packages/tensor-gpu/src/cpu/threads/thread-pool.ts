@@ -21,11 +21,13 @@ import {
   FN,
   GEN,
   JOB,
+  JOINING,
   MAX_ARGS,
   MAX_THREADS,
   NARGS,
   QUIT,
   READY,
+  SLEEP,
   THREADS,
 } from './control-block.js';
 import { type WorkerData, workerMain } from './worker-main.js';
@@ -133,7 +135,7 @@ export class ThreadPool {
   start(): void {
     if (this.started || this.disposed || this.threads === 1) return;
     this.started = true;
-    const layout = { GEN, FN, THREADS, NARGS, QUIT, READY, JOB, FAILED, ARGS, ACK };
+    const layout = { GEN, FN, THREADS, NARGS, QUIT, READY, JOB, FAILED, ARGS, ACK, SLEEP, JOINING };
     const source = `(${workerMain.toString()})`;
     const node = nodeWorkerThreads();
     for (let tid = 1; tid < this.threads; tid++) {
@@ -198,7 +200,12 @@ export class ThreadPool {
     Atomics.store(ctl, NARGS, args.length);
     for (let i = 0; i < args.length && i < MAX_ARGS; i++) Atomics.store(ctl, ARGS + i, args[i]!);
     Atomics.store(ctl, GEN, g);
-    Atomics.notify(ctl, GEN);
+    for (let t = 1; t < n; t++) {
+      if (Atomics.load(ctl, SLEEP + t) !== 0) {
+        Atomics.notify(ctl, GEN);
+        break;
+      }
+    }
     try {
       f(...args, 0, n);
     } finally {
@@ -222,7 +229,11 @@ export class ThreadPool {
     for (;;) {
       const seen = Atomics.load(ctl, slot);
       if (seen === g) return;
-      if (++spins > 2000 && this.block) Atomics.wait(ctl, slot, seen, 50);
+      if (++spins > 2000 && this.block) {
+        Atomics.store(ctl, JOINING, 1);
+        Atomics.wait(ctl, slot, seen, 50);
+        Atomics.store(ctl, JOINING, 0);
+      }
     }
   }
 

@@ -29,6 +29,8 @@ export interface WorkerData {
     FAILED: number;
     ARGS: number;
     ACK: number;
+    SLEEP: number;
+    JOINING: number;
   };
   /** How long an idle worker spins before it sleeps, in milliseconds. */
   spinMs: number;
@@ -50,7 +52,9 @@ export function workerMain(data: WorkerData): void {
       let spins = 0;
       while (Atomics.load(ctl, L.GEN) === seen) {
         if ((++spins & 255) === 0 && performance.now() > until) {
+          Atomics.store(ctl, L.SLEEP + tid, 1);
           Atomics.wait(ctl, L.GEN, seen);
+          Atomics.store(ctl, L.SLEEP + tid, 0);
         }
       }
     }
@@ -74,6 +78,6 @@ export function workerMain(data: WorkerData): void {
       throw error;
     }
     Atomics.store(ctl, L.ACK + tid, gen);
-    Atomics.notify(ctl, L.ACK + tid);
+    if (Atomics.load(ctl, L.JOINING) !== 0) Atomics.notify(ctl, L.ACK + tid);
   }
 }
