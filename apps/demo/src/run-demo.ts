@@ -16,8 +16,8 @@ import {
   cosineSchedule,
   createCpuBackend,
   decayGroups,
-  Generator,
   noGrad,
+  RandomGenerator,
   tidy,
 } from '@llmforge/tensor-gpu';
 import { type Tokenizer, trainTokenizer } from '@llmforge/tokenizer';
@@ -78,7 +78,7 @@ async function trainTokenizerStage(train: string, o: DemoOptions): Promise<Token
 }
 
 /** One batch of `batch` random windows of `len + 1` tokens: ids and HF-convention labels (the same windows). */
-function randomWindows(ids: Int32Array, batch: number, len: number, gen: Generator): number[][] {
+function randomWindows(ids: Int32Array, batch: number, len: number, gen: RandomGenerator): number[][] {
   const rows: number[][] = [];
   for (let b = 0; b < batch; b++) {
     const start = gen.int(ids.length - len - 1);
@@ -111,8 +111,8 @@ async function pretrainStage(
     { backend, seed: o.seed },
   );
   o.log(`  model: tiny-gpt, ${(model.numParams() / 1e6).toFixed(2)}M parameters, context ${len}`);
-  const gen = new Generator(o.seed);
-  const valGen = new Generator(o.seed + 1);
+  const gen = new RandomGenerator(o.seed);
+  const valGen = new RandomGenerator(o.seed + 1);
   const valBatches = Array.from({ length: 4 }, () => randomWindows(valIds, batch, len, valGen));
   const initialValLoss = evaluate(model, valBatches);
   o.log(

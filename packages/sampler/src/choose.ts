@@ -12,7 +12,7 @@
 import { philoxUniform, uniformCounters } from '@llmforge/tensor-gpu';
 import { argmax, softmax } from './processors/softmax.js';
 
-/** What the choice needs from a generator: tensor-gpu's `Generator` satisfies it. */
+/** What the choice needs from a generator: tensor-gpu's `RandomGenerator` satisfies it. */
 export interface RandomStream {
   readonly seed: number;
   offset: number;
@@ -48,7 +48,7 @@ export function pickToken(scores: Float64Array, u: number): number {
  *
  * @example
  * ```ts
- * const g = new Generator(1);
+ * const g = new RandomGenerator(1);
  * drawStep(g, 3); // three numbers in [0, 1); g.offset === 1
  * ```
  */

@@ -1,5 +1,5 @@
 /** The README's examples, run as written (paths relative to the package folder). */
-import { createCpuBackend, Generator } from '@llmforge/tensor-gpu';
+import { createCpuBackend, RandomGenerator } from '@llmforge/tensor-gpu';
 import { fromPretrained } from '@llmforge/transformer';
 import { expect, it } from 'vitest';
 import { generate, processLogits, softmax, stream } from '../src/index.js';
@@ -41,11 +41,11 @@ it('runs the README examples', async () => {
   }
   expect(n).toBeLessThanOrEqual(4);
 
-  const g = new Generator(1234);
+  const g = new RandomGenerator(1234);
   const first = await generate(model, prompt, { generator: g, maxNewTokens: 5 });
   const saved = g.getState();
   const again = await generate(model, prompt, {
-    generator: Generator.fromState({ seed: 1234, offset: 0 }),
+    generator: RandomGenerator.fromState({ seed: 1234, offset: 0 }),
     maxNewTokens: 5,
   });
   expect(again.sequences).toEqual(first.sequences);

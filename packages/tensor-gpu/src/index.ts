@@ -216,7 +216,7 @@ export { RMSNorm, type RMSNormOptions } from './nn/rms-norm.js';
 export { StateDictError } from './nn/state-dict-error.js';
 export { AdamW, type AdamWGroup, type AdamWOptions } from './optim/adamw.js';
 export { clipGradNorm } from './optim/clip-grad-norm.js';
-export { ConfigError } from './optim/config-error.js';
+export { OptimizerConfigError } from './optim/optimizer-config-error.js';
 export { createOptimizer, type OptimizerConfig } from './optim/create-optimizer.js';
 export {
   constantSchedule,
@@ -238,7 +238,7 @@ export {
 } from './optim/optimizer-state.js';
 export { decayGroups, type ParamGroup } from './optim/param-groups.js';
 export { SGD, type SGDGroup, type SGDOptions } from './optim/sgd.js';
-export { Generator, type GeneratorState } from './random/generator.js';
+export { RandomGenerator, type RandomGeneratorState } from './random/random-generator.js';
 // ---- end G3 ---------------------------------------------------------------------------------------
 
 // ---- G4: CPU kernel extras (gemm, workers) --------------------------------------------------------

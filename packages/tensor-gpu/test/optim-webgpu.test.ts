@@ -21,7 +21,7 @@ import { tensor } from '../src/ops/creation.js';
 import { AdamW } from '../src/optim/adamw.js';
 import { clipGradNorm } from '../src/optim/clip-grad-norm.js';
 import { SGD } from '../src/optim/sgd.js';
-import { Generator } from '../src/random/generator.js';
+import { RandomGenerator } from '../src/random/random-generator.js';
 import type { Tensor } from '../src/tensor.js';
 import { memory } from '../src/tensor.js';
 import type { WebGPUBackend } from '../src/webgpu/webgpu-backend.js';
@@ -62,7 +62,7 @@ class Net extends Module {
   fc2: Linear;
   constructor(backend: Backend, seed: number) {
     super();
-    const gen = new Generator(seed);
+    const gen = new RandomGenerator(seed);
     this.ln = this.registerModule('ln', new LayerNorm(6, { backend }));
     this.fc1 = this.registerModule('fc1', new Linear(6, 16, { generator: gen, backend }));
     this.drop = this.registerModule('drop', new Dropout(0.2, { generator: gen.fork() }));
@@ -100,7 +100,7 @@ describe('nn and optim on WebGPU', () => {
     if (noGpu()) return;
     const run = async (backend: Backend) => {
       const net = new Net(backend, 7);
-      const gen = new Generator(3);
+      const gen = new RandomGenerator(3);
       const x = tensor(gen.normalArray(10 * 6), [10, 6], 'f32', backend);
       const y = tensor(gen.normalArray(10 * 2), [10, 2], 'f32', backend);
       const sgd = new SGD(net.parameters(), { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3 });
@@ -144,7 +144,7 @@ describe('nn and optim on WebGPU', () => {
     const src = new Net(cpu, 1).eval();
     const dst = new Net(gpu!, 2).eval();
     dst.loadStateDict(await toSafetensorsInput(src.stateDict()));
-    const x = new Generator(5).normalArray(4 * 6);
+    const x = new RandomGenerator(5).normalArray(4 * 6);
     const ya = await src.forward(tensor(x, [4, 6], 'f32', cpu)).data();
     const yb = await dst.forward(tensor(x, [4, 6], 'f32', gpu)).data();
     expectClose(yb, ya, 1e-5, 1e-6, 'eval output');
@@ -168,7 +168,7 @@ describe('nn and optim on WebGPU', () => {
     const g = gpu!;
     const net = new Net(g, 11);
     const opt = new AdamW(net.parameters(), { lr: 1e-3 });
-    const gen = new Generator(0);
+    const gen = new RandomGenerator(0);
     const x = tensor(gen.normalArray(8 * 6), [8, 6], 'f32', g);
     const y = tensor(gen.normalArray(8 * 2), [8, 2], 'f32', g);
     let at20 = memory(g);

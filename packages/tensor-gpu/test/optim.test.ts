@@ -6,20 +6,20 @@ import { StateDictError } from '../src/nn/state-dict-error.js';
 import { tensor } from '../src/ops/creation.js';
 import { AdamW } from '../src/optim/adamw.js';
 import { clipGradNorm } from '../src/optim/clip-grad-norm.js';
-import { ConfigError } from '../src/optim/config-error.js';
 import { createOptimizer } from '../src/optim/create-optimizer.js';
 import type { Optimizer } from '../src/optim/optimizer.js';
+import { OptimizerConfigError } from '../src/optim/optimizer-config-error.js';
 import type { OptimizerState } from '../src/optim/optimizer-state.js';
 import { decayGroups } from '../src/optim/param-groups.js';
 import { SGD } from '../src/optim/sgd.js';
-import { Generator } from '../src/random/generator.js';
+import { RandomGenerator } from '../src/random/random-generator.js';
 import type { Tensor } from '../src/tensor.js';
 
 const cpu = createCpuBackend();
 
 /** Deterministic parameter values and per-step gradients. */
 function problem(seed: number, shapes: number[][], steps: number) {
-  const g = new Generator(seed);
+  const g = new RandomGenerator(seed);
   const init = shapes.map((s) => g.normalArray(s.reduce((a, b) => a * b, 1)));
   const grads = Array.from({ length: steps }, () =>
     shapes.map((s) => g.normalArray(s.reduce((a, b) => a * b, 1))),
@@ -171,7 +171,7 @@ describe('AdamW', () => {
         fn();
         expect.fail('no error');
       } catch (e) {
-        expect(ConfigError.isInstance(e)).toBe(true);
+        expect(OptimizerConfigError.isInstance(e)).toBe(true);
       }
     }
   });

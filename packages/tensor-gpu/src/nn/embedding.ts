@@ -5,7 +5,7 @@
  */
 
 import { embedding } from '../ops/gather.js';
-import type { Generator } from '../random/generator.js';
+import type { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
 import { type Initializer, normal } from './init.js';
 import { Module } from './module.js';
@@ -14,7 +14,7 @@ import { initTensor, type ParamOptions } from './param.js';
 /** Options of Embedding. */
 export interface EmbeddingOptions extends ParamOptions {
   /** Seeded generator for the initial values. */
-  generator?: Generator;
+  generator?: RandomGenerator;
   /** Weight initialiser (default normal(0, 1)). */
   weightInit?: Initializer;
 }
@@ -24,7 +24,7 @@ export interface EmbeddingOptions extends ParamOptions {
  *
  * @example
  * ```ts
- * const wte = new Embedding(50257, 768, { generator: new Generator(0), weightInit: normal(0, 0.02) });
+ * const wte = new Embedding(50257, 768, { generator: new RandomGenerator(0), weightInit: normal(0, 0.02) });
  * const h = wte.forward(ids); // ids i32 (B,T) → (B,T,768)
  * ```
  */

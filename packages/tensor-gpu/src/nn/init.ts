@@ -1,6 +1,6 @@
 /**
  * Parameter initialisers: functions `(shape, generator) → Float32Array` of host values, drawn from a
- * seeded Generator so a model is reproducible from its seed and identical on every backend.
+ * seeded RandomGenerator so a model is reproducible from its seed and identical on every backend.
  *
  * Fans follow torch (`_calculate_fan_in_and_fan_out`) for a weight of shape (out, in, ...k):
  * fanIn = in · Πk, fanOut = out · Πk; a 1-d shape (n) has fanIn = fanOut = n.
@@ -11,11 +11,11 @@
  */
 
 import { sizeOf } from '../backend/ops.js';
-import { ConfigError } from '../optim/config-error.js';
-import type { Generator } from '../random/generator.js';
+import { OptimizerConfigError } from '../optim/optimizer-config-error.js';
+import type { RandomGenerator } from '../random/random-generator.js';
 
 /** Produces the initial values of a parameter of `shape`. */
-export type Initializer = (shape: readonly number[], generator: Generator) => Float32Array;
+export type Initializer = (shape: readonly number[], generator: RandomGenerator) => Float32Array;
 
 /**
  * fanIn and fanOut of a weight shape (torch convention: (out, in, ...kernel)).
@@ -27,7 +27,7 @@ export type Initializer = (shape: readonly number[], generator: Generator) => Fl
  */
 export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (shape.length === 0) {
-    throw new ConfigError({
+    throw new OptimizerConfigError({
       operation: 'fans',
       expected: 'a shape with at least one dim',
       found: '()',
@@ -66,7 +66,7 @@ export function onesInit(): Initializer {
  *
  * @example
  * ```ts
- * uniform(-0.1, 0.1)([4, 4], new Generator(0));
+ * uniform(-0.1, 0.1)([4, 4], new RandomGenerator(0));
  * ```
  */
 export function uniform(low: number, high: number): Initializer {
@@ -78,7 +78,7 @@ export function uniform(low: number, high: number): Initializer {
  *
  * @example
  * ```ts
- * normal(0, 0.02)([768, 768], new Generator(0));
+ * normal(0, 0.02)([768, 768], new RandomGenerator(0));
  * ```
  */
 export function normal(mean = 0, std = 1): Initializer {

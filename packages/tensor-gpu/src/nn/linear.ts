@@ -8,7 +8,7 @@
 
 import { tidy } from '../autograd/tidy.js';
 import { matmul } from '../ops/matmul.js';
-import type { Generator } from '../random/generator.js';
+import type { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
 import { type Initializer, kaimingUniform, linearBiasInit } from './init.js';
 import { Module } from './module.js';
@@ -17,7 +17,7 @@ import { initTensor, type ParamOptions } from './param.js';
 /** Options of Linear. */
 export interface LinearOptions extends ParamOptions {
   /** Seeded generator for the initial values (required unless both inits are constant). */
-  generator?: Generator;
+  generator?: RandomGenerator;
   /** Add a bias (default true). */
   bias?: boolean;
   /** Weight initialiser (default kaiming-uniform, a = √5). */
@@ -31,7 +31,7 @@ export interface LinearOptions extends ParamOptions {
  *
  * @example
  * ```ts
- * const fc = new Linear(768, 3072, { generator: new Generator(0), backend });
+ * const fc = new Linear(768, 3072, { generator: new RandomGenerator(0), backend });
  * const y = fc.forward(x); // x (B,T,768) → y (B,T,3072)
  * ```
  */

@@ -6,8 +6,8 @@
 import type { Backend } from '../backend/backend.js';
 import type { FloatDType } from '../backend/dtype.js';
 import { defaultBackend, tensor } from '../ops/creation.js';
-import { ConfigError } from '../optim/config-error.js';
-import type { Generator } from '../random/generator.js';
+import { OptimizerConfigError } from '../optim/optimizer-config-error.js';
+import type { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
 import type { Initializer } from './init.js';
 
@@ -24,22 +24,22 @@ export interface ParamOptions {
  *
  * @example
  * ```ts
- * const w = initTensor([4, 4], normal(0, 0.02), new Generator(0), { backend });
+ * const w = initTensor([4, 4], normal(0, 0.02), new RandomGenerator(0), { backend });
  * ```
  */
 export function initTensor(
   shape: readonly number[],
   init: Initializer,
-  generator: Generator | undefined,
+  generator: RandomGenerator | undefined,
   options: ParamOptions,
   op: string,
 ): Tensor {
   if (generator === undefined) {
-    throw new ConfigError({
+    throw new OptimizerConfigError({
       operation: op,
-      expected: 'a generator option (a seeded Generator)',
+      expected: 'a generator option (a seeded RandomGenerator)',
       found: 'none',
-      hint: 'pass { generator: new Generator(seed) } so initialisation is reproducible',
+      hint: 'pass { generator: new RandomGenerator(seed) } so initialisation is reproducible',
     });
   }
   const values = init(shape, generator);

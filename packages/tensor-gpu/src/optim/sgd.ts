@@ -19,8 +19,8 @@ import { tidy } from '../autograd/tidy.js';
 import { assignFrom, assignHost } from '../nn/assign.js';
 import { zerosLike } from '../ops/creation.js';
 import type { Tensor } from '../tensor.js';
-import { ConfigError } from './config-error.js';
 import type { Optimizer } from './optimizer.js';
+import { OptimizerConfigError } from './optimizer-config-error.js';
 import {
   checkStateMeta,
   OPTIMIZER_STATE_FORMAT,
@@ -95,7 +95,7 @@ export class SGD implements Optimizer {
     checkRange('SGD', 'dampening', g.dampening, 0, 1, true);
     checkRange('SGD', 'weightDecay', g.weightDecay, 0, Number.POSITIVE_INFINITY);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) {
-      throw new ConfigError({
+      throw new OptimizerConfigError({
         operation: 'SGD',
         expected: 'momentum > 0 and dampening 0 with nesterov',
         found: `momentum ${g.momentum}, dampening ${g.dampening}`,

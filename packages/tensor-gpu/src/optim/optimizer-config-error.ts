@@ -7,10 +7,10 @@ import { TensorError } from '../errors.js';
  * @example
  * ```ts
  * try { cosineSchedule({ lr: -1, totalSteps: 10 }); }
- * catch (e) { if (ConfigError.isInstance(e)) console.error(e.message); }
+ * catch (e) { if (OptimizerConfigError.isInstance(e)) console.error(e.message); }
  * // cosineSchedule: expected lr a finite number >= 0, found -1; hint: pass the peak learning rate
  * ```
  */
-export class ConfigError extends TensorError {
-  static override readonly errorName: string = 'ConfigError';
+export class OptimizerConfigError extends TensorError {
+  static override readonly errorName: string = 'OptimizerConfigError';
 }

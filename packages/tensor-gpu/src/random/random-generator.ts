@@ -10,12 +10,12 @@
  * backend) equals `uniformArray(n)` from a generator at that offset, and both advance the offset by
  * ⌈n/4⌉ (⌈n/2⌉ for normals, which use Box–Muller on two words each).
  *
- * Worked example: `new Generator(7)` starts at offset 0; `g.uniform()` reads block 0 and moves to
+ * Worked example: `new RandomGenerator(7)` starts at offset 0; `g.uniform()` reads block 0 and moves to
  * offset 1; `g.uniformArray(10)` reads blocks 1, 2, 3 and moves to offset 4; `g.getState()` is then
  * `{ seed: 7, offset: 4 }`.
  */
 
-import { ConfigError } from '../optim/config-error.js';
+import { OptimizerConfigError } from '../optim/optimizer-config-error.js';
 import {
   fillNormal,
   fillUniform,
@@ -25,8 +25,8 @@ import {
   uniformCounters,
 } from './philox.js';
 
-/** The serializable state of a Generator. */
-export interface GeneratorState {
+/** The serializable state of a RandomGenerator. */
+export interface RandomGeneratorState {
   seed: number;
   offset: number;
 }
@@ -36,7 +36,7 @@ const TWO32 = 4294967296;
 
 function checkState(op: string, seed: number, offset: number): void {
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new ConfigError({
+    throw new OptimizerConfigError({
       operation: op,
       expected: 'seed an integer in [0, 2^53)',
       found: String(seed),
@@ -44,7 +44,7 @@ function checkState(op: string, seed: number, offset: number): void {
     });
   }
   if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new ConfigError({
+    throw new OptimizerConfigError({
       operation: op,
       expected: 'offset an integer in [0, 2^53)',
       found: String(offset),
@@ -58,7 +58,7 @@ function checkState(op: string, seed: number, offset: number): void {
  *
  * @example
  * ```ts
- * const g = new Generator(42);
+ * const g = new RandomGenerator(42);
  * const a = g.uniform();             // in [0, 1)
  * const saved = g.getState();        // { seed: 42, offset: 1 }
  * const b = g.normal();
@@ -66,37 +66,37 @@ function checkState(op: string, seed: number, offset: number): void {
  * g.normal() === b;                  // true: exact replay
  * ```
  */
-export class Generator implements PhiloxStream {
+export class RandomGenerator implements PhiloxStream {
   readonly seed: number;
   /** The next unused Philox counter. Draws advance it; kernels drawing from this generator do too. */
   offset: number;
   private readonly block = new Uint32Array(4);
 
   constructor(seed: number, offset = 0) {
-    checkState('Generator', seed, offset);
+    checkState('RandomGenerator', seed, offset);
     this.seed = seed;
     this.offset = offset;
   }
 
   /** A generator continuing from a saved state. */
-  static fromState(state: GeneratorState): Generator {
-    return new Generator(state.seed, state.offset);
+  static fromState(state: RandomGeneratorState): RandomGenerator {
+    return new RandomGenerator(state.seed, state.offset);
   }
 
   /** The state to save: `{ seed, offset }` (plain JSON). */
-  getState(): GeneratorState {
+  getState(): RandomGeneratorState {
     return { seed: this.seed, offset: this.offset };
   }
 
   /** Restores a saved state; the seed must match (a generator's seed is fixed at construction). */
-  setState(state: GeneratorState): void {
-    checkState('Generator.setState', state.seed, state.offset);
+  setState(state: RandomGeneratorState): void {
+    checkState('RandomGenerator.setState', state.seed, state.offset);
     if (state.seed !== this.seed) {
-      throw new ConfigError({
-        operation: 'Generator.setState',
+      throw new OptimizerConfigError({
+        operation: 'RandomGenerator.setState',
         expected: `seed ${this.seed}`,
         found: String(state.seed),
-        hint: 'use Generator.fromState(state) for a different seed',
+        hint: 'use RandomGenerator.fromState(state) for a different seed',
       });
     }
     this.offset = state.offset;
@@ -137,8 +137,8 @@ export class Generator implements PhiloxStream {
    */
   int(n: number): number {
     if (!Number.isSafeInteger(n) || n <= 0) {
-      throw new ConfigError({
-        operation: 'Generator.int',
+      throw new OptimizerConfigError({
+        operation: 'RandomGenerator.int',
         expected: 'n an integer in [1, 2^53)',
         found: String(n),
         hint: 'int(n) draws from 0..n-1',
@@ -196,8 +196,8 @@ export class Generator implements PhiloxStream {
    * A new generator with a seed drawn from this one (uses one block): independent streams for, say,
    * data order and dropout, both reproducible from one seed.
    */
-  fork(): Generator {
+  fork(): RandomGenerator {
     const b = this.nextBlock();
-    return new Generator((b[0]! & 0x1fffff) * TWO32 + b[1]!);
+    return new RandomGenerator((b[0]! & 0x1fffff) * TWO32 + b[1]!);
   }
 }
