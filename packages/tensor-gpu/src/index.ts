@@ -3,8 +3,10 @@
  * backend. This is the core entry (no `webgpu` import): the Node entry `@llmforge/tensor-gpu/node`
  * creates a WebGPU backend through Dawn.
  *
- * Layers, bottom-up: backend interface + op contract → kernels per backend → differentiable
- * functions → Tensor (+ nn, optim, io).
+ * Layers, bottom-up: backend interface + op contract → kernels per backend → Tensor (the handle,
+ * a leaf) and the autograd tape → differentiable functions → nn, optim, io. This entry is the one
+ * place they are wired together: Tensor's op methods (`x.matmul(y)`) forward to the differentiable
+ * functions through `TENSOR_METHODS`, installed below.
  *
  * @example
  * ```ts
@@ -16,7 +18,11 @@
  * ```
  */
 
-export type { BackwardOptions } from './autograd/backward.js';
+import { TENSOR_METHODS } from './ops/tensor-methods.js';
+import { installTensorMethods } from './tensor.js';
+
+installTensorMethods(TENSOR_METHODS);
+
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { keep, tidy } from './autograd/tidy.js';
 export type { Backend, BackendMemory, DeviceTensor, Kernel, KernelTable } from './backend/backend.js';
@@ -70,7 +76,6 @@ export {
 export { type CpuBackend, type CpuBackendOptions, createCpuBackend } from './cpu/backend.js';
 export { CPU_KERNELS } from './cpu/kernels/index.js';
 export type { CpuKernel, CpuStorage } from './cpu/kernels/kernel.js';
-// ---- G1: errors, contract, backend interface, CPU backend, Tensor, autograd, functions ----------
 export {
   BackendError,
   DeviceLostError,
@@ -107,9 +112,9 @@ export { expand } from './ops/expand.js';
 export { embedding } from './ops/gather.js';
 export { layerNorm } from './ops/layer-norm.js';
 export { type MaskedAttentionOptions, maskedAttention } from './ops/masked-attention.js';
-export { type MatmulOptions, matmul } from './ops/matmul.js';
+export { matmul } from './ops/matmul.js';
 export { permute, transpose } from './ops/permute.js';
-export { type ReduceOptions, reduce } from './ops/reduce.js';
+export { reduce } from './ops/reduce.js';
 export { reshape } from './ops/reshape.js';
 export { rmsNorm } from './ops/rms-norm.js';
 export { type RopeOptions, rope } from './ops/rope.js';
@@ -118,6 +123,7 @@ export { argmax, type SampleOptions, sampleTokens, topK } from './ops/selection.
 export { narrow, slice, split } from './ops/slice.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
 export { takeAlongAxis } from './ops/take-along-axis.js';
+export type { MatmulOptions, ReduceOptions } from './ops/types.js';
 export { unary } from './ops/unary.js';
 export { maskedFill, where } from './ops/where.js';
 export {
@@ -132,10 +138,10 @@ export {
   philoxUniform,
   uniformCounters,
 } from './random/philox.js';
-export { type MemoryInfo, memory, Tensor } from './tensor.js';
-// ---- end G1 ---------------------------------------------------------------------------------------
+export { type MemoryInfo, memory } from './storage.js';
+export { type BackwardOptions, Tensor } from './tensor.js';
 
-// ---- G2: WebGPU backend (core: takes a GPU object; no `webgpu` import here) ------------------------
+// WebGPU backend (the core takes a GPU object; only the /node entry imports `webgpu`)
 export { type BufferPoolStats, sizeClass } from './webgpu/buffer-pool.js';
 export type { GpuCaps, GpuStorage, GpuTensor } from './webgpu/kernel-context.js';
 export { type OpenedDevice, type RequestDeviceOptions, requestDevice } from './webgpu/request-device.js';
@@ -145,9 +151,8 @@ export {
   WebGPUBackend,
   type WebGPUBackendOptions,
 } from './webgpu/webgpu-backend.js';
-// ---- end G2 ---------------------------------------------------------------------------------------
 
-// ---- G3: nn, optim, schedules, safetensors, generators --------------------------------------------
+// nn, optim, schedules, safetensors, generators
 export {
   bf16BitsToF32,
   decodeBf16,
@@ -239,9 +244,7 @@ export {
 export { decayGroups, type ParamGroup } from './optim/param-groups.js';
 export { SGD, type SGDGroup, type SGDOptions } from './optim/sgd.js';
 export { RandomGenerator, type RandomGeneratorState } from './random/random-generator.js';
-// ---- end G3 ---------------------------------------------------------------------------------------
 
-// ---- G4: CPU kernel extras (gemm, workers) --------------------------------------------------------
+// CPU kernel extras (gemm)
 export { type GemmImplementation, setGemmImplementation } from './cpu/kernels/gemm/gemm.js';
 export { wasmGemmAvailable } from './cpu/kernels/gemm/wasm-gemm.js';
-// ---- end G4 ---------------------------------------------------------------------------------------

@@ -5,17 +5,19 @@
  * equal, and disposing the model and optimizer returns to the starting point.
  */
 import { describe, expect, it } from 'vitest';
-import { noGrad } from '../src/autograd/grad-mode.js';
-import { tidy } from '../src/autograd/tidy.js';
-import { createCpuBackend } from '../src/cpu/backend.js';
-import { Linear } from '../src/nn/linear.js';
-import { Module } from '../src/nn/module.js';
-import { tensor } from '../src/ops/creation.js';
-import { AdamW } from '../src/optim/adamw.js';
-import { clipGradNorm } from '../src/optim/clip-grad-norm.js';
-import { RandomGenerator } from '../src/random/random-generator.js';
-import type { Tensor } from '../src/tensor.js';
-import { memory } from '../src/tensor.js';
+import {
+  AdamW,
+  clipGradNorm,
+  createCpuBackend,
+  Linear,
+  Module,
+  memory,
+  noGrad,
+  RandomGenerator,
+  type Tensor,
+  tensor,
+  tidy,
+} from '../src/index.js';
 
 class Mlp extends Module {
   fc1: Linear;

@@ -3,24 +3,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tidy } from '../src/autograd/tidy.js';
-import { createCpuBackend } from '../src/cpu/backend.js';
-import { loadSafetensors } from '../src/io/safetensors.js';
-import { loadSafetensorsInto, saveTensors } from '../src/io/tensor-io.js';
-import { Dropout } from '../src/nn/dropout.js';
-import { Embedding } from '../src/nn/embedding.js';
-import { fans, kaimingUniform, normal, xavierUniform } from '../src/nn/init.js';
-import { LayerNorm } from '../src/nn/layer-norm.js';
-import { Linear } from '../src/nn/linear.js';
-import { Module } from '../src/nn/module.js';
-import { ModuleList } from '../src/nn/module-list.js';
-import { RMSNorm } from '../src/nn/rms-norm.js';
-import { StateDictError } from '../src/nn/state-dict-error.js';
-import { tensor } from '../src/ops/creation.js';
-import { OptimizerConfigError } from '../src/optim/optimizer-config-error.js';
-import { RandomGenerator } from '../src/random/random-generator.js';
-import type { Tensor } from '../src/tensor.js';
-import { memory } from '../src/tensor.js';
+import {
+  createCpuBackend,
+  Dropout,
+  Embedding,
+  fans,
+  kaimingUniform,
+  LayerNorm,
+  Linear,
+  loadSafetensors,
+  loadSafetensorsInto,
+  Module,
+  ModuleList,
+  memory,
+  normal,
+  OptimizerConfigError,
+  RandomGenerator,
+  RMSNorm,
+  StateDictError,
+  saveTensors,
+  type Tensor,
+  tensor,
+  tidy,
+  xavierUniform,
+} from '../src/index.js';
 
 const cpu = createCpuBackend();
 const FIXTURES = join(import.meta.dirname, '..', '__fixtures__', 'gpt2-tiny');

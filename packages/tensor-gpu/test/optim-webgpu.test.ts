@@ -8,23 +8,25 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tidy } from '../src/autograd/tidy.js';
-import type { Backend } from '../src/backend/backend.js';
-import { createCpuBackend } from '../src/cpu/backend.js';
-import { loadSafetensors } from '../src/io/safetensors.js';
-import { toSafetensorsInput } from '../src/io/tensor-io.js';
-import { Dropout } from '../src/nn/dropout.js';
-import { LayerNorm } from '../src/nn/layer-norm.js';
-import { Linear } from '../src/nn/linear.js';
-import { Module } from '../src/nn/module.js';
-import { tensor } from '../src/ops/creation.js';
-import { AdamW } from '../src/optim/adamw.js';
-import { clipGradNorm } from '../src/optim/clip-grad-norm.js';
-import { SGD } from '../src/optim/sgd.js';
-import { RandomGenerator } from '../src/random/random-generator.js';
-import type { Tensor } from '../src/tensor.js';
-import { memory } from '../src/tensor.js';
-import type { WebGPUBackend } from '../src/webgpu/webgpu-backend.js';
+import {
+  AdamW,
+  type Backend,
+  clipGradNorm,
+  createCpuBackend,
+  Dropout,
+  LayerNorm,
+  Linear,
+  loadSafetensors,
+  Module,
+  memory,
+  RandomGenerator,
+  SGD,
+  type Tensor,
+  tensor,
+  tidy,
+  toSafetensorsInput,
+  type WebGPUBackend,
+} from '../src/index.js';
 import { openBackend } from './webgpu-helpers.js';
 
 let gpu: WebGPUBackend | undefined;

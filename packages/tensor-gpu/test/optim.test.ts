@@ -1,19 +1,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { createCpuBackend } from '../src/cpu/backend.js';
-import { decodeSafetensors, encodeSafetensors } from '../src/io/safetensors.js';
-import { StateDictError } from '../src/nn/state-dict-error.js';
-import { tensor } from '../src/ops/creation.js';
-import { AdamW } from '../src/optim/adamw.js';
-import { clipGradNorm } from '../src/optim/clip-grad-norm.js';
-import { createOptimizer } from '../src/optim/create-optimizer.js';
-import type { Optimizer } from '../src/optim/optimizer.js';
-import { OptimizerConfigError } from '../src/optim/optimizer-config-error.js';
-import type { OptimizerState } from '../src/optim/optimizer-state.js';
-import { decayGroups } from '../src/optim/param-groups.js';
-import { SGD } from '../src/optim/sgd.js';
-import { RandomGenerator } from '../src/random/random-generator.js';
-import type { Tensor } from '../src/tensor.js';
+import {
+  AdamW,
+  clipGradNorm,
+  createCpuBackend,
+  createOptimizer,
+  decayGroups,
+  decodeSafetensors,
+  encodeSafetensors,
+  type Optimizer,
+  OptimizerConfigError,
+  type OptimizerState,
+  RandomGenerator,
+  SGD,
+  StateDictError,
+  type Tensor,
+  tensor,
+} from '../src/index.js';
 
 const cpu = createCpuBackend();
 
