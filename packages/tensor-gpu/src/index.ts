@@ -232,7 +232,7 @@ export {
   type ScheduleConfig,
   wsdSchedule,
 } from './optim/lr-schedule.js';
-export type { Optimizer } from './optim/optimizer.js';
+export { BaseOptimizer, type Optimizer, type OptimizerGroup } from './optim/optimizer.js';
 export {
   OPTIMIZER_STATE_FORMAT,
   OPTIMIZER_STATE_VERSION,

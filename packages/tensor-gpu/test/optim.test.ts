@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import {
   AdamW,
+  assignFrom,
+  BaseOptimizer,
   clipGradNorm,
   createCpuBackend,
   createOptimizer,
@@ -10,12 +12,14 @@ import {
   encodeSafetensors,
   type Optimizer,
   OptimizerConfigError,
+  type OptimizerGroup,
   type OptimizerState,
   RandomGenerator,
   SGD,
   StateDictError,
   type Tensor,
   tensor,
+  tidy,
 } from '../src/index.js';
 
 const cpu = createCpuBackend();
@@ -272,6 +276,56 @@ describe('exact resume through state() / loadState()', () => {
 
   it('SGD with nesterov momentum: bit-identical resume', async () => {
     await resumeCase((ps) => new SGD(ps, { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01 }));
+  });
+
+  it('a BaseOptimizer subclass (Adagrad, torch semantics) gets groups, steps, state and exact resume', async () => {
+    // torch.optim.Adagrad with lr_decay 0, weight_decay 0: s ← s + g²; p ← p − lr · g / (√s + eps)
+    interface AdagradGroup extends OptimizerGroup {
+      eps: number;
+    }
+    class Adagrad extends BaseOptimizer<AdagradGroup> {
+      constructor(params: Tensor[], lr: number) {
+        super('Adagrad', 'adagrad', params, (g) => ({ params: [...g.params], lr: g.lr ?? lr, eps: 1e-10 }));
+      }
+      protected checkGroup(g: AdagradGroup): void {
+        if (!(g.lr >= 0)) throw new Error(`bad lr ${g.lr}`);
+      }
+      protected stateSlots(): readonly string[] {
+        return ['sum'];
+      }
+      protected update(p: Tensor, grad: Tensor, g: AdagradGroup): void {
+        tidy(() => {
+          const sum = this.setSlot(p, 'sum', this.zerosSlot(p, 'sum').add(grad.square()));
+          assignFrom(p, p.sub(grad.div(sum.sqrt().add(g.eps)).mul(g.lr)), 'Adagrad.step');
+        });
+      }
+    }
+    // closed form on the host, in float64
+    const { init, grads } = problem(5, SHAPES, 3);
+    const params = ourParams(init);
+    const opt = new Adagrad(params, 0.1);
+    const want = init.map((d) => Float64Array.from(d));
+    const sums = init.map((d) => new Float64Array(d.length));
+    for (const step of grads) {
+      setGrads(params, step);
+      opt.step();
+      for (const [i, g] of step.entries()) {
+        for (const [j, v] of g.entries()) {
+          sums[i]![j]! += v * v;
+          want[i]![j]! -= (0.1 * v) / (Math.sqrt(sums[i]![j]!) + 1e-10);
+        }
+      }
+    }
+    params.forEach((p, i) => {
+      expect(opt.stepCount(p)).toBe(3);
+      const got = p.dataSync();
+      for (const [j, w] of want[i]!.entries()) expect(Math.abs(got[j]! - w)).toBeLessThan(1e-5);
+    });
+    const saved = await opt.state();
+    expect(saved.meta.type).toBe('adagrad');
+    expect(saved.meta.groups[0]!.hyper).toEqual({ lr: 0.1, eps: 1e-10 });
+    expect([...saved.tensors.keys()]).toEqual(['sum.0', 'sum.1', 'sum.2']);
+    await resumeCase((ps) => new Adagrad(ps, 0.05));
   });
 
   it('loadState checks format, type, groups and shapes', async () => {
