@@ -161,17 +161,14 @@ export {
   encodeF16,
   f32ToBf16Bits,
 } from './io/half-float.js';
+export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
+export { decodeSafetensors, decodeTensor } from './io/safetensors-decode.js';
+export { encodeSafetensors, prepareTensors } from './io/safetensors-encode.js';
+export { SafetensorsError } from './io/safetensors-error.js';
+export { SafetensorsFile, writeSafetensorsFile } from './io/safetensors-file.js';
 export {
-  decodeSafetensors,
-  decodeTensor,
   type EncodedTensor,
-  encodeHeader,
-  encodeSafetensors,
-  loadSafetensors,
   MAX_HEADER_BYTES,
-  parseHeader,
-  prepareTensors,
-  readHeaderLength,
   type SafetensorsDType,
   type SafetensorsHeader,
   type SafetensorsHeaderEntry,
@@ -181,10 +178,8 @@ export {
   type SafetensorsTensor,
   type SafetensorsTensorInput,
   type SafetensorsWriteDType,
-  saveSafetensors,
-} from './io/safetensors.js';
-export { SafetensorsError } from './io/safetensors-error.js';
-export { SafetensorsFile, writeSafetensorsFile } from './io/safetensors-file.js';
+} from './io/safetensors-format.js';
+export { encodeHeader, parseHeader, readHeaderLength } from './io/safetensors-header.js';
 export {
   type LoadIntoOptions,
   loadSafetensorsInto,
