@@ -127,6 +127,16 @@ export type { MatmulOptions, ReduceOptions } from './ops/types.js';
 export { unary } from './ops/unary.js';
 export { maskedFill, where } from './ops/where.js';
 export {
+  applyFilters,
+  applyMinP,
+  applyTemperature,
+  applyTopK,
+  applyTopP,
+  type SamplingFilters,
+} from './sampling/filters.js';
+export { drawRowUniforms, pickToken } from './sampling/pick.js';
+export { argmaxRow, logSoftmaxRow, softmaxRow } from './sampling/row.js';
+export {
   fillNormal,
   fillUniform,
   mulhi32,

@@ -29,11 +29,12 @@ export interface SelectionOps<T> {
   /** The k largest along the last axis, descending; ties: lower index first. (...,V) → (...,k) ×2. */
   topK: { inputs: { x: T }; outputs: { values: T; indices: T }; inouts: NoTensors; attrs: { k: number } };
   /**
-   * One token per row. logits (B,V) → ids i32 (B). temperature 0: argmax. Otherwise
-   * p = softmax(logits/temperature); keep the topK largest (ties: lower index), then the smallest
-   * set of largest p whose mass reaches topP, then drop p < minP·max p; draw u = philoxUniform(seed,
-   * offset, b) and return the first kept token, in vocabulary order, whose running sum of kept p
-   * exceeds u·Σ kept p.
+   * One token per row. logits (B,V) → ids i32 (B). temperature 0: argmax (first on ties). Otherwise
+   * the filters of `sampling/filters.ts` on s = logits/temperature, in HF's order and semantics:
+   * top-k keeps s ≥ the k-th largest (ties stay), top-p keeps, in order (s desc, id asc), the tokens
+   * whose probability mass before them is < topP, min-p drops s − max s < ln minP; then
+   * u = philoxUniform(seed, offset, b) picks the first kept token, in vocabulary order, whose
+   * running sum of kept probabilities exceeds u·Σ kept (`sampling/pick.ts`).
    */
   sampleTokens: { inputs: { logits: T }; outputs: { ids: T }; inouts: NoTensors; attrs: SampleAttrs };
 }
