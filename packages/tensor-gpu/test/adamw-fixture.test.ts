@@ -15,7 +15,7 @@ import { loadSafetensors } from '../src/io/safetensors.js';
 import { tensor } from '../src/ops/creation.js';
 import { AdamW } from '../src/optim/adamw.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '__fixtures__', 'gpt2-tiny');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');
 
 interface AdamWHyper {
   lr: number;

@@ -23,7 +23,7 @@ import type { Tensor } from '../src/tensor.js';
 import { memory } from '../src/tensor.js';
 
 const cpu = createCpuBackend();
-const FIXTURES = join(import.meta.dirname, '..', '__fixtures__', 'gpt2-tiny');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');
 const tmp = await mkdtemp(join(tmpdir(), 'llmforge-nn-'));
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });

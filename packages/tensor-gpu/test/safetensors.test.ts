@@ -12,7 +12,7 @@ import {
 import { SafetensorsError } from '../src/io/safetensors-error.js';
 import { SafetensorsFile } from '../src/io/safetensors-file.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '__fixtures__', 'gpt2-tiny');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');
 const config = JSON.parse(await readFile(join(FIXTURES, 'config.json'), 'utf8')) as {
   n_embd: number;
   n_layer: number;

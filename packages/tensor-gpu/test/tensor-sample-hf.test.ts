@@ -1,5 +1,5 @@
 /**
- * sampleTokens against Hugging Face: `__fixtures__/sampler-filters.json` (made with transformers 5.17)
+ * sampleTokens against Hugging Face: `fixtures/sampler-filters.json` (made with transformers 5.17)
  * holds, for 40 logit vectors and settings, the tokens HF keeps and their probabilities after
  * repetition penalty → temperature → top-k → top-p → min-p. We apply the repetition penalty on the
  * host (HF's rule: a previous token's logit is divided by the penalty if positive, multiplied if
@@ -19,7 +19,7 @@ interface FilterCase {
 }
 
 const cases = JSON.parse(
-  readFileSync(new URL('../__fixtures__/sampler-filters.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/sampler-filters.json', import.meta.url), 'utf8'),
 ) as FilterCase[];
 const cpu = createCpuBackend();
 const DRAWS = 4000;

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { createModel, fromPretrained, presets } from '../src/index.js';
 
 it('runs the README example', async () => {
-  const dir = fileURLToPath(new URL('../__fixtures__/gpt2-tiny', import.meta.url));
+  const dir = fileURLToPath(new URL('../../../fixtures/gpt2-tiny', import.meta.url));
   const model = await fromPretrained(dir, { backend: createCpuBackend() });
   const ids = [[17, 4, 61, 33, 8, 90, 2, 5]];
   const { logits, loss } = model.forward(ids, { labels: ids });
