@@ -12,17 +12,23 @@ export type TokenIds = readonly (readonly number[])[] | Tensor;
 /**
  * Checks token ids and turns them into an i32 tensor (B, T) on `backend`. Ids given as arrays are
  * checked against the vocabulary; ids given as a tensor are checked when the backend reads
- * synchronously (the CPU), since a GPU read-back would stall the pipeline.
+ * synchronously (the CPU), since a GPU read-back would stall the pipeline. A bad id raises a
+ * {@link ModelInputError} naming `operation` and `where`. The caller disposes the result.
+ *
+ * @example
+ * ```ts
+ * const idsT = toIdsTensor('myLoss', 'ids', [[1, 2, 3]], model.backend, model.config.vocabSize); // i32 (1, 3)
+ * ```
  */
 export function toIdsTensor(
   operation: string,
-  what: string,
+  where: string,
   ids: TokenIds,
   backend: Backend,
   vocabSize: number,
 ): Tensor {
   const bad = (expected: string, found: string, hint?: string): never => {
-    throw new ModelInputError({ operation, where: what, expected, found, ...(hint ? { hint } : {}) });
+    throw new ModelInputError({ operation, where, expected, found, ...(hint ? { hint } : {}) });
   };
   const checkId = (id: number, b: number, t: number): void => {
     if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
@@ -73,6 +79,12 @@ export function toIdsTensor(
 /**
  * HF labels → per-position targets: target[b, t] = labels[b, t + 1], the last position −100.
  *   labels [[-100, 5, 6, 7]] → targets [[5, 6, 7, -100]]
+ * Arrays give targets (B·T), a tensor gives (B, T); crossEntropy reads either row-major.
+ *
+ * @example
+ * ```ts
+ * shiftLabels([[-100, 5, 6, 7]], 1, 4, backend, 98).dataSync(); // Int32Array [5, 6, 7, -100]
+ * ```
  */
 export function shiftLabels(
   labels: TokenIds,
