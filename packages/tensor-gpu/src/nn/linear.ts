@@ -66,11 +66,14 @@ export class Linear extends Module {
           );
   }
 
-  /** y = x · Wᵀ + b. */
+  /** y = x · Wᵀ + b: x (…, in) → (…, out). */
   forward(x: Tensor): Tensor {
     return tidy(() => {
-      const y = matmul(x, this.weight, { transB: true });
-      return this.bias ? y.add(this.bias) : y;
+      // fold the leading dims, (…, in) → (N, in): one GEMM, and the bias gradient a sum over one axis
+      const flat = x.rank > 2 ? x.reshape([-1, this.inFeatures]) : x;
+      const y = matmul(flat, this.weight, { transB: true });
+      const out = this.bias ? y.add(this.bias) : y; // (N, out)
+      return flat === x ? out : out.reshape([...x.shape.slice(0, -1), this.outFeatures]);
     });
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Device initialisers (`deviceNormal`, `deviceConstant`), f64 and bias-free layers, and
- * `Embedding.attend` as a tied output head: what a transformer built from these modules needs.
+ * What a transformer built from these modules needs: device initialisers (`deviceNormal`,
+ * `deviceConstant`), f64 and bias-free layers, Linear on (B, T, in), and `Embedding.attend` as a
+ * tied output head.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -114,5 +115,30 @@ describe('Embedding.attend: the tied output head', () => {
     const y = wte.attend(x);
     expect(y.shape).toEqual([2, 4, 5]);
     expectClose(host(y), host(wte.attend(x.reshape([8, 3]))), 0);
+  });
+});
+
+describe('Linear on (B, T, in)', () => {
+  it('equals the (B·T, in) product bit for bit, gradients included (one GEMM, a one-axis bias sum)', () => {
+    const gen = new Generator(8);
+    const fc = new Linear(6, 5, { generator: gen, backend: cpu });
+    const xs = gen.normalArray(2 * 3 * 6);
+    const r = gen.normalArray(2 * 3 * 5);
+    const run = (shape: number[]) => {
+      fc.zeroGrad();
+      const x = tensor(xs, shape, 'f32', cpu).requireGrad();
+      const y = fc.forward(x);
+      y.mul(tensor(r, [...shape.slice(0, -1), 5], 'f32', cpu))
+        .sum()
+        .backward();
+      return { y, dx: host(x.grad!), dw: host(fc.weight.grad!), db: host(fc.bias!.grad!) };
+    };
+    const three = run([2, 3, 6]);
+    const two = run([6, 6]);
+    expect(three.y.shape).toEqual([2, 3, 5]);
+    expect(host(three.y)).toEqual(host(two.y));
+    expect(three.dx).toEqual(two.dx);
+    expect(three.dw).toEqual(two.dw);
+    expect(three.db).toEqual(two.db);
   });
 });
