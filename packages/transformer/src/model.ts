@@ -268,7 +268,14 @@ export class Model extends Module {
 
   /**
    * Token (+ position) embeddings of checked ids (B, T) at positions pos0 .. pos0+T−1, with
-   * dropout: the input of the first block, (B, T, C).
+   * dropout: the input of the first block, (B, T, C). `forward` is `head(blocks(embed(ids)))`.
+   *
+   * @example
+   * ```ts
+   * let x = model.embed(toIdsTensor('mine', 'ids', ids, model.backend, model.config.vocabSize)); // (B, T, C)
+   * for (const block of model.h) x = block.forward(x);
+   * const { logits } = model.head(x);
+   * ```
    */
   embed(idsT: Tensor, pos0 = 0): Tensor {
     const T = idsT.shape[1]!;
@@ -280,7 +287,12 @@ export class Model extends Module {
 
   /**
    * Final norm, then the hidden states and/or logits of the last block's output x (B, T, C), and
-   * the loss when per-position `targets` (from the shifted labels) are given.
+   * the loss when per-position `targets` (from the shifted labels, see `shiftLabels`) are given.
+   *
+   * @example
+   * ```ts
+   * const { logits, hidden } = model.head(x, undefined, true, 'last'); // logits (B, 1, V), hidden (B, T, C)
+   * ```
    */
   head(x: Tensor, targets?: Tensor, returnHidden = false, which: LogitsWanted = 'all'): ForwardOutput {
     const [B, T, C] = x.shape as [number, number, number];
