@@ -1,7 +1,7 @@
 /**
  * The demo's stages, in pipeline order. Every stage takes what the previous one produced:
  *
- *   loadCorpus → trainTokenizerStage → encodeStage → pretrainStage → sampleStage
+ *   loadCorpus → trainTokenizerStage → encode (in runDemo) → pretrainStage → sampleStage
  *
  * Outputs (tokenizer.json, the model as an HF-layout checkpoint) go to `outDir`, each written
  * atomically by the package that owns the format.
@@ -46,7 +46,9 @@ export interface DemoSummary {
   bytesPerToken: number;
   initialValLoss: number;
   finalValLoss: number;
+  /** The sampled text (prompt included) and its ids. */
   sample: string;
+  sampleIds: number[];
   seconds: number;
 }
 
@@ -146,22 +148,28 @@ async function pretrainStage(
   return { model, initialValLoss, finalValLoss };
 }
 
-/** Stage 4: sample a continuation through the KV cache (on WebGPU the choice happens on the device). */
-async function sampleStage(
+/** The prompt of stage 4: the first words of Pride and Prejudice. */
+export const SAMPLE_PROMPT = 'It is a truth universally acknowledged';
+
+/**
+ * Stage 4: sample a continuation of {@link SAMPLE_PROMPT} through the KV cache (on WebGPU the choice
+ * happens on the device): up to 60 new tokens, temperature 0.8, top-k 40, seeded from the run's seed.
+ * Returns the ids (prompt included) and their text.
+ */
+export async function sampleStage(
   model: Model,
   tokenizer: Tokenizer,
-  prompt: string,
-  o: DemoOptions,
-): Promise<string> {
-  const ids = tokenizer.encode(prompt);
-  const maxNewTokens = Math.min(60, model.config.contextLength - ids.length);
-  const { sequences } = await generate(model, ids, {
+  seed: number,
+): Promise<{ ids: number[]; text: string }> {
+  const prompt = tokenizer.encode(SAMPLE_PROMPT);
+  const maxNewTokens = Math.min(60, model.config.contextLength - prompt.length);
+  const { sequences } = await generate(model, prompt, {
     maxNewTokens,
     temperature: 0.8,
     topK: 40,
-    seed: o.seed + 2,
+    seed: seed + 2,
   });
-  return tokenizer.decode(sequences[0]!);
+  return { ids: sequences[0]!, text: tokenizer.decode(sequences[0]!) };
 }
 
 /** Runs every stage in order and returns the figures. */
@@ -194,13 +202,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   o.log(`  saved ${join(o.outDir, 'model')} (Hugging Face GPT-2 layout)`);
 
   o.log('4/4 sampling (temperature 0.8, top-k 40, KV cache)');
-  const sample = await sampleStage(model, tokenizer, 'It is a truth universally acknowledged', o);
-  o.log(`  ${JSON.stringify(sample)}`);
+  const sample = await sampleStage(model, tokenizer, o.seed);
+  o.log(`  ${JSON.stringify(sample.text)}`);
   return {
     bytesPerToken,
     initialValLoss,
     finalValLoss,
-    sample,
+    sample: sample.text,
+    sampleIds: sample.ids,
     seconds: (performance.now() - started) / 1000,
   };
 }

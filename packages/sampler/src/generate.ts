@@ -102,7 +102,8 @@ async function* sampleGroup(
     logprobs: [],
     finish: undefined,
   }));
-  const device =
+  // sample with tensor-gpu's sampleTokens kernel (only the chosen ids are read back)?
+  const sampleOnDevice =
     o.deviceSampling === true ||
     (o.deviceSampling === 'auto' && onWebGPU(model) && !hasPenalty(o) && !o.logprobs);
   const ctx = model.config.contextLength;
@@ -128,7 +129,7 @@ async function* sampleGroup(
       }
       let chosen: number[];
       let raws: Float64Array[] | undefined;
-      if (device) {
+      if (sampleOnDevice) {
         const rowsT = step === 0 && n > 1 ? expand(logits, [n, model.config.vocabSize]) : logits;
         const ids = sampleTokens(rowsT, o.stream, o.processors);
         chosen = Array.from(await ids.data());

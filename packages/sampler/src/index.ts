@@ -11,7 +11,7 @@
  * ```ts
  * import { generate } from '@llmforge/sampler';
  * import { fromPretrained } from '@llmforge/transformer';
- * const model = await fromPretrained('./__fixtures__/gpt2-tiny');
+ * const model = await fromPretrained('fixtures/gpt2-tiny');
  * const { sequences } = await generate(model, [10, 20, 30], { temperature: 0.8, topP: 0.95, seed: 1 });
  * ```
  */

@@ -39,7 +39,7 @@ const check = (name: string, ok: boolean, detail: unknown) => {
 
 const gpu = await createNodeBackend();
 const cpu = createCpuBackend();
-const FIX = 'packages/tensor-gpu/__fixtures__/gpt2-tiny';
+const FIX = 'fixtures/gpt2-tiny';
 
 // 1. AdamW one step vs torch
 {

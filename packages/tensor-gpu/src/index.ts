@@ -201,12 +201,16 @@ export { Dropout } from './nn/dropout.js';
 export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
 export {
   constant,
+  type DeviceInitializer,
+  deviceConstant,
+  deviceNormal,
   fans,
   type Initializer,
   kaimingUniform,
   linearBiasInit,
   normal,
   onesInit,
+  type ParamInitializer,
   uniform,
   xavierUniform,
   zerosInit,

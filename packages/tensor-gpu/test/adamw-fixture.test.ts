@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AdamW, createCpuBackend, loadSafetensors, tensor } from '../src/index.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '__fixtures__', 'gpt2-tiny');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');
 
 interface AdamWHyper {
   lr: number;

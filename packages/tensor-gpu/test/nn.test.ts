@@ -29,7 +29,7 @@ import {
 } from '../src/index.js';
 
 const cpu = createCpuBackend();
-const FIXTURES = join(import.meta.dirname, '..', '__fixtures__', 'gpt2-tiny');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');
 const tmp = await mkdtemp(join(tmpdir(), 'llmforge-nn-'));
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });

@@ -69,7 +69,7 @@ class Net extends Module {
 
 describe.skipIf(webgpu.skip)(webgpu.title('nn and optim on WebGPU'), () => {
   it('AdamW: one step on the gpt2-tiny fixture matches torch.optim.AdamW', async () => {
-    const dir = join(import.meta.dirname, '..', '__fixtures__', 'gpt2-tiny');
+    const dir = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');
     const model = await loadSafetensors(join(dir, 'model.safetensors'));
     const expected = await loadSafetensors(join(dir, 'expected.safetensors'));
     const h = JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')).adamw;

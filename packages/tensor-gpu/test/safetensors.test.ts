@@ -15,7 +15,7 @@ import {
   saveSafetensors,
 } from '../src/index.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '__fixtures__', 'gpt2-tiny');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');
 const config = JSON.parse(await readFile(join(FIXTURES, 'config.json'), 'utf8')) as {
   n_embd: number;
   n_layer: number;

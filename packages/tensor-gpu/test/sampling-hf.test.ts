@@ -1,7 +1,7 @@
 /**
  * The sampling filters (`src/sampling/filters.ts`: temperature → top-k → top-p → min-p) and the
  * choice (`pickToken`), defined once and used by the sampler and by `sampleTokens`, against Hugging
- * Face: `__fixtures__/sampler-filters.json` (made with transformers 5.17 in float64) holds, for 40
+ * Face: `fixtures/sampler-filters.json` (made with transformers 5.17 in float64) holds, for 40
  * logit vectors and settings, the tokens HF keeps and their probabilities after repetition penalty →
  * temperature → top-k → top-p → min-p. The repetition penalty is the sampler's; it is applied here
  * with HF's rule (a previous token's logit divided by the penalty if positive, multiplied if not).
@@ -35,7 +35,7 @@ interface FilterCase {
 }
 
 const cases = JSON.parse(
-  readFileSync(new URL('../__fixtures__/sampler-filters.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/sampler-filters.json', import.meta.url), 'utf8'),
 ) as FilterCase[];
 const cpu = createCpuBackend();
 

@@ -8,7 +8,7 @@ import { Tokenizer } from '../src/tokenizer.js';
 import { trainTokenizer } from '../src/trainers/train-tokenizer.js';
 
 const require = createRequire(import.meta.url);
-const austen = gunzipSync(readFileSync(new URL('../__fixtures__/austen-train.txt.gz', import.meta.url)))
+const austen = gunzipSync(readFileSync(new URL('../../../fixtures/austen-train.txt.gz', import.meta.url)))
   .toString('utf8')
   .slice(0, 300_000);
 
