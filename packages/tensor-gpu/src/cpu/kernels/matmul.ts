@@ -142,9 +142,8 @@ export function matmulCpu(
 }
 
 /** The contract's `matmul` kernel: `y = op(a) @ op(b)` (see {@link matmulCpu}). */
-/** The `matmul` kernel with products on GEMM implementation `impl` (`auto`, `ts` or `wasm`). */
-export function matmulKernelWith(impl: GemmImplementation): CpuKernel<'matmul'> {
-  const run = (g: GemmArgs) => gemm(g, impl);
+/** The `matmul` kernel with every product computed by `run` (one GEMM call per batch matrix). */
+export function matmulKernelOn(run: (args: GemmArgs) => void): CpuKernel<'matmul'> {
   return ({ inputs: { a, b }, outputs: { y }, attrs }) => {
     matmulCpu(
       floatData('matmul', a.storage),
@@ -155,6 +154,11 @@ export function matmulKernelWith(impl: GemmImplementation): CpuKernel<'matmul'> 
       run,
     );
   };
+}
+
+/** The `matmul` kernel with products on GEMM implementation `impl` (`auto`, `ts` or `wasm`). */
+export function matmulKernelWith(impl: GemmImplementation): CpuKernel<'matmul'> {
+  return matmulKernelOn((g) => gemm(g, impl));
 }
 
 export const matmulKernel: CpuKernel<'matmul'> = matmulKernelWith('auto');

@@ -4,8 +4,8 @@
  * `wasm/gemm.wat`, split across threads. f64 and tensors outside the arena take the reference path.
  */
 import { type GemmArgs, type GemmImplementation, gemm } from '../kernels/gemm/gemm.js';
-import { type CpuKernel, floatData } from '../kernels/kernel.js';
-import { matmulCpu } from '../kernels/matmul.js';
+import type { CpuKernel } from '../kernels/kernel.js';
+import { matmulKernelOn, matmulKernelWith } from '../kernels/matmul.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 
 /** Estimated nanoseconds per multiply-add on one thread (≈ 45 GFLOP/s measured here). */
@@ -52,15 +52,5 @@ export function arenaGemm(rt: WasmRuntime, fallback: GemmImplementation): (args:
 }
 
 export function simdMatmul(rt: WasmRuntime, gemmImpl: GemmImplementation): CpuKernel<'matmul'> {
-  const run = gemmImpl === 'ts' ? (g: GemmArgs) => gemm(g, 'ts') : arenaGemm(rt, gemmImpl);
-  return ({ inputs: { a, b }, outputs: { y }, attrs }) => {
-    matmulCpu(
-      floatData('matmul', a.storage),
-      floatData('matmul', b.storage),
-      floatData('matmul', y.storage),
-      { aShape: a.shape, bShape: b.shape, transA: attrs.transA, transB: attrs.transB },
-      false,
-      run,
-    );
-  };
+  return gemmImpl === 'ts' ? matmulKernelWith('ts') : matmulKernelOn(arenaGemm(rt, gemmImpl));
 }
