@@ -179,6 +179,13 @@ export {
   saveSafetensors,
 } from './io/safetensors.js';
 export { SafetensorsError } from './io/safetensors-error.js';
+export {
+  AtomicDirectoryError,
+  type AtomicDirectoryOptions,
+  type RecoverResult,
+  recoverDirectory,
+  writeDirectoryAtomically,
+} from './io/atomic-directory.js';
 export { SafetensorsFile, writeSafetensorsFile } from './io/safetensors-file.js';
 export {
   type LoadIntoOptions,
