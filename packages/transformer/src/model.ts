@@ -39,8 +39,12 @@ import { parameterShapes } from './hf-weights.js';
 import type { KVCache } from './kv-cache.js';
 import { ParamNode } from './param-tree.js';
 
-/** Float dtypes a model can hold its parameters in: f32 everywhere, f64 on the CPU backend (tests). */
-export type ModelDType = 'f32' | 'f64';
+/**
+ * Float dtypes a model can hold its parameters in: f32 everywhere, f64 on the CPU backend (tests),
+ * f16 where the backend has it (WebGPU with `shader-f16`; the CPU backend stores half bits and
+ * computes in f32) — the compute copy of mixed-precision training, next to f32 master weights.
+ */
+export type ModelDType = 'f32' | 'f16' | 'f64';
 
 /** Options of {@link createModel}. */
 export interface CreateModelOptions {
@@ -48,7 +52,7 @@ export interface CreateModelOptions {
   backend?: Backend;
   /** Seed of the initialization (and of dropout masks). Default 0. */
   seed?: number;
-  /** Parameter dtype. Default 'f32'; 'f64' only on the CPU backend. */
+  /** Parameter dtype. Default 'f32'; 'f64' only on the CPU backend; 'f16' for mixed precision. */
   dtype?: ModelDType;
   /**
    * Initialize parameters (GPT-2 scheme, seeded). Default true; `fromPretrained` passes false and
