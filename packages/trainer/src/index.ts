@@ -18,7 +18,7 @@ export * from './train/lm-loss.js';
 export * from './train/evaluate.js';
 export * from './train/mixed-precision.js';
 export * from './train/peak-flops.js';
-export * from './train/non-finite.js';
+export * from './train/gradients.js';
 export * from './train/checkpoint-manager.js';
 export * from './train/train-checkpoint.js';
 export * from './train/metrics-logger.js';

@@ -125,6 +125,6 @@ export class HalfPrecisionCopy {
 
   /** Frees the f16 copy. */
   dispose(): void {
-    for (const p of this.model.parameters()) p.dispose();
+    this.model.dispose();
   }
 }

@@ -15,25 +15,16 @@
 
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  AdamW,
-  type Backend,
-  clipGradNorm,
-  createSchedule,
-  decayGroups,
-  type Tensor,
-  tensor,
-  tidy,
-} from '@llmforge/tensor-gpu';
-import { createModel, flopsPerToken } from '@llmforge/transformer';
+import { AdamW, type Backend, createSchedule, decayGroups, tensor, tidy } from '@llmforge/tensor-gpu';
+import { createModel, flopsPerToken, type Model } from '@llmforge/transformer';
 import { type TokenBatch, TokenLoader } from '../data/token-loader.js';
 import { TrainerConfigError } from '../errors.js';
 import { CheckpointManager } from './checkpoint-manager.js';
 import { evaluate, fixedBatches } from './evaluate.js';
+import { checkFinite, clipCoefficient, globalGradNorm, scaleGradients } from './gradients.js';
 import { lmLoss, targetsTensor } from './lm-loss.js';
 import { MetricsLogger } from './metrics-logger.js';
 import { HalfPrecisionCopy, LossScaler } from './mixed-precision.js';
-import { checkFinite } from './non-finite.js';
 import { measurePeakFlops } from './peak-flops.js';
 import { createProgressReporter, type ProgressReporter } from './progress.js';
 import { writeRunReport } from './run-report.js';
@@ -56,6 +47,12 @@ export interface TrainOptions {
   progress?: ProgressReporter;
   /** Stop after the current step (a checkpoint is written first). */
   signal?: AbortSignal;
+  /**
+   * Called after the backward pass of every step, before clipping and the update (the master
+   * model, whose `.grad`s are set): inspect or edit gradients, as a TrainerCallback's
+   * `on_pre_optimizer_step` in Hugging Face.
+   */
+  onGradients?: (step: number, model: Model) => void;
 }
 
 /** What {@link train} returns. */
@@ -219,24 +216,25 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const elapsed = () => secondsBefore + (performance.now() - started) / 1000;
 
   // ── 3. the loop ─────────────────────────────────────────────────────────────────────────────────
-  let last = step === 0 && c.eval.every > 0 ? await runEval() : null; // the untrained model's loss
+  let last: Awaited<ReturnType<typeof runEval>> | null = null;
   const losses: number[] = [];
   let trainLoss = Number.NaN;
   let rate = 0; // tokens/s, smoothed
-  progress.start(c.steps, step);
   try {
+    if (step === 0 && c.eval.every > 0) last = await runEval(); // the untrained model's loss
+    progress.start(c.steps, step);
     while (step < c.steps) {
       const t0 = performance.now();
       // batch → forward → loss → backward, over gradAccumSteps micro-batches
       optimizer.setLr(schedule(step));
       half?.pull(); // master weights → f16 copy
       let loss = 0;
-      for (let micro = 0; micro < c.gradAccumSteps; micro++)
+      for (let micro = 0; micro < c.gradAccumSteps; micro++) {
         loss += microStep(loader.next()) / c.gradAccumSteps;
-      // clip the global gradient norm (also the finiteness check: any NaN/Inf gradient makes it non-finite)
-      const normT: Tensor = clipGradNorm(model.parameters(), c.clipGradNorm ?? Number.MAX_VALUE);
-      const gradNorm = await normT.item();
-      normT.dispose();
+      }
+      options.onGradients?.(step + 1, model);
+      // the global gradient norm: for clipping, and the finiteness check (any NaN/Inf makes it non-finite)
+      const gradNorm = await globalGradNorm(model.parameters());
       step++;
       tokensSeen += tokensPerStep;
       const finite = Number.isFinite(loss) && Number.isFinite(gradNorm);
@@ -247,6 +245,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       } else {
         await checkFinite(model, step, loss, gradNorm); // NaN/Inf guard: throws naming the parameter
         scaler?.update(true);
+        scaleGradients(model.parameters(), clipCoefficient(gradNorm, c.clipGradNorm)); // clip
         optimizer.step();
       }
       optimizer.zeroGrad();
@@ -281,24 +280,26 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       }
       if (done) break;
     }
+    if (last === null) last = await runEval(); // resumed at the last step: nothing ran
+    await writeRunReport(
+      join(c.outDir, 'report.html'),
+      c,
+      metrics.records,
+      ckpts.list(),
+      `finished at step ${step}`,
+    );
   } finally {
     progress.stop();
     loader.close();
     half?.dispose();
+    optimizer.dispose();
+    model.dispose();
   }
-  if (last === null) last = await runEval(); // resumed at the last step: nothing ran
-  await writeRunReport(
-    join(c.outDir, 'report.html'),
-    c,
-    metrics.records,
-    ckpts.list(),
-    `finished at step ${step}`,
-  );
   return {
     steps: step,
     trainLoss,
-    valLoss: last.loss,
-    valBpb: last.bpb,
+    valLoss: last!.loss,
+    valBpb: last!.bpb,
     checkpoint: ckpts.latest()!.dir,
     seconds: (performance.now() - started) / 1000,
     losses,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 import { prepareCorpus } from '../../src/prepare/prepare-corpus.js';
+import type { TrainConfig } from '../../src/train/train-config.js';
 
 /** A fixture file's absolute path. */
 export const fixture = (name: string) =>
@@ -47,3 +48,19 @@ export const TINY_MODEL = {
   bias: true,
   tiedEmbeddings: true,
 } as const;
+
+/** A small, quiet training run on `dataDir` in a fresh directory, with overrides. */
+export function tinyRun(dataDir: string, over: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    outDir: join(tempDir(), 'run'),
+    data: { dir: dataDir },
+    model: TINY_MODEL,
+    steps: 6,
+    batchSize: 4,
+    optimizer: { lr: 3e-3 },
+    eval: { every: 3, batches: 2 },
+    log: { every: 1, progress: 'none' },
+    device: { peakFlops: null },
+    ...over,
+  };
+}
