@@ -25,6 +25,5 @@ export * from './train/metrics-logger.js';
 export * from './train/html-report.js';
 export * from './train/run-report.js';
 export * from './train/progress.js';
-export * from './train/run-setup.js';
 export * from './train/train.js';
 export { type CliIO, loadConfigFile } from './cli-common.js';

@@ -157,7 +157,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const tokensPerStep = c.batchSize * c.seqLen * c.gradAccumSteps;
 
   /** Forward and backward of one micro-batch; returns its (unscaled) mean loss. */
-  const microStep = (batch: TokenBatch): number => {
+  const microStep = async (batch: TokenBatch): Promise<number> => {
     const lossScale = (scaler?.scale ?? 1) / c.gradAccumSteps;
     const scaled = tidy(() => {
       const ids = tensor(batch.inputs, [batch.batchSize, batch.seqLen], 'i32', backend);
@@ -167,7 +167,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         checkpoint: c.activationCheckpointing,
       });
     });
-    const value = scaled.itemSync() / lossScale;
+    const value = (await scaled.item()) / lossScale; // the one read-back of the forward pass
     scaled.dispose();
     if (half) half.pushGrads(1 / (scaler?.scale ?? 1)); // f16 grads → f32 master grads, unscaled
     return value;
@@ -230,7 +230,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       half?.pull(); // master weights → f16 copy
       let loss = 0;
       for (let micro = 0; micro < c.gradAccumSteps; micro++) {
-        loss += microStep(loader.next()) / c.gradAccumSteps;
+        loss += (await microStep(loader.next())) / c.gradAccumSteps;
       }
       options.onGradients?.(step + 1, model);
       // the global gradient norm: for clipping, and the finiteness check (any NaN/Inf makes it non-finite)
