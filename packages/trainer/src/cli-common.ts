@@ -25,6 +25,11 @@ export function processIO(): CliIO {
 /**
  * Reads a config file: `.json`, or `.js` / `.mjs` / `.cjs` whose default export is the object
  * (or a function returning it), so a config can compute values and carry comments.
+ *
+ * @example
+ * ```ts
+ * const config = await loadConfigFile('train.json'); // or train.mjs with `export default { ... }`
+ * ```
  */
 export async function loadConfigFile(path: string): Promise<Record<string, unknown>> {
   const abs = resolve(path);

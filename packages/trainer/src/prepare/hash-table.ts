@@ -3,6 +3,13 @@
  * values: 12 bytes per slot instead of the ~100 of a `Map<string, number>`, so deduplicating
  * millions of documents costs tens of megabytes, not gigabytes. Keys are already hashes, so the low
  * half picks the slot directly (linear probing, load factor ≤ 0.5, doubling when full).
+ *
+ * @example
+ * ```ts
+ * const t = new HashTable64();
+ * t.setIfAbsent(0xdeadbeef, 42, 7); // 7
+ * t.get(0xdeadbeef, 42);            // 7
+ * ```
  */
 export class HashTable64 {
   private hi: Uint32Array;

@@ -44,6 +44,11 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 /**
  * The hashes of the lower-cased words of `text` (maximal runs of letters and digits), FNV-1a over
  * UTF-16 code units. ASCII is handled without regular expressions.
+ *
+ * @example
+ * ```ts
+ * wordHashes('The cat, the CAT!').length; // 4 (the, cat, the, cat), equal words equal hashes
+ * ```
  */
 export function wordHashes(text: string): Uint32Array {
   let out = new Uint32Array(Math.max(16, text.length >>> 3));
@@ -88,6 +93,11 @@ export function wordHashes(text: string): Uint32Array {
 /**
  * The hashes of the k-word shingles of a word-hash sequence (one shingle of all words when there
  * are fewer than k, none for no words).
+ *
+ * @example
+ * ```ts
+ * shingleHashes(wordHashes('the cat sat on the mat'), 3).length; // 4
+ * ```
  */
 export function shingleHashes(words: Uint32Array, k: number): Uint32Array {
   if (words.length === 0) return new Uint32Array(0);
@@ -185,7 +195,14 @@ export function jaccard(a: string, b: string, shingleSize: number): number {
   return union === 0 ? 1 : inter / union;
 }
 
-/** Probability that two documents of Jaccard similarity s share at least one of b bands of r rows. */
+/**
+ * Probability that two documents of Jaccard similarity s share at least one of b bands of r rows.
+ *
+ * @example
+ * ```ts
+ * candidateProbability(0.8, 9, 14); // ≈ 0.33: J = 0.8 sits on the steep part of the S-curve
+ * ```
+ */
 export function candidateProbability(s: number, bands: number, rows: number): number {
   return 1 - (1 - s ** rows) ** bands;
 }
@@ -197,7 +214,7 @@ export function candidateProbability(s: number, bands: number, rows: number): nu
  *
  * @example
  * ```ts
- * lshParameters(0.8, 128); // { bands: 9, rows: 13 } or close: steep around 0.8
+ * lshParameters(0.8, 128); // { bands: 9, rows: 14 }
  * ```
  */
 export function lshParameters(threshold: number, permutations: number): { bands: number; rows: number } {

@@ -28,7 +28,14 @@ export type QualityRule = (typeof QUALITY_RULES)[number];
 const LETTER = /\p{L}/u;
 const SPACE = /\s/u;
 
-/** Fraction of the non-whitespace characters (code points) that are not letters. */
+/**
+ * Fraction of the non-whitespace characters (code points) that are not letters.
+ *
+ * @example
+ * ```ts
+ * nonLetterFraction('ab 12'); // 0.5
+ * ```
+ */
 export function nonLetterFraction(text: string): number {
   let counted = 0;
   let other = 0;
@@ -62,7 +69,14 @@ function codePointsUpTo(text: string, limit: number): number {
   return n;
 }
 
-/** Fraction of the non-empty lines that repeat an earlier line of the same text (after trimming). */
+/**
+ * Fraction of the non-empty lines that repeat an earlier line of the same text (after trimming).
+ *
+ * @example
+ * ```ts
+ * repeatedLineFraction('Buy now!\nBuy now!\nBuy now!\nOK'); // 0.5
+ * ```
+ */
 export function repeatedLineFraction(text: string): number {
   const seen = new Set<string>();
   let lines = 0;

@@ -137,7 +137,15 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-/** `.jsonl`, `.ndjson` (with or without `.gz`) are JSONL; everything else is text. */
+/**
+ * `.jsonl`, `.ndjson` (with or without `.gz`) are JSONL; everything else is text.
+ *
+ * @example
+ * ```ts
+ * formatOf('dump.jsonl.gz'); // 'jsonl'
+ * formatOf('emma.txt');      // 'text'
+ * ```
+ */
 export function formatOf(file: string): 'text' | 'jsonl' {
   return /\.(jsonl|ndjson)(\.gz)?$/i.test(file) ? 'jsonl' : 'text';
 }
@@ -194,7 +202,14 @@ function emptyReport(file: string, format: 'text' | 'jsonl'): FileReport {
   return { file, format, documents: 0, bytes: 0, invalidUtf8: none(), malformed: none(), empty: none() };
 }
 
-/** Counts an offender in a report entry (keeping the first). */
+/**
+ * Counts an offender in a report entry (keeping the first).
+ *
+ * @example
+ * ```ts
+ * countOffender(report.empty, { document: 3 }); // count + 1, first kept
+ * ```
+ */
 export function countOffender(entry: OffenderCount, offender: Offender): void {
   entry.count++;
   entry.first ??= offender;

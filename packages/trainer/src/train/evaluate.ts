@@ -52,7 +52,14 @@ export function fixedBatches(
   }
 }
 
-/** Per-target losses (B·T) of one batch, without a graph. */
+/**
+ * Per-target losses (B·T) of one batch, without a graph.
+ *
+ * @example
+ * ```ts
+ * const perToken = await targetLosses(model, batch, backend); // Float32Array(B·T) of nats
+ * ```
+ */
 export async function targetLosses(
   model: Model,
   batch: TokenBatch,

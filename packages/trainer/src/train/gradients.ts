@@ -13,7 +13,14 @@ import { noGrad, type Tensor, tidy } from '@llmforge/tensor-gpu';
 import type { Model } from '@llmforge/transformer';
 import { NonFiniteError } from '../errors.js';
 
-/** The name of the first parameter (in model order) whose gradient holds a NaN or an infinity. */
+/**
+ * The name of the first parameter (in model order) whose gradient holds a NaN or an infinity.
+ *
+ * @example
+ * ```ts
+ * await firstNonFiniteGradient(model); // 'h.1.mlp.up.weight' or null
+ * ```
+ */
 export async function firstNonFiniteGradient(model: Model): Promise<string | null> {
   for (const [name, p] of model.namedParameters()) {
     if (p.grad === null) continue;
@@ -81,12 +88,28 @@ export async function globalGradNorm(params: readonly Tensor[]): Promise<number>
   }
 }
 
-/** torch's clip coefficient: min(1, maxNorm / (norm + 1e-6)); 1 when clipping is off (null). */
+/**
+ * torch's clip coefficient: min(1, maxNorm / (norm + 1e-6)); 1 when clipping is off (null).
+ *
+ * @example
+ * ```ts
+ * clipCoefficient(5, 1);    // ≈ 0.2
+ * clipCoefficient(0.5, 1);  // 1
+ * clipCoefficient(5, null); // 1
+ * ```
+ */
 export function clipCoefficient(norm: number, maxNorm: number | null): number {
   return maxNorm === null ? 1 : Math.min(1, maxNorm / (norm + 1e-6));
 }
 
-/** Multiplies every gradient by `factor` in place (nothing to do for 1). */
+/**
+ * Multiplies every gradient by `factor` in place (nothing to do for 1).
+ *
+ * @example
+ * ```ts
+ * scaleGradients(model.parameters(), clipCoefficient(norm, 1.0));
+ * ```
+ */
 export function scaleGradients(params: readonly Tensor[], factor: number): void {
   if (factor === 1) return;
   noGrad(() => {

@@ -12,7 +12,14 @@
 import { type Backend, crossEntropy, type Tensor, tensor } from '@llmforge/tensor-gpu';
 import type { ForwardOutput } from '@llmforge/transformer';
 
-/** Targets (B·T ids) as an i32 tensor. */
+/**
+ * Targets (B·T ids) as an i32 tensor.
+ *
+ * @example
+ * ```ts
+ * const y = targetsTensor(batch.targets, backend); // i32 (B·T)
+ * ```
+ */
 export function targetsTensor(targets: Int32Array, backend: Backend): Tensor {
   return tensor(targets, [targets.length], 'i32', backend);
 }

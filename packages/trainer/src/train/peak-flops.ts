@@ -9,7 +9,8 @@
 import { type Backend, randn, tidy } from '@llmforge/tensor-gpu';
 
 /**
- * FLOP/s of an n×n by n×n matmul on `backend` (best of `repeats`, after one warm-up).
+ * FLOP/s of an n×n by n×n matmul on `backend` (the best of `repeats`, after one warm-up: the best
+ * run is the one least disturbed by other work on the machine).
  *
  * @example
  * ```ts
@@ -17,7 +18,7 @@ import { type Backend, randn, tidy } from '@llmforge/tensor-gpu';
  * mfu(tokensPerSecond, model.config, peak);
  * ```
  */
-export async function measurePeakFlops(backend: Backend, n = 384, repeats = 3): Promise<number> {
+export async function measurePeakFlops(backend: Backend, n = 512, repeats = 5): Promise<number> {
   const gen = { seed: 0, offset: 0 };
   const a = randn([n, n], gen, 'f32', backend);
   const b = randn([n, n], gen, 'f32', backend);

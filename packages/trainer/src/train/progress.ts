@@ -39,7 +39,14 @@ export interface ProgressOptions {
   every?: number;
 }
 
-/** `125` → `2m 05s`, `4000` → `1h 06m`. */
+/**
+ * `125` → `2m 05s`, `4000` → `1h 06m`.
+ *
+ * @example
+ * ```ts
+ * formatDuration(125); // '2m 05s'
+ * ```
+ */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
   const s = Math.round(seconds);

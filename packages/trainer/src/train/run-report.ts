@@ -76,7 +76,14 @@ export function runReport(
   };
 }
 
-/** Writes {@link runReport} to `path` (atomically). */
+/**
+ * Writes {@link runReport} to `path` (atomically).
+ *
+ * @example
+ * ```ts
+ * await writeRunReport('runs/a/report.html', config, metrics.records, ckpts.list(), 'finished');
+ * ```
+ */
 export async function writeRunReport(
   path: string,
   c: ResolvedTrainConfig,

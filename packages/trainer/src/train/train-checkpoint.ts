@@ -63,7 +63,14 @@ export interface TrainerState {
   config: ResolvedTrainConfig;
 }
 
-/** Whether `config` is saved in Hugging Face layout (else in our own names). */
+/**
+ * Whether `config` is saved in Hugging Face layout (else in our own names).
+ *
+ * @example
+ * ```ts
+ * usesHfLayout(model.config, model.dtype); // true for GPT-2 / Llama configs in f32
+ * ```
+ */
 export function usesHfLayout(config: ModelConfig, dtype: string): boolean {
   if (dtype === 'f64') return false;
   try {
@@ -125,7 +132,14 @@ async function readJson<T>(file: string): Promise<T> {
   }
 }
 
-/** Reads `trainer_state.json` and checks its format. */
+/**
+ * Reads `trainer_state.json` and checks its format.
+ *
+ * @example
+ * ```ts
+ * const { step, loader } = await readTrainerState('runs/a/checkpoints/step-000500');
+ * ```
+ */
 export async function readTrainerState(dir: string): Promise<TrainerState> {
   const file = join(dir, 'trainer_state.json');
   const state = await readJson<TrainerState>(file);
