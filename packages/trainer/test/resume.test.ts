@@ -79,4 +79,30 @@ describe('--resume after a real kill', () => {
     // no orphaned temporary directories
     expect(readdirSync(join(outDir, 'checkpoints')).filter((n) => n.startsWith('.'))).toEqual([]);
   }, 120_000);
+
+  it('Ctrl-C (SIGINT) stops after the current step with a checkpoint, exit code 0', async () => {
+    const outDir = join(tempDir(), 'interrupted');
+    const file = join(tempDir(), 'train.json');
+    writeFileSync(file, JSON.stringify(config(outDir)));
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@llmforge/source', '--import', 'tsx', cli, '--config', file],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 10));
+      if (existsSync(join(outDir, 'metrics.jsonl')) && trainLosses(outDir).length >= 8) break;
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const steps = trainLosses(outDir).map(([s]) => s);
+    const last = steps[steps.length - 1]!;
+    expect(last).toBeLessThan(STEPS);
+    expect(
+      new CheckpointManager(join(outDir, 'checkpoints'), { keepLast: 2, keepBest: true }).latest()!.step,
+    ).toBe(last);
+  }, 120_000);
 });

@@ -7,7 +7,8 @@
  * llmforge-train --config train.mjs --steps 5000 --out runs/b --progress lines
  * ```
  *
- * Flags override the config file's fields. A config that cannot work exits with code 1 and a line
+ * Flags override the config file's fields. Ctrl-C stops after the current step with a checkpoint
+ * (a second Ctrl-C quits at once); `--resume` continues from it. A config that cannot work exits with code 1 and a line
  * naming the field, before any model is built. `runTrainCli(argv, io)` returns the exit code.
  */
 
@@ -61,7 +62,19 @@ export async function runTrainCli(argv: string[], io: CliIO = processIO()): Prom
       stream: io.stderr,
       every: config.log?.every ?? 10,
     });
-    const r = await train(config, { progress });
+    // Ctrl-C once: finish the step, checkpoint, stop (resume later with --resume); twice: quit now
+    const stop = new AbortController();
+    const onInterrupt = () => {
+      progress.log('interrupted: stopping after this step with a checkpoint (Ctrl-C again to quit at once)');
+      stop.abort();
+    };
+    process.once('SIGINT', onInterrupt);
+    let r: Awaited<ReturnType<typeof train>>;
+    try {
+      r = await train(config, { progress, signal: stop.signal });
+    } finally {
+      process.removeListener('SIGINT', onInterrupt);
+    }
     io.stdout.write(
       `trained ${r.steps} steps in ${r.seconds.toFixed(1)} s: train loss ${r.trainLoss.toFixed(4)}, val loss ${r.valLoss.toFixed(4)}` +
         `${r.valBpb === null ? '' : `, ${r.valBpb.toFixed(4)} bits/byte`}\ncheckpoint ${r.checkpoint}\n`,
