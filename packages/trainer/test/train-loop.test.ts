@@ -117,6 +117,13 @@ describe('train', () => {
     expect(b.valLoss).toBeCloseTo(a.valLoss, 11);
   }, 60_000);
 
+  it('activation checkpointing and a WSD schedule change nothing but memory and the rate (same losses)', async () => {
+    const common = { steps: 4, eval: { every: 0, batches: 1 }, schedule: { type: 'wsd' as const, decaySteps: 2 } };
+    const plain = await train(config(common));
+    const recomputed = await train(config({ ...common, activationCheckpointing: true }));
+    for (let i = 0; i < 4; i++) expect(recomputed.losses[i]).toBeCloseTo(plain.losses[i]!, 5);
+  }, 60_000);
+
   it('stops on a non-finite loss or gradient, naming the step and the parameter, keeping the last good checkpoint', async () => {
     const c = config({ steps: 10, checkpoint: { every: 1, keepLast: 2 }, eval: { every: 0, batches: 1 } });
     // a NaN appears in one gradient at step 4 (as a bad batch or an overflow would make it)
