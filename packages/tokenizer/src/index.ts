@@ -163,6 +163,7 @@ export {
   type ChatRole,
   type ChatTemplate,
   type ChatTemplateLike,
+  type ChatToolCall,
   chatSpecialTokens,
   LLAMA3,
   LLMFORGE,

@@ -10,13 +10,13 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { Generator } from '@llmforge/tensor-gpu';
+import { RandomGenerator } from '@llmforge/tensor-gpu';
 import { trainTokenizer } from '@llmforge/tokenizer';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 async function writeCorpus(path: string, mb: number, paragraphs: string[]): Promise<number> {
-  const gen = new Generator(7);
+  const gen = new RandomGenerator(7);
   const out = createWriteStream(path);
   let bytes = 0;
   let previous = '';

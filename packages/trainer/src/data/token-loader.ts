@@ -19,7 +19,7 @@
  * at or after its position.
  */
 
-import { Generator, type GeneratorState } from '@llmforge/tensor-gpu';
+import { RandomGenerator, type RandomGeneratorState } from '@llmforge/tensor-gpu';
 import { ShardFormatError } from '../errors.js';
 import { ShardReader } from './shard-reader.js';
 
@@ -33,7 +33,7 @@ export interface TokenBatch {
 
 /** Where a loader is: everything needed to continue exactly. */
 export type LoaderState =
-  | { mode: 'random'; rng: GeneratorState }
+  | { mode: 'random'; rng: RandomGeneratorState }
   | { mode: 'sequential'; shard: number; position: number; epoch: number };
 
 /** Options of {@link TokenLoader}. */
@@ -59,7 +59,7 @@ export interface TokenLoaderOptions {
 export class TokenLoader {
   private readonly shards: ShardReader[];
   private readonly o: TokenLoaderOptions;
-  private rng: Generator;
+  private rng: RandomGenerator;
   /** Sequential position. */
   private shard = 0;
   private position = 0;
@@ -70,7 +70,7 @@ export class TokenLoader {
   private constructor(shards: ShardReader[], options: TokenLoaderOptions) {
     this.shards = shards;
     this.o = options;
-    this.rng = new Generator(options.seed);
+    this.rng = new RandomGenerator(options.seed);
     let total = 0;
     for (const s of shards) {
       total += this.startsIn(s);
@@ -178,7 +178,7 @@ export class TokenLoader {
         hint: 'resume with the data.order the run started with',
       });
     }
-    if (state.mode === 'random') this.rng = Generator.fromState(state.rng);
+    if (state.mode === 'random') this.rng = RandomGenerator.fromState(state.rng);
     else {
       if (state.shard >= this.shards.length) {
         throw new ShardFormatError({

@@ -21,7 +21,7 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Generator, writeDirectoryAtomically } from '@llmforge/tensor-gpu';
+import { RandomGenerator, writeDirectoryAtomically } from '@llmforge/tensor-gpu';
 import { Tokenizer } from '@llmforge/tokenizer';
 import {
   DATASET_FILE,
@@ -131,7 +131,7 @@ export async function prepareCorpus(config: PrepareConfig): Promise<PrepareRepor
       exact: c.dedup.exact,
       near: c.dedup.near && { ...c.dedup.near, seed: c.seed },
     });
-    const splitDraw = new Generator(c.seed);
+    const splitDraw = new RandomGenerator(c.seed);
     const bytesRead = () => files.reduce((s, f) => s + f.bytes, 0);
     let nextProgress = 0;
     try {

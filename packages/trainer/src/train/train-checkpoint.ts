@@ -170,7 +170,7 @@ export async function loadTrainingCheckpoint(dir: string, model: Model, optimize
     const hf = new Map<string, HostTensor>();
     for (const [name, t] of await loadSafetensors(file))
       hf.set(name, { shape: t.shape, data: t.data as Float32Array });
-    const ours = fromHfTensors(hfModelTypeOf(model.config), model.config, hf, file);
+    const ours = fromHfTensors(hfModelTypeOf(model.config), new Map(model.namedParameters()), hf, file);
     for (const [name, p] of model.namedParameters()) p.assign(ours.get(name)!.data);
   } else {
     await loadSafetensorsInto(file, model);
