@@ -118,7 +118,11 @@ describe('train', () => {
   }, 60_000);
 
   it('activation checkpointing and a WSD schedule change nothing but memory and the rate (same losses)', async () => {
-    const common = { steps: 4, eval: { every: 0, batches: 1 }, schedule: { type: 'wsd' as const, decaySteps: 2 } };
+    const common = {
+      steps: 4,
+      eval: { every: 0, batches: 1 },
+      schedule: { type: 'wsd' as const, decaySteps: 2 },
+    };
     const plain = await train(config(common));
     const recomputed = await train(config({ ...common, activationCheckpointing: true }));
     for (let i = 0; i < 4; i++) expect(recomputed.losses[i]).toBeCloseTo(plain.losses[i]!, 5);
