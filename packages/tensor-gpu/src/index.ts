@@ -178,6 +178,13 @@ export {
   encodeF16,
   f32ToBf16Bits,
 } from './io/half-float.js';
+export {
+  AtomicDirectoryError,
+  type AtomicDirectoryOptions,
+  type RecoverResult,
+  recoverDirectory,
+  writeDirectoryAtomically,
+} from './io/atomic-directory.js';
 export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
 export { decodeSafetensors, decodeTensor } from './io/safetensors-decode.js';
 export { encodeSafetensors, prepareTensors } from './io/safetensors-encode.js';
