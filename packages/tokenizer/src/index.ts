@@ -28,10 +28,10 @@ export {
   type TiktokenEncodingName,
   type TiktokenEncodingSpec,
 } from './formats/tiktoken.js';
-export { BPE, type BPEOptions } from './models/bpe.js';
-export { ByteLevelBPE } from './models/byte-level-bpe.js';
-export { type AddedSplit, AddedVocabulary } from './pipeline/added-vocabulary.js';
-export { DecodeStream } from './pipeline/decode-stream.js';
+export { BPE, type BPEOptions } from './models/bpe/model.js';
+export { ByteLevelBPE } from './models/bpe/byte-level.js';
+export { type AddedSplit, AddedVocabulary } from './tokenizer/added-vocabulary.js';
+export { DecodeStream } from './tokenizer/decode-stream.js';
 export {
   CL100K_PATTERN,
   findKnownPattern,
@@ -41,16 +41,17 @@ export {
   type SplitPattern,
   WHITE_SPACE,
 } from './pipeline/patterns.js';
-export {
-  type DecodeOptions,
-  type EncodeOptions,
-  type Encoding,
-  type FromFileOptions,
-  type SpecialTokenSet,
-  type TiktokenOptions,
-  Tokenizer,
-  type TokenizerOptions,
-} from './tokenizer.js';
+export { Tokenizer } from './tokenizer/tokenizer.js';
+export type {
+  DecodeOptions,
+  EncodeOptions,
+  Encoding,
+  Flavor,
+  FromFileOptions,
+  SpecialTokenSet,
+  TiktokenOptions,
+  TokenizerOptions,
+} from './tokenizer/types.js';
 
 // ── components, Unigram, WordPiece, tokenizer.json, SentencePiece ──────────────────────────────
 export {
@@ -84,16 +85,16 @@ export {
   TOKENIZER_JSON_VERSION,
   tokenizerJSONFromParts,
 } from './formats/tokenizer-json.js';
+export { seededRandom } from './models/seeded-random.js';
 export {
   type SampleOptions,
   sampleTokenize,
-  seededRandom,
   UNK_PENALTY,
   Unigram,
   type UnigramOptions,
   type UnigramPath,
-} from './models/unigram.js';
-export { WordPiece, type WordPieceOptions } from './models/wordpiece.js';
+} from './models/unigram/model.js';
+export { WordPiece, type WordPieceOptions } from './models/wordpiece/model.js';
 export {
   BertNormalizer,
   type BertNormalizerOptions,
@@ -168,7 +169,7 @@ export {
   LLMFORGE,
   resolveChatTemplate,
 } from './chat/templates.js';
-export { type BpeTrainerOptions, type BpeTrainResult, trainBpe } from './trainers/bpe-trainer.js';
+export { type BpeTrainerOptions, type BpeTrainResult, trainBpe } from './models/bpe/trainer.js';
 export type { TrainProgress } from './trainers/progress.js';
 export {
   type TrainTokenizerOptions,
@@ -180,5 +181,5 @@ export {
   trainUnigram,
   type UnigramTrainerOptions,
   type UnigramTrainResult,
-} from './trainers/unigram-trainer.js';
+} from './models/unigram/trainer.js';
 export { countWords, type TextSource, WordCounter, type WordCounterOptions } from './trainers/word-counts.js';

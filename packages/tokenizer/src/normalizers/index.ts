@@ -25,11 +25,11 @@ import { Strip } from './strip.js';
 import { StripAccents } from './strip-accents.js';
 import { UnicodeNormalizer } from './unicode-normalizer.js';
 
+export { originSpan, PieceBuilder, pieceOf, slicePiece } from '../pipeline/piece-ops.js';
 export { BertNormalizer, type BertNormalizerOptions, isChineseChar } from './bert-normalizer.js';
 export { compileHFPattern, type HFPattern, translateOnigurumaRegex } from './hf-pattern.js';
 export { Lowercase } from './lowercase.js';
 export { Nmt } from './nmt.js';
-export { originSpan, PieceBuilder, pieceOf, slicePiece } from './piece-ops.js';
 export { Precompiled, type PrecompiledMode } from './precompiled.js';
 export { Prepend } from './prepend.js';
 export { Replace } from './replace.js';

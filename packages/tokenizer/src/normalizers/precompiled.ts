@@ -15,8 +15,8 @@
  * bits 10-30 offset, bit 31 is-leaf; a leaf unit stores its value in bits 0-30.
  */
 import { TokenizerFormatError } from '../errors.js';
+import { originEnd, originStart, PieceBuilder } from '../pipeline/piece-ops.js';
 import type { Normalizer, Piece } from '../pipeline/types.js';
-import { originEnd, originStart, PieceBuilder } from './piece-ops.js';
 import { applyChanges, type Change } from './transform.js';
 
 /** How the rules are applied; see {@link Precompiled.mode}. */

@@ -8,7 +8,7 @@
  * The prepended "▁" takes the span of the first character, so "▁Hello" covers [0,5).
  */
 
-import { originEnd, originStart, PieceBuilder } from '../normalizers/piece-ops.js';
+import { originEnd, originStart, PieceBuilder } from '../pipeline/piece-ops.js';
 import type { Piece, PreTokenizer } from '../pipeline/types.js';
 import { splitPiecesBy, splitRanges } from './split-behavior.js';
 

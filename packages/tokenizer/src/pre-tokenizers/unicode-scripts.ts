@@ -11,7 +11,7 @@
  *
  * One HF quirk is kept: spaces at the very start of the text belong to no piece and are dropped.
  */
-import { slicePiece } from '../normalizers/piece-ops.js';
+import { slicePiece } from '../pipeline/piece-ops.js';
 import type { Piece, PreTokenizer } from '../pipeline/types.js';
 
 /** Script names (Unicode long names) tried in this order; those the JS engine does not know are skipped. */

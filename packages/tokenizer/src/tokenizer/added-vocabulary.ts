@@ -17,8 +17,22 @@
  * unit starts some token; a single possible first unit is found with `indexOf`). Cost is linear in
  * the input times the longest token length, with no backtracking.
  */
-import { WHITE_SPACE } from './patterns.js';
-import type { AddedTokenConfig } from './types.js';
+import { WHITE_SPACE } from '../pipeline/patterns.js';
+import type { AddedTokenConfig } from '../pipeline/types.js';
+
+/**
+ * A special token as tokenizer.json lists it when nothing else is said: matched on the raw input,
+ * whole, without stripping (what tiktoken's special tokens, GPT-2's `<|endoftext|>` and the
+ * trainers' special tokens are).
+ *
+ * @example
+ * ```ts
+ * specialToken(50256, '<|endoftext|>').normalized; // false
+ * ```
+ */
+export function specialToken(id: number, content: string): AddedTokenConfig {
+  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
+}
 
 /** A stretch of input: plain text (`token === null`) or one added token. */
 export interface AddedSplit {
