@@ -1,7 +1,8 @@
 /**
- * The trie of the Unigram code, shared by the model (find every vocabulary piece that starts at a
- * position of a text), the trainer (the same over every word of the corpus) and the seed counter
- * (count every substring of every word). A node is a small integer (the root is 0); the edges live
+ * The package's trie, shared by the Unigram model (find every vocabulary piece that starts at a
+ * position of a text), the Unigram trainer (the same over every word of the corpus), its seed
+ * counter (count every substring of every word) and the added-token matcher (the longest special
+ * token at a position). A node is a small integer (the root is 0); the edges live
  * in one number-keyed map, `node × 0x110000 + symbol -> child`, which is far cheaper than hashing
  * substrings. Symbols are whatever the caller walks: UTF-16 units (the model reads JS strings) or
  * code points (the trainer's words); both are below 0x110000.

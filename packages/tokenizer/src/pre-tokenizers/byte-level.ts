@@ -141,7 +141,7 @@ export class ByteLevel implements PreTokenizer {
 }
 
 /** Byte-level mapping of one piece; every byte character keeps its source character's span. */
-export function mapPieceToBytes(p: Piece): Piece {
+function mapPieceToBytes(p: Piece): Piece {
   const { text } = p;
   if (ASCII.test(text)) {
     let out = '';

@@ -38,7 +38,7 @@ let tests: [string, RegExp][] | undefined;
 const cache = new Map<number, string>();
 
 /** The script HF assigns to a code point ("Any" for the space and unassigned code points; kana and U+30FC as Han). */
-export function fixedScript(cp: number): string {
+function fixedScript(cp: number): string {
   if (cp === 0x20) return 'Any';
   if (cp === 0x30fc) return 'Han';
   const hit = cache.get(cp);

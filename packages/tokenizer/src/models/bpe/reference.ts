@@ -34,7 +34,7 @@
 export type PairKey = string;
 
 /** The key of the pair `(a, b)`. */
-export function pairKey(a: number, b: number): PairKey {
+function pairKey(a: number, b: number): PairKey {
   return `${a},${b}`;
 }
 
