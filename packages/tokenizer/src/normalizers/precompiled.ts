@@ -203,7 +203,9 @@ export class Precompiled implements Normalizer {
       const c = text.charCodeAt(u);
       const width =
         c >= 0xd800 && c <= 0xdbff && u + 1 < text.length && isLowSurrogate(text.charCodeAt(u + 1)) ? 2 : 1;
-      const n = encodeUtf8Into(text, u, u + width, bytes); // a lone surrogate is U+FFFD, as in Rust
+      let n = 1;
+      if (c < 0x80) bytes[0] = c;
+      else n = encodeUtf8Into(text, u, u + width, bytes); // a lone surrogate is U+FFFD, as in Rust
       let leaf = false;
       for (let k = 0; k < n; k++) {
         const at = child(units, base, bytes[k]!);

@@ -17,7 +17,7 @@ import { CL100K_PATTERN, GPT2_PATTERN, LLAMA3_PATTERN, O200K_PATTERN } from '../
 import { PieceSplitter } from '../pre-tokenizers/ascii-scan.js';
 import type { TrainProgress } from './progress.js';
 
-/** The patterns with a hand-written scanner (`pipeline/ascii-scan.ts`), by their JS source. */
+/** The patterns with a hand-written scanner (`pre-tokenizers/ascii-scan.ts`), by their JS source. */
 const KNOWN = [GPT2_PATTERN, CL100K_PATTERN, LLAMA3_PATTERN, O200K_PATTERN];
 
 /** Text to train on: one string, an array of documents, or a (possibly async) stream of chunks. */

@@ -1,7 +1,7 @@
 /**
  * The merge loop, fast: `encodeWithRanks` of `reference.ts` (merge the lowest-ranked adjacent pair,
  * leftmost on ties, until none is left) over a word held in an Int32Array, with the same result on
- * every input (`test/bpe-reference.test.ts` runs all three loops below against the reference).
+ * every input (`test/bpe-merge.test.ts` runs all three loops below against the reference).
  *
  * Worked example with merges `[(h,e) rank 0, (l,l) rank 1, (he,ll) rank 2]` on "hello":
  *

@@ -2,10 +2,10 @@
  * START HERE. Byte pair encoding in its plainest form, the way minbpe teaches it: lists of ids, a
  * dictionary of merges, no caches, no typed arrays. Everything else in `models/bpe/` computes exactly
  * what these functions compute, only faster, and the tests run every fast implementation against
- * these on random inputs (`test/bpe-reference.test.ts`).
+ * these on random inputs (`test/bpe-merge.test.ts`, `test/train-bpe.test.ts`).
  *
  * Ids are small integers: the initial symbols of a word (bytes in byte-level BPE, characters
- * otherwise), then one new id per merge. Training learns the merges, encoding replays them:
+ * otherwise), then one new id per merged token. Training learns the merges, encoding replays them:
  *
  *     training     pairCounts([1, 2, 3, 1, 2])           -> {(1,2): 2, (2,3): 1, (3,1): 1}
  *                  (1,2) is the most frequent: new id 4   -> merges (1,2) -> 4, rank 0
