@@ -102,75 +102,77 @@ function mergeShort(syms: Int32Array, n: number, table: PairTable, sizes: Int32A
   }
 }
 
-/**
- * A word as a doubly linked list over its original positions, for the two long loops: a merge
- * unlinks one node instead of shifting the tail. A candidate merge is a position (its pair is the
- * symbol there and the next live one); a candidate is stale, and skipped, when that pair no longer
- * merges into what it did when the candidate was made (HF's check).
- */
-class LinkedWord {
-  readonly prev: Int32Array;
-  readonly next: Int32Array;
-  private readonly alive: Uint8Array;
-  private readonly syms: Int32Array;
-  private readonly sizes: Int32Array | null;
-  private readonly table: PairTable;
-
-  constructor(syms: Int32Array, n: number, sizes: Int32Array | null, table: PairTable) {
-    this.syms = syms;
-    this.sizes = sizes;
-    this.table = table;
-    this.prev = new Int32Array(n);
-    this.next = new Int32Array(n);
-    this.alive = new Uint8Array(n).fill(1);
-    for (let i = 0; i < n; i++) {
-      this.prev[i] = i - 1;
-      this.next[i] = i + 1 < n ? i + 1 : -1;
-    }
-  }
-
-  /** The rank of the pair starting at `pos` (the symbol there and the next live one), or -1. */
-  rankAt(pos: number): number {
-    const right = this.next[pos]!;
-    return right < 0 ? -1 : this.table.rank(this.syms[pos]!, this.syms[right]!);
-  }
-
-  /**
-   * Merges the pair at `pos` if the candidate `(rank, pos)` is still current; returns whether it did.
-   */
-  mergeIfCurrent(pos: number, rank: number): boolean {
-    if (!this.alive[pos]) return false;
-    const right = this.next[pos]!;
-    if (right < 0) return false;
-    const merged = this.table.merged;
-    const current = this.table.rank(this.syms[pos]!, this.syms[right]!);
-    if (current < 0 || merged[current] !== merged[rank]) return false; // stale
-    this.syms[pos] = merged[rank]!;
-    if (this.sizes) this.sizes[pos] = this.sizes[pos]! + this.sizes[right]!;
-    this.alive[right] = 0;
-    const after = this.next[right]!;
-    this.next[pos] = after;
-    if (after >= 0) this.prev[after] = pos;
-    return true;
-  }
-
-  /** Writes the live symbols (and sizes) to the front of the arrays; returns their count. */
-  compact(): number {
-    const { syms, sizes, next } = this;
-    let w = 0;
-    for (let i = 0; i >= 0; i = next[i]!) {
-      syms[w] = syms[i]!;
-      if (sizes) sizes[w] = sizes[i]!;
-      w++;
-    }
-    return w;
-  }
+/** Where the linked-list loop takes its candidate merges from, lowest (rank, position) first. */
+interface Candidates {
+  /** Offers the pair at `pos` (the symbol there and the next live one), of rank `rank`. */
+  add(rank: number, pos: number): void;
+  /** The position of the next candidate, or -1 when none is left; its rank is then `active`. */
+  next(): number;
+  readonly active: number;
 }
 
 /**
- * HF's `Word::merge_all`: a min-heap of `(rank, position)` candidates over the linked word, checked
- * when popped. With `dropout`, each popped candidate is skipped with that probability and pushed
- * back after the next merge, as HF does.
+ * The long-word loop: the word as a doubly linked list over its original positions, so a merge
+ * unlinks one node instead of shifting the tail, and candidate merges from `q` (HF's heap, or the
+ * rank buckets). A candidate is stale, and skipped, when the pair at its position no longer merges
+ * into what it did when the candidate was made (HF's check).
+ */
+function mergeLinked(
+  syms: Int32Array,
+  n: number,
+  table: PairTable,
+  sizes: Int32Array | null,
+  q: Candidates,
+): number {
+  const prev = new Int32Array(n);
+  const next = new Int32Array(n);
+  const alive = new Uint8Array(n).fill(1);
+  for (let i = 0; i < n; i++) {
+    prev[i] = i - 1;
+    next[i] = i + 1 < n ? i + 1 : -1;
+  }
+  const merged = table.merged;
+  for (let i = 0; i < n - 1; i++) {
+    const r = table.rank(syms[i]!, syms[i + 1]!);
+    if (r >= 0) q.add(r, i);
+  }
+  for (let pos = q.next(); pos >= 0; pos = q.next()) {
+    const rank = q.active;
+    if (!alive[pos]) continue;
+    const right = next[pos]!;
+    if (right < 0) continue;
+    const current = table.rank(syms[pos]!, syms[right]!);
+    if (current < 0 || merged[current] !== merged[rank]) continue; // stale
+    syms[pos] = merged[rank]!;
+    if (sizes) sizes[pos] = sizes[pos]! + sizes[right]!;
+    alive[right] = 0;
+    const after = next[right]!;
+    next[pos] = after;
+    if (after >= 0) prev[after] = pos;
+    const before = prev[pos]!;
+    // `pos` before `before`: same-rank candidates reach the buckets' stack with the smallest on top.
+    if (after >= 0) {
+      const r = table.rank(syms[pos]!, syms[after]!);
+      if (r >= 0) q.add(r, pos);
+    }
+    if (before >= 0) {
+      const r = table.rank(syms[before]!, syms[pos]!);
+      if (r >= 0) q.add(r, before);
+    }
+  }
+  let w = 0;
+  for (let i = 0; i >= 0; i = next[i]!) {
+    syms[w] = syms[i]!;
+    if (sizes) sizes[w] = sizes[i]!;
+    w++;
+  }
+  return w;
+}
+
+/**
+ * HF's `Word::merge_all`: the linked-list loop over a min-heap of `(rank, position)` candidates.
+ * With `dropout`, each popped candidate is skipped with that probability and pushed back after the
+ * next one is taken, as HF does.
  */
 function mergeHeap(
   syms: Int32Array,
@@ -179,37 +181,44 @@ function mergeHeap(
   sizes: Int32Array | null,
   dropout: () => boolean,
 ): number {
-  const word = new LinkedWord(syms, n, sizes, table);
-  // Heap entries pack (rank, position) in one float: rank * n + position (exact while
-  // ranks * n < 2^53, i.e. any word that fits in memory).
-  const POS = n;
-  const heap = new MinHeap(n);
-  for (let i = 0; i < n - 1; i++) {
-    const r = word.rankAt(i);
-    if (r >= 0) heap.push(r * POS + i);
+  return mergeLinked(syms, n, table, sizes, new HeapCandidates(n, dropout));
+}
+
+/** The candidates of {@link mergeHeap}: (rank, position) packed in one float, `rank * n + position`. */
+class HeapCandidates implements Candidates {
+  active = -1;
+  private readonly heap: MinHeap;
+  private readonly skipped: number[] = [];
+  private readonly n: number;
+  private readonly dropout: () => boolean;
+
+  constructor(n: number, dropout: () => boolean) {
+    // Exact while ranks * n < 2^53, i.e. for any word that fits in memory.
+    this.n = n;
+    this.heap = new MinHeap(n);
+    this.dropout = dropout;
   }
-  const skipped: number[] = [];
-  while (heap.size > 0) {
-    const top = heap.pop();
-    if (dropout()) {
-      skipped.push(top);
-      continue;
-    }
-    if (skipped.length > 0) {
-      for (const s of skipped) heap.push(s);
-      skipped.length = 0;
-    }
-    const pos = top % POS;
-    if (!word.mergeIfCurrent(pos, (top - pos) / POS)) continue;
-    const r = word.rankAt(pos);
-    if (r >= 0) heap.push(r * POS + pos);
-    const before = word.prev[pos]!;
-    if (before >= 0) {
-      const rb = word.rankAt(before);
-      if (rb >= 0) heap.push(rb * POS + before);
-    }
+
+  add(rank: number, pos: number): void {
+    this.heap.push(rank * this.n + pos);
   }
-  return word.compact();
+
+  next(): number {
+    const heap = this.heap;
+    while (heap.size > 0) {
+      const top = heap.pop();
+      if (this.dropout()) {
+        this.skipped.push(top);
+        continue;
+      }
+      for (const s of this.skipped) heap.push(s);
+      this.skipped.length = 0;
+      const pos = top % this.n;
+      this.active = (top - pos) / this.n;
+      return pos;
+    }
+    return -1;
+  }
 }
 
 /**
@@ -234,24 +243,7 @@ function mergeHeap(
  *     rank 1 list [0 2]        -> merge at 0 (aaaa); 2 is dead                -> [aaaa, aa]
  */
 function mergeBuckets(syms: Int32Array, n: number, table: PairTable, sizes: Int32Array | null): number {
-  const word = new LinkedWord(syms, n, sizes, table);
-  const q = new RankQueues();
-  for (let i = 0; i < n - 1; i++) {
-    const r = word.rankAt(i);
-    if (r >= 0) q.add(r, i);
-  }
-  for (let pos = q.next(); pos >= 0; pos = q.next()) {
-    if (!word.mergeIfCurrent(pos, q.active)) continue;
-    // `pos` before `before`: same-rank candidates land on the stack with the smallest on top.
-    const r = word.rankAt(pos);
-    if (r >= 0) q.add(r, pos);
-    const before = word.prev[pos]!;
-    if (before >= 0) {
-      const rb = word.rankAt(before);
-      if (rb >= 0) q.add(rb, before);
-    }
-  }
-  return word.compact();
+  return mergeLinked(syms, n, table, sizes, new RankQueues());
 }
 
 /**
@@ -259,7 +251,7 @@ function mergeBuckets(syms: Int32Array, n: number, table: PairTable, sizes: Int3
  * and the rank being consumed (`active`) with its stack in front. A class rather than closures, so
  * the calls stay monomorphic from one word to the next (a fresh closure per call deoptimizes).
  */
-class RankQueues {
+class RankQueues implements Candidates {
   /** The rank `next` last returned a position of (-1 before the first). */
   active = -1;
   private lists = new Map<number, number[]>();
