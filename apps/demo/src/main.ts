@@ -3,8 +3,9 @@
  *
  *   corpus ──► train a byte-level BPE tokenizer ──► encode ──► pretrain a small GPT ──► sample text
  *
- * Each stage is one function in `stages/`, run in order by this script. The later stages of the full
- * chain (SFT, reward model, PPO, chat) join when their packages exist.
+ * Each stage is one function in `run-demo.ts` (`runDemo` runs them in order); this file only parses
+ * the command line. The later stages of the full chain (SFT, reward model, PPO, chat) join when their
+ * packages exist.
  *
  *   pnpm demo                       # the default run, a few minutes on 2 CPU cores
  *   pnpm demo --steps 2000          # longer pretraining

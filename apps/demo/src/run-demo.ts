@@ -1,7 +1,7 @@
 /**
  * The demo's stages, in pipeline order. Every stage takes what the previous one produced:
  *
- *   loadCorpus → trainTokenizerStage → encodeStage → pretrainStage → sampleStage
+ *   loadCorpus → trainTokenizerStage → encode (in runDemo) → pretrainStage → sampleStage
  *
  * Outputs (tokenizer.json, the model as an HF-layout checkpoint) go to `outDir`, each written
  * atomically by the package that owns the format.
@@ -16,8 +16,8 @@ import {
   cosineSchedule,
   createCpuBackend,
   decayGroups,
-  Generator,
   noGrad,
+  RandomGenerator,
   tidy,
 } from '@llmforge/tensor-gpu';
 import { type Tokenizer, trainTokenizer } from '@llmforge/tokenizer';
@@ -46,7 +46,9 @@ export interface DemoSummary {
   bytesPerToken: number;
   initialValLoss: number;
   finalValLoss: number;
+  /** The sampled text (prompt included) and its ids. */
   sample: string;
+  sampleIds: number[];
   seconds: number;
 }
 
@@ -78,7 +80,7 @@ async function trainTokenizerStage(train: string, o: DemoOptions): Promise<Token
 }
 
 /** One batch of `batch` random windows of `len + 1` tokens: ids and HF-convention labels (the same windows). */
-function randomWindows(ids: Int32Array, batch: number, len: number, gen: Generator): number[][] {
+function randomWindows(ids: Int32Array, batch: number, len: number, gen: RandomGenerator): number[][] {
   const rows: number[][] = [];
   for (let b = 0; b < batch; b++) {
     const start = gen.int(ids.length - len - 1);
@@ -111,8 +113,8 @@ async function pretrainStage(
     { backend, seed: o.seed },
   );
   o.log(`  model: tiny-gpt, ${(model.numParams() / 1e6).toFixed(2)}M parameters, context ${len}`);
-  const gen = new Generator(o.seed);
-  const valGen = new Generator(o.seed + 1);
+  const gen = new RandomGenerator(o.seed);
+  const valGen = new RandomGenerator(o.seed + 1);
   const valBatches = Array.from({ length: 4 }, () => randomWindows(valIds, batch, len, valGen));
   const initialValLoss = evaluate(model, valBatches);
   o.log(
@@ -146,22 +148,28 @@ async function pretrainStage(
   return { model, initialValLoss, finalValLoss };
 }
 
-/** Stage 4: sample a continuation through the KV cache (on WebGPU the choice happens on the device). */
-async function sampleStage(
+/** The prompt of stage 4: the first words of Pride and Prejudice. */
+export const SAMPLE_PROMPT = 'It is a truth universally acknowledged';
+
+/**
+ * Stage 4: sample a continuation of {@link SAMPLE_PROMPT} through the KV cache (on WebGPU the choice
+ * happens on the device): up to 60 new tokens, temperature 0.8, top-k 40, seeded from the run's seed.
+ * Returns the ids (prompt included) and their text.
+ */
+export async function sampleStage(
   model: Model,
   tokenizer: Tokenizer,
-  prompt: string,
-  o: DemoOptions,
-): Promise<string> {
-  const ids = tokenizer.encode(prompt);
-  const maxNewTokens = Math.min(60, model.config.contextLength - ids.length);
-  const { sequences } = await generate(model, ids, {
+  seed: number,
+): Promise<{ ids: number[]; text: string }> {
+  const prompt = tokenizer.encode(SAMPLE_PROMPT);
+  const maxNewTokens = Math.min(60, model.config.contextLength - prompt.length);
+  const { sequences } = await generate(model, prompt, {
     maxNewTokens,
     temperature: 0.8,
     topK: 40,
-    seed: o.seed + 2,
+    seed: seed + 2,
   });
-  return tokenizer.decode(sequences[0]!);
+  return { ids: sequences[0]!, text: tokenizer.decode(sequences[0]!) };
 }
 
 /** Runs every stage in order and returns the figures. */
@@ -194,13 +202,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   o.log(`  saved ${join(o.outDir, 'model')} (Hugging Face GPT-2 layout)`);
 
   o.log('4/4 sampling (temperature 0.8, top-k 40, KV cache)');
-  const sample = await sampleStage(model, tokenizer, 'It is a truth universally acknowledged', o);
-  o.log(`  ${JSON.stringify(sample)}`);
+  const sample = await sampleStage(model, tokenizer, o.seed);
+  o.log(`  ${JSON.stringify(sample.text)}`);
   return {
     bytesPerToken,
     initialValLoss,
     finalValLoss,
-    sample,
+    sample: sample.text,
+    sampleIds: sample.ids,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -21,13 +21,13 @@
  * beams A (−0.4), B (−1.2). Step 2: A→x −0.4−0.3 = −0.7, B→y −1.2−0.1 = −1.3, A→z −1.5 … → beams
  * Ax, By: B survives although its first step was worse, which greedy (A then its best) would miss.
  */
+import { logSoftmaxRow } from '@llmforge/tensor-gpu';
 import { createKVCache, type KVCache, type Model } from '@llmforge/transformer';
 import type { ChosenLogprob, FinishReason } from './generate.js';
 import { lastLogits, readRows } from './model-step.js';
 import type { ResolvedOptions } from './options.js';
 import { applyFrequencyPresencePenalty } from './processors/frequency-presence-penalty.js';
 import { applyRepetitionPenalty } from './processors/repetition-penalty.js';
-import { logSoftmax } from './processors/softmax.js';
 import { endsWithStop } from './stop.js';
 
 /** A finished beam-search hypothesis. */
@@ -94,7 +94,7 @@ export async function beamSearch(model: Model, prompt: number[], o: ResolvedOpti
       const cands: { b: number; t: number; score: number; raw: number }[] = [];
       const rawLps: Float64Array[] = [];
       beams.forEach((beam, b) => {
-        const raw = logSoftmax(raws[b]!);
+        const raw = logSoftmaxRow(raws[b]!);
         rawLps.push(raw);
         const s = Float64Array.from(raw);
         applyRepetitionPenalty(s, beam.seq, o.processors.repetitionPenalty);

@@ -12,15 +12,13 @@
  * WebGPU backend the choice runs on the device (tensor-gpu's `sampleTokens`) when nothing needs the
  * full distribution on the host (no penalty, no logprobs): only the ids are read back.
  */
-import { expand, sampleTokens } from '@llmforge/tensor-gpu';
+import { drawRowUniforms, expand, logSoftmaxRow, pickToken, sampleTokens } from '@llmforge/tensor-gpu';
 import { createKVCache, type KVCache, type Model } from '@llmforge/transformer';
 import { beamSearch } from './beam-search.js';
-import { drawStep, pickToken } from './choose.js';
 import { SamplerConfigError } from './errors.js';
 import { lastLogits, onWebGPU, readRows } from './model-step.js';
 import { type GenerateOptions, preparePrompts, type ResolvedOptions, resolveOptions } from './options.js';
 import { processScores } from './processors/process-logits.js';
-import { logSoftmax } from './processors/softmax.js';
 import { endsWithStop } from './stop.js';
 
 /** Why a sequence ended. */
@@ -74,7 +72,7 @@ interface Row {
 }
 
 function chosenLogprob(raw: Float64Array, token: number, top: number): ChosenLogprob {
-  const lp = logSoftmax(raw);
+  const lp = logSoftmaxRow(raw);
   const out: ChosenLogprob = { token, logprob: lp[token]! };
   if (top > 0) {
     const order = Array.from(lp.keys())
@@ -104,7 +102,8 @@ async function* sampleGroup(
     logprobs: [],
     finish: undefined,
   }));
-  const device =
+  // sample with tensor-gpu's sampleTokens kernel (only the chosen ids are read back)?
+  const sampleOnDevice =
     o.deviceSampling === true ||
     (o.deviceSampling === 'auto' && onWebGPU(model) && !hasPenalty(o) && !o.logprobs);
   const ctx = model.config.contextLength;
@@ -130,7 +129,7 @@ async function* sampleGroup(
       }
       let chosen: number[];
       let raws: Float64Array[] | undefined;
-      if (device) {
+      if (sampleOnDevice) {
         const rowsT = step === 0 && n > 1 ? expand(logits, [n, model.config.vocabSize]) : logits;
         const ids = sampleTokens(rowsT, o.stream, o.processors);
         chosen = Array.from(await ids.data());
@@ -140,7 +139,7 @@ async function* sampleGroup(
       } else {
         const read = await readRows(logits);
         raws = active.map((_, i) => read[step === 0 ? 0 : i]!);
-        const u = drawStep(o.stream, active.length);
+        const u = drawRowUniforms(o.stream, active.length);
         chosen = active.map((r, i) => {
           const row = rows[r]!;
           const scores = processScores(Float64Array.from(raws![i]!), row.seq, {

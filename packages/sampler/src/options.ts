@@ -2,9 +2,8 @@
  * The options of `generate` / `stream`, their defaults and their validation, and the prompt checks
  * (non-empty, ids in the vocabulary, fits the context or `truncate: 'left'`).
  */
-import type { Generator } from '@llmforge/tensor-gpu';
+import type { PhiloxStream, RandomGenerator } from '@llmforge/tensor-gpu';
 import type { Model } from '@llmforge/transformer';
-import type { RandomStream } from './choose.js';
 import { SamplerConfigError } from './errors.js';
 import {
   type ProcessorConfig,
@@ -21,8 +20,8 @@ export interface GenerateOptions extends Omit<ProcessorConfig, 'generatedFrom'> 
   stop?: StopList;
   /** Seed of the sampling stream (default: a random one). Same seed, same backend → same output. */
   seed?: number;
-  /** Or a tensor-gpu `Generator` to draw from (it advances; save `getState()` to resume). */
-  generator?: Generator | RandomStream;
+  /** Or a tensor-gpu `RandomGenerator` to draw from (it advances; save `getState()` to resume). */
+  generator?: RandomGenerator | PhiloxStream;
   /** Samples per prompt (default 1); they share one prefill (the KV cache is copied per sample). */
   numReturnSequences?: number;
   /** Beam search with this many beams (default 1 = no beam search). Deterministic. */
@@ -57,7 +56,7 @@ export interface ResolvedOptions {
   processors: ResolvedProcessorConfig;
   maxNewTokens: number;
   stop: number[][];
-  stream: RandomStream;
+  stream: PhiloxStream;
   numReturnSequences: number;
   numBeams: number;
   lengthPenalty: number;
@@ -130,7 +129,7 @@ export function resolveOptions(operation: string, o: GenerateOptions): ResolvedO
   if (deviceSampling !== 'auto' && typeof deviceSampling !== 'boolean') {
     bad(operation, 'deviceSampling', "'auto' or a boolean", deviceSampling);
   }
-  let stream: RandomStream;
+  let stream: PhiloxStream;
   if (o.generator) {
     stream = o.generator;
   } else {

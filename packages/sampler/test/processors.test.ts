@@ -28,7 +28,7 @@ interface FilterCase {
 }
 
 const cases = JSON.parse(
-  readFileSync(new URL('../__fixtures__/sampler-filters.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/sampler-filters.json', import.meta.url), 'utf8'),
 ) as FilterCase[];
 
 const toConfig = (c: FilterCase['config']) => ({

@@ -1,60 +1,61 @@
-/** The README's examples, run as written (paths relative to the package folder). */
-import { createCpuBackend, Generator } from '@llmforge/tensor-gpu';
-import { fromPretrained } from '@llmforge/transformer';
-import { expect, it } from 'vitest';
-import { generate, processLogits, softmax, stream } from '../src/index.js';
-import { fixtureDir } from './helpers/models.js';
+/**
+ * The README's examples, taken from README.md and run as programs (as a user would), from the
+ * repository root: they print what the README says they print (`// → ...`), and what they print is
+ * right (greedy decoding is Hugging Face's, beams come best first, the stream stops, ...).
+ */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readmeBlocks, runExample, statedOutput } from '../../../scripts/readme-examples.js';
+import { greedyFixture } from './helpers/models.js';
 
-it('runs the README examples', async () => {
-  const model = await fromPretrained(fixtureDir('gpt2-tiny'), { backend: createCpuBackend() });
-  const { sequences } = await generate(model, [10, 20, 30], { temperature: 0, maxNewTokens: 10 });
-  expect(sequences[0]).toHaveLength(13);
-  expect(sequences[0]!.slice(0, 3)).toEqual([10, 20, 30]);
+const pkg = fileURLToPath(new URL('..', import.meta.url));
+const readme = `${pkg}/README.md`;
 
-  const prompt = [10, 20, 30];
-  const eosId = 2;
-  const r = await generate(model, prompt, { stop: [eosId, [13, 13]], maxNewTokens: 20, seed: 5 });
-  expect(['stop', 'length']).toContain(r.finishReason[0]);
-  const beams = await generate(model, prompt, { numBeams: 4, maxNewTokens: 5, numReturnSequences: 2 });
-  expect(beams.scores![0]).toBeGreaterThanOrEqual(beams.scores![1]!);
-  const lp = await generate(model, prompt, { logprobs: true, topLogprobs: 5, seed: 3, maxNewTokens: 3 });
-  expect(lp.logprobs![0]![0]!.top).toHaveLength(5);
-  const batch = await generate(
-    model,
-    [
-      [1, 2, 3],
-      [4, 5],
-    ],
-    { numReturnSequences: 2, seed: 7, maxNewTokens: 4 },
-  );
-  expect(batch.sequences).toHaveLength(4);
+describe('README: greedy, in five lines', () => {
+  const [code] = readmeBlocks(readme, '## Greedy, in five lines');
 
-  const controller = new AbortController();
-  let n = 0;
-  for await (const { token } of stream(model, prompt, {
-    signal: controller.signal,
-    seed: 1,
-    maxNewTokens: 50,
-  })) {
-    n++;
-    if (token === eosId || n === 4) controller.abort();
-  }
-  expect(n).toBeLessThanOrEqual(4);
-
-  const g = new Generator(1234);
-  const first = await generate(model, prompt, { generator: g, maxNewTokens: 5 });
-  const saved = g.getState();
-  const again = await generate(model, prompt, {
-    generator: Generator.fromState({ seed: 1234, offset: 0 }),
-    maxNewTokens: 5,
+  it('prints what the README says', () => {
+    expect(runExample(pkg, code!)).toEqual(statedOutput(code!));
   });
-  expect(again.sequences).toEqual(first.sequences);
-  expect(JSON.parse(JSON.stringify(saved))).toEqual(saved);
 
-  const scores = processLogits([4, -3, 1, 0.5], [0], { repetitionPenalty: 1.3, temperature: 0.7, topK: 2 });
-  expect(scores[0]).toBeCloseTo(4 / 1.3 / 0.7, 5);
-  expect(scores[1]).toBe(Number.NEGATIVE_INFINITY);
-  expect(scores[2]).toBeCloseTo(1 / 0.7, 5);
-  expect(scores[3]).toBe(Number.NEGATIVE_INFINITY);
-  expect(softmax(scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+  it('which is what HF generate(do_sample=False) returned for that prompt', async () => {
+    const { prompt, output } = await greedyFixture('gpt2-tiny');
+    expect(code).toContain(`[${prompt.join(', ')}]`);
+    expect(statedOutput(code!)).toEqual([output.join(' ')]);
+  });
+});
+
+describe('README: each strategy', () => {
+  const [strategies, processors] = readmeBlocks(readme, '## Each strategy');
+
+  it('runs every strategy and prints what the README says', () => {
+    expect(runExample(pkg, strategies!)).toEqual(statedOutput(strategies!));
+  });
+
+  it('what it prints is right', () => {
+    const [stop, samples, beams, logprobs, batch, streamed, resume] = statedOutput(strategies!);
+    expect(stop).toMatch(/^(stop 2|stop 13|length \d+)$/); // an EOS id or the end of [13, 13] stays in
+    expect(Number(samples)).toBe(4);
+    const scores = beams!.split(' ').map(Number);
+    expect(scores).toHaveLength(2);
+    expect(scores[0]).toBeGreaterThanOrEqual(scores[1]!); // best first
+    const [, logprob, top] = logprobs!.split(' ').map(Number);
+    expect(logprob).toBeLessThan(0);
+    expect(top).toBe(5);
+    expect(batch).toBe('7 7 6 6'); // prompt-major: 2 samples of [1, 2, 3] (+4), then of [4, 5]
+    expect(Number(streamed)).toBeLessThanOrEqual(4);
+    expect(resume).toMatch(/^\{"seed":1234,"offset":\d+\} true$/); // a replay from offset 0 is identical
+  });
+
+  it('the processor example prints HF’s arithmetic', () => {
+    expect(runExample(pkg, processors!)).toEqual(statedOutput(processors!));
+    const [scores, probs] = statedOutput(processors!);
+    // repetition penalty divides the positive seen logit (id 0), temperature divides all, top-2 keeps ids 0, 2
+    const kept = [4 / 1.3 / 0.7, 1 / 0.7];
+    expect(scores).toBe(`${kept[0]!.toFixed(4)} -Infinity ${kept[1]!.toFixed(4)} -Infinity`);
+    const z = Math.exp(kept[0]!) + Math.exp(kept[1]!);
+    expect(probs).toBe(
+      `${(Math.exp(kept[0]!) / z).toFixed(4)} 0.0000 ${(Math.exp(kept[1]!) / z).toFixed(4)} 0.0000`,
+    );
+  });
 });

@@ -3,7 +3,7 @@
  * seed), seeds reproduce, samples share one prefill, logprobs equal the model's log-softmax, stops
  * and aborts end sequences, batches equal their prompts run alone.
  */
-import { Generator, logSoftmax, noGrad } from '@llmforge/tensor-gpu';
+import { logSoftmax, noGrad, RandomGenerator } from '@llmforge/tensor-gpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GenerateOptions, generate, stream, type TokenEvent } from '../src/index.js';
 import { greedyFixture, loadModel } from './helpers/models.js';
@@ -67,7 +67,7 @@ describe('sampling (llama-tiny and gpt2-tiny)', () => {
     }
   });
 
-  it('the same seed reproduces, another seed differs, and a Generator resumes from its state', async () => {
+  it('the same seed reproduces, another seed differs, and a RandomGenerator resumes from its state', async () => {
     const o = { temperature: 1.5, maxNewTokens: 20, numReturnSequences: 2 };
     const a = await generate(llama, prompt, { ...o, seed: 7 });
     const b = await generate(llama, prompt, { ...o, seed: 7 });
@@ -75,12 +75,12 @@ describe('sampling (llama-tiny and gpt2-tiny)', () => {
     expect(a.sequences).toEqual(b.sequences);
     expect(c.sequences).not.toEqual(a.sequences);
     // two calls on one generator = the second call alone from the saved state
-    const g = new Generator(99);
+    const g = new RandomGenerator(99);
     await generate(llama, prompt, { ...o, generator: g });
     const saved = g.getState();
     expect(saved.offset).toBeGreaterThan(0);
     const second = await generate(llama, prompt, { ...o, generator: g });
-    const resumed = await generate(llama, prompt, { ...o, generator: Generator.fromState(saved) });
+    const resumed = await generate(llama, prompt, { ...o, generator: RandomGenerator.fromState(saved) });
     expect(resumed.sequences).toEqual(second.sequences);
   });
 

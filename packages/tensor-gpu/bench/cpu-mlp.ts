@@ -11,12 +11,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { tidy } from '../src/autograd/tidy.js';
-import { createCpuBackend } from '../src/cpu/backend.js';
-import { adamwUpdate } from '../src/ops/adamw.js';
-import { randn, tensor, zeros } from '../src/ops/creation.js';
-import { crossEntropy } from '../src/ops/cross-entropy.js';
-import { memory, type Tensor } from '../src/tensor.js';
+import {
+  adamwUpdate,
+  createCpuBackend,
+  crossEntropy,
+  memory,
+  randn,
+  type Tensor,
+  tensor,
+  tidy,
+  zeros,
+} from '../src/index.js';
 import { printTable, timeMs } from './timing.js';
 
 const B = 128;

@@ -16,11 +16,11 @@ import {
   createCpuBackend,
   Dropout,
   decodeSafetensors,
-  Generator,
   LayerNorm,
   Linear,
   Module,
   memory,
+  RandomGenerator,
   SGD,
   type Tensor,
   tensor,
@@ -39,7 +39,7 @@ const check = (name: string, ok: boolean, detail: unknown) => {
 
 const gpu = await createNodeBackend();
 const cpu = createCpuBackend();
-const FIX = 'packages/tensor-gpu/__fixtures__/gpt2-tiny';
+const FIX = 'fixtures/gpt2-tiny';
 
 // 1. AdamW one step vs torch
 {
@@ -68,7 +68,7 @@ const FIX = 'packages/tensor-gpu/__fixtures__/gpt2-tiny';
 
 // 2. README example on both backends: same losses
 async function readme(backend: Backend): Promise<number[]> {
-  const gen = new Generator(42);
+  const gen = new RandomGenerator(42);
   class Mlp extends Module {
     fc1 = this.registerModule('fc1', new Linear(2, 32, { generator: gen, backend }));
     fc2 = this.registerModule('fc2', new Linear(32, 1, { generator: gen, backend }));
@@ -118,7 +118,7 @@ class Net extends Module {
   fc2: Linear;
   constructor(backend: Backend, seed: number) {
     super();
-    const gen = new Generator(seed);
+    const gen = new RandomGenerator(seed);
     this.ln = this.registerModule('ln', new LayerNorm(64, { backend }));
     this.fc1 = this.registerModule('fc1', new Linear(64, 256, { generator: gen, backend }));
     this.drop = this.registerModule('drop', new Dropout(0.2, { generator: gen.fork() }));
@@ -130,7 +130,7 @@ class Net extends Module {
 }
 async function seeded(backend: Backend) {
   const net = new Net(backend, 7);
-  const gen = new Generator(3);
+  const gen = new RandomGenerator(3);
   const x = tensor(gen.normalArray(32 * 64), [32, 64], 'f32', backend);
   const y = tensor(gen.normalArray(32 * 8), [32, 8], 'f32', backend);
   const sgd = new SGD(net.parameters(), { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3 });
@@ -194,7 +194,7 @@ async function seeded(backend: Backend) {
       [768],
     ]).flat(),
   ];
-  const gen = new Generator(1);
+  const gen = new RandomGenerator(1);
   const params = shapes.map((s) => {
     const n = s.reduce((a, b) => a * b, 1);
     const p = tensor(gen.normalArray(n, 0, 0.02), s, 'f32', gpu).requireGrad();

@@ -17,11 +17,16 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { createCpuBackend } from '../src/cpu/backend.js';
-import { decodeF16, encodeF16 } from '../src/io/half-float.js';
-import { encodeSafetensors, loadSafetensors, saveSafetensors } from '../src/io/safetensors.js';
-import { tensor } from '../src/ops/creation.js';
-import { AdamW } from '../src/optim/adamw.js';
+import {
+  AdamW,
+  createCpuBackend,
+  decodeF16,
+  encodeF16,
+  encodeSafetensors,
+  loadSafetensors,
+  saveSafetensors,
+  tensor,
+} from '../src/index.js';
 import { printTable, randomF32, timeMs } from './timing.js';
 
 const ADAM_TENSORS = 8;

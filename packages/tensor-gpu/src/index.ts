@@ -3,8 +3,10 @@
  * backend. This is the core entry (no `webgpu` import): the Node entry `@llmforge/tensor-gpu/node`
  * creates a WebGPU backend through Dawn.
  *
- * Layers, bottom-up: backend interface + op contract → kernels per backend → differentiable
- * functions → Tensor (+ nn, optim, io).
+ * Layers, bottom-up: backend interface + op contract → kernels per backend → Tensor (the handle,
+ * a leaf) and the autograd tape → differentiable functions → nn, optim, io. This entry is the one
+ * place they are wired together: Tensor's op methods (`x.matmul(y)`) forward to the differentiable
+ * functions through `TENSOR_METHODS`, installed below.
  *
  * @example
  * ```ts
@@ -16,7 +18,11 @@
  * ```
  */
 
-export type { BackwardOptions } from './autograd/backward.js';
+import { TENSOR_METHODS } from './ops/tensor-methods.js';
+import { installTensorMethods } from './tensor.js';
+
+installTensorMethods(TENSOR_METHODS);
+
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { keep, tidy } from './autograd/tidy.js';
 export type { Backend, BackendMemory, DeviceTensor, Kernel, KernelTable } from './backend/backend.js';
@@ -70,7 +76,6 @@ export {
 export { type CpuBackend, type CpuBackendOptions, createCpuBackend } from './cpu/backend.js';
 export { CPU_KERNELS } from './cpu/kernels/index.js';
 export type { CpuKernel, CpuStorage } from './cpu/kernels/kernel.js';
-// ---- G1: errors, contract, backend interface, CPU backend, Tensor, autograd, functions ----------
 export {
   BackendError,
   DeviceLostError,
@@ -107,9 +112,9 @@ export { expand } from './ops/expand.js';
 export { embedding } from './ops/gather.js';
 export { layerNorm } from './ops/layer-norm.js';
 export { type MaskedAttentionOptions, maskedAttention } from './ops/masked-attention.js';
-export { type MatmulOptions, matmul } from './ops/matmul.js';
+export { matmul } from './ops/matmul.js';
 export { permute, transpose } from './ops/permute.js';
-export { type ReduceOptions, reduce } from './ops/reduce.js';
+export { reduce } from './ops/reduce.js';
 export { reshape } from './ops/reshape.js';
 export { rmsNorm } from './ops/rms-norm.js';
 export { type RopeOptions, rope } from './ops/rope.js';
@@ -118,8 +123,19 @@ export { argmax, type SampleOptions, sampleTokens, topK } from './ops/selection.
 export { narrow, slice, split } from './ops/slice.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
 export { takeAlongAxis } from './ops/take-along-axis.js';
+export type { MatmulOptions, ReduceOptions } from './ops/types.js';
 export { unary } from './ops/unary.js';
 export { maskedFill, where } from './ops/where.js';
+export {
+  applyFilters,
+  applyMinP,
+  applyTemperature,
+  applyTopK,
+  applyTopP,
+  type SamplingFilters,
+} from './sampling/filters.js';
+export { drawRowUniforms, pickToken } from './sampling/pick.js';
+export { argmaxRow, logSoftmaxRow, softmaxRow } from './sampling/row.js';
 export {
   fillNormal,
   fillUniform,
@@ -132,10 +148,10 @@ export {
   philoxUniform,
   uniformCounters,
 } from './random/philox.js';
-export { type MemoryInfo, memory, Tensor } from './tensor.js';
-// ---- end G1 ---------------------------------------------------------------------------------------
+export { type MemoryInfo, memory } from './storage.js';
+export { type BackwardOptions, Tensor } from './tensor.js';
 
-// ---- G2: WebGPU backend (core: takes a GPU object; no `webgpu` import here) ------------------------
+// WebGPU backend (the core takes a GPU object; only the /node entry imports `webgpu`)
 export { type BufferPoolStats, sizeClass } from './webgpu/buffer-pool.js';
 export type { GpuCaps, GpuStorage, GpuTensor } from './webgpu/kernel-context.js';
 export { type OpenedDevice, type RequestDeviceOptions, requestDevice } from './webgpu/request-device.js';
@@ -145,9 +161,8 @@ export {
   WebGPUBackend,
   type WebGPUBackendOptions,
 } from './webgpu/webgpu-backend.js';
-// ---- end G2 ---------------------------------------------------------------------------------------
 
-// ---- G3: nn, optim, schedules, safetensors, generators --------------------------------------------
+// nn, optim, schedules, safetensors, generators
 export {
   bf16BitsToF32,
   decodeBf16,
@@ -156,17 +171,14 @@ export {
   encodeF16,
   f32ToBf16Bits,
 } from './io/half-float.js';
+export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
+export { decodeSafetensors, decodeTensor } from './io/safetensors-decode.js';
+export { encodeSafetensors, prepareTensors } from './io/safetensors-encode.js';
+export { SafetensorsError } from './io/safetensors-error.js';
+export { SafetensorsFile, writeSafetensorsFile } from './io/safetensors-file.js';
 export {
-  decodeSafetensors,
-  decodeTensor,
   type EncodedTensor,
-  encodeHeader,
-  encodeSafetensors,
-  loadSafetensors,
   MAX_HEADER_BYTES,
-  parseHeader,
-  prepareTensors,
-  readHeaderLength,
   type SafetensorsDType,
   type SafetensorsHeader,
   type SafetensorsHeaderEntry,
@@ -176,10 +188,8 @@ export {
   type SafetensorsTensor,
   type SafetensorsTensorInput,
   type SafetensorsWriteDType,
-  saveSafetensors,
-} from './io/safetensors.js';
-export { SafetensorsError } from './io/safetensors-error.js';
-export { SafetensorsFile, writeSafetensorsFile } from './io/safetensors-file.js';
+} from './io/safetensors-format.js';
+export { encodeHeader, parseHeader, readHeaderLength } from './io/safetensors-header.js';
 export {
   type LoadIntoOptions,
   loadSafetensorsInto,
@@ -191,12 +201,16 @@ export { Dropout } from './nn/dropout.js';
 export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
 export {
   constant,
+  type DeviceInitializer,
+  deviceConstant,
+  deviceNormal,
   fans,
   type Initializer,
   kaimingUniform,
   linearBiasInit,
   normal,
   onesInit,
+  type ParamInitializer,
   uniform,
   xavierUniform,
   zerosInit,
@@ -216,7 +230,7 @@ export { RMSNorm, type RMSNormOptions } from './nn/rms-norm.js';
 export { StateDictError } from './nn/state-dict-error.js';
 export { AdamW, type AdamWGroup, type AdamWOptions } from './optim/adamw.js';
 export { clipGradNorm } from './optim/clip-grad-norm.js';
-export { ConfigError } from './optim/config-error.js';
+export { OptimizerConfigError } from './optim/optimizer-config-error.js';
 export { createOptimizer, type OptimizerConfig } from './optim/create-optimizer.js';
 export {
   constantSchedule,
@@ -227,7 +241,7 @@ export {
   type ScheduleConfig,
   wsdSchedule,
 } from './optim/lr-schedule.js';
-export type { Optimizer } from './optim/optimizer.js';
+export { BaseOptimizer, type Optimizer, type OptimizerGroup } from './optim/optimizer.js';
 export {
   OPTIMIZER_STATE_FORMAT,
   OPTIMIZER_STATE_VERSION,
@@ -238,10 +252,8 @@ export {
 } from './optim/optimizer-state.js';
 export { decayGroups, type ParamGroup } from './optim/param-groups.js';
 export { SGD, type SGDGroup, type SGDOptions } from './optim/sgd.js';
-export { Generator, type GeneratorState } from './random/generator.js';
-// ---- end G3 ---------------------------------------------------------------------------------------
+export { RandomGenerator, type RandomGeneratorState } from './random/random-generator.js';
 
-// ---- G4: CPU kernel extras (gemm, workers) --------------------------------------------------------
+// CPU kernel extras (gemm)
 export { type GemmImplementation, setGemmImplementation } from './cpu/kernels/gemm/gemm.js';
 export { wasmGemmAvailable } from './cpu/kernels/gemm/wasm-gemm.js';
-// ---- end G4 ---------------------------------------------------------------------------------------

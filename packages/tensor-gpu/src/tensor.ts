@@ -8,6 +8,10 @@
  *   what `fn` created and did not return.
  * - Autograd: mark leaves with `requireGrad()`; every op on a tensor that requires grad is recorded;
  *   `loss.backward()` accumulates `.grad` on the leaves.
+ * - Tensor is the leaf of the core: it imports no op. Its op methods (`x.matmul(y)`, `x.sum()`,
+ *   `loss.backward()`) forward to the differentiable functions of `src/ops/` through a table
+ *   (`TensorMethods`) that the package entry installs once, as tfjs-core's op handler does. So the
+ *   import graph has no cycle: ops import Tensor, Tensor imports none of them.
  *
  * Legend for shape comments in this package: B batch, T time, C channels, V vocab, H heads, D head size.
  *
@@ -19,10 +23,9 @@
  * await w.grad!.data();          // Float32Array [2, 4, 6, 8]
  * ```
  */
-import { type BackwardOptions, runBackward } from './autograd/backward.js';
 import type { GradNode } from './autograd/node.js';
 import { keep as keepTensor, track } from './autograd/tidy.js';
-import type { Backend, BackendMemory, DeviceTensor } from './backend/backend.js';
+import type { Backend, DeviceTensor } from './backend/backend.js';
 import {
   type DType,
   type DTypeArrayMap,
@@ -30,49 +33,71 @@ import {
   isFloatDType,
   type TypedArray,
 } from './backend/dtype.js';
-import { type BinaryKind, sizeOf, type UnaryKind } from './backend/ops.js';
+import type { BinaryKind, ReduceKind, UnaryKind } from './backend/ops.js';
+import { sizeOf } from './backend/ops.js';
 import { BackendError, DisposedError, DTypeError, formatShape } from './errors.js';
-import { binary } from './ops/binary.js';
-import { binaryScalar } from './ops/binary-scalar.js';
-import { cast } from './ops/cast.js';
-import { expand } from './ops/expand.js';
-import { type MatmulOptions, matmul } from './ops/matmul.js';
-import { permute, transpose } from './ops/permute.js';
-import { type ReduceOptions, reduce } from './ops/reduce.js';
-import { reshape } from './ops/reshape.js';
-import { argmax, topK } from './ops/selection.js';
-import { narrow, slice, split } from './ops/slice.js';
-import { logSoftmax, softmax } from './ops/softmax.js';
-import { unary } from './ops/unary.js';
+import type { MatmulOptions, ReduceOptions } from './ops/types.js';
+import { countTensor, Storage } from './storage.js';
 
-/** Storage shared by every handle of one buffer (reshape views, tape references). */
-interface StorageRef {
-  readonly backend: Backend;
-  readonly data: unknown;
-  refs: number;
-}
-
-const liveTensors = new WeakMap<Backend, number>();
-
-function countTensor(backend: Backend, delta: number): void {
-  liveTensors.set(backend, (liveTensors.get(backend) ?? 0) + delta);
-}
-
-/** Memory statistics of a backend plus the number of live tensor handles on it. */
-export interface MemoryInfo extends BackendMemory {
-  liveTensors: number;
+/** Options of `backward()`. */
+export interface BackwardOptions {
+  /** The gradient of the output (default ones; required shape = output shape). */
+  grad?: Tensor;
+  /** Keep saved tensors so backward can run again through the same graph (default false). */
+  retainGraph?: boolean;
 }
 
 /**
- * The backend's pool statistics plus live tensor handles.
+ * The functions behind Tensor's op methods: `x.matmul(y)` is `methods.matmul(x, y)`. The
+ * differentiable functions of `src/ops/` fill it (`TENSOR_METHODS` in `ops/tensor-methods.ts`) and
+ * the package entry installs it once; Tensor itself imports no op, so the ops can import Tensor.
+ */
+export interface TensorMethods {
+  binary(a: Tensor, b: Tensor, op: BinaryKind): Tensor;
+  binaryScalar(a: Tensor, op: BinaryKind, scalar: number, reverse?: boolean): Tensor;
+  unary(x: Tensor, op: UnaryKind): Tensor;
+  cast(x: Tensor, dtype: DType): Tensor;
+  reshape(x: Tensor, shape: readonly number[]): Tensor;
+  permute(x: Tensor, perm: readonly number[]): Tensor;
+  transpose(x: Tensor, a?: number, b?: number): Tensor;
+  expand(x: Tensor, shape: readonly number[]): Tensor;
+  slice(x: Tensor, starts: readonly number[], ends?: readonly number[]): Tensor;
+  narrow(x: Tensor, axis: number, start: number, length: number): Tensor;
+  split(x: Tensor, sizes: number | readonly number[], axis?: number): Tensor[];
+  reduce(x: Tensor, op: ReduceKind, axes?: number | readonly number[], options?: ReduceOptions): Tensor;
+  matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor;
+  softmax(x: Tensor, axis?: number): Tensor;
+  logSoftmax(x: Tensor, axis?: number): Tensor;
+  argmax(x: Tensor, axis?: number, keepDims?: boolean): Tensor;
+  topK(x: Tensor, k: number): { values: Tensor; indices: Tensor };
+  backward(root: Tensor, options?: BackwardOptions): void;
+}
+
+let installed: TensorMethods | undefined;
+
+/**
+ * Installs the functions behind Tensor's op methods. The package entry (`src/index.ts`) does it
+ * once with `TENSOR_METHODS`; code that imports `src/` modules directly, without the entry, calls
+ * it itself.
  *
  * @example
  * ```ts
- * memory(backend).liveBytes; // bytes held by live tensors
+ * import { TENSOR_METHODS } from './ops/tensor-methods.js';
+ * installTensorMethods(TENSOR_METHODS);
  * ```
  */
-export function memory(backend: Backend): MemoryInfo {
-  return { ...backend.memory(), liveTensors: liveTensors.get(backend) ?? 0 };
+export function installTensorMethods(methods: TensorMethods): void {
+  installed = methods;
+}
+
+function methods(): TensorMethods {
+  if (installed) return installed;
+  throw new BackendError({
+    operation: 'Tensor methods (x.add(y), x.matmul(y), loss.backward(), ...)',
+    expected: 'the differentiable functions installed behind the Tensor methods',
+    found: 'none installed',
+    hint: "import from '@llmforge/tensor-gpu' (its entry installs them), or call installTensorMethods(TENSOR_METHODS) from src/ops/tensor-methods.ts",
+  });
 }
 
 let nextId = 1;
@@ -87,7 +112,7 @@ export class Tensor {
   readonly backend: Backend;
   /** Unique per handle (debugging). */
   readonly id = nextId++;
-  private readonly ref: StorageRef;
+  private readonly storage: Storage;
   private disposed = false;
   private _requiresGrad = false;
   private _grad: Tensor | null = null;
@@ -95,20 +120,19 @@ export class Tensor {
   _node: GradNode | null = null;
 
   /** @internal use `tensor()` and friends. */
-  constructor(ref: StorageRef, shape: readonly number[], dtype: DType, tracked = true) {
-    this.ref = ref;
+  constructor(storage: Storage, shape: readonly number[], dtype: DType, tracked = true) {
+    this.storage = storage;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
-    this.backend = ref.backend;
-    ref.refs++;
-    countTensor(ref.backend, 1);
+    this.backend = storage.backend;
+    storage.retain();
+    countTensor(storage.backend, 1);
     if (tracked) track(this);
   }
 
   /** @internal a new tensor with fresh (uninitialised) storage from the backend's pool. */
   static _allocate(backend: Backend, shape: readonly number[], dtype: DType): Tensor {
-    const data = backend.allocate(dtype, sizeOf(shape));
-    return new Tensor({ backend, data, refs: 0 }, shape, dtype);
+    return new Tensor(Storage.allocate(backend, dtype, sizeOf(shape)), shape, dtype);
   }
 
   /** Number of elements. */
@@ -208,23 +232,23 @@ export class Tensor {
 
   /** @internal the backend's view of this tensor. */
   _device(): DeviceTensor<unknown> {
-    return { storage: this.ref.data, shape: this.shape, dtype: this.dtype };
+    return { storage: this.storage.data, shape: this.shape, dtype: this.dtype };
   }
 
   /** @internal the raw storage handle. */
   _storageHandle(): never {
-    return this.ref.data as never;
+    return this.storage.data as never;
   }
 
   /** @internal a handle on the same storage with another shape (reshape). */
   _view(shape: readonly number[]): Tensor {
-    return new Tensor(this.ref, shape, this.dtype);
+    return new Tensor(this.storage, shape, this.dtype);
   }
 
   /** @internal a handle on the same storage, untracked by tidy unless `tracked` (for the tape). */
   _share(tracked = false): Tensor {
     this._assertLive('share');
-    return new Tensor(this.ref, this.shape, this.dtype, tracked);
+    return new Tensor(this.storage, this.shape, this.dtype, tracked);
   }
 
   /**
@@ -235,9 +259,7 @@ export class Tensor {
     if (this.disposed) return;
     this.disposed = true;
     countTensor(this.backend, -1);
-    const ref = this.ref;
-    ref.refs--;
-    if (ref.refs === 0) this.backend.free(ref.data);
+    this.storage.release();
     const node = this._node;
     this._node = null;
     node?.release();
@@ -262,7 +284,7 @@ export class Tensor {
    */
   async data(): Promise<DTypeArrayMap[Exclude<DType, 'f16'>]> {
     this._assertLive('data');
-    const raw = await this.backend.read(this.ref.data, this.dtype, this.size);
+    const raw = await this.backend.read(this.storage.data, this.dtype, this.size);
     return this.widen(raw);
   }
 
@@ -285,7 +307,7 @@ export class Tensor {
         hint: 'use await tensor.data()',
       });
     }
-    return this.widen(readSync.call(this.backend, this.ref.data, this.dtype, this.size));
+    return this.widen(readSync.call(this.backend, this.storage.data, this.dtype, this.size));
   }
 
   private widen(raw: TypedArray): DTypeArrayMap[Exclude<DType, 'f16'>] {
@@ -351,9 +373,9 @@ export class Tensor {
   // ------------------------------------------------------------------------------------------------
   // Graph and copies
 
-  /** Runs backpropagation from this (scalar) tensor; see `runBackward`. */
+  /** Runs backpropagation from this (scalar) tensor; see `runBackward` in `autograd/backward.ts`. */
   backward(options: BackwardOptions = {}): void {
-    runBackward(this, options);
+    methods().backward(this, options);
   }
 
   /** A handle on the same data that is not part of the graph (no copy). */
@@ -364,12 +386,12 @@ export class Tensor {
 
   /** A copy (differentiable). */
   clone(): Tensor {
-    return cast(this, this.dtype);
+    return methods().cast(this, this.dtype);
   }
 
   /** Converted to `dtype` (float → float differentiable). */
   cast(dtype: DType): Tensor {
-    return cast(this, dtype);
+    return methods().cast(this, dtype);
   }
 
   /**
@@ -382,9 +404,9 @@ export class Tensor {
    */
   async to(backend: Backend): Promise<Tensor> {
     this._assertLive('to');
-    const raw = await this.backend.read(this.ref.data, this.dtype, this.size);
+    const raw = await this.backend.read(this.storage.data, this.dtype, this.size);
     const t = Tensor._allocate(backend, this.shape, this.dtype);
-    backend.write(t.ref.data, raw);
+    backend.write(t.storage.data, raw);
     return t;
   }
 
@@ -409,14 +431,14 @@ export class Tensor {
         });
       }
       this.backend.run('cast', {
-        inputs: { x: { storage: source.ref.data, shape: [this.size], dtype: this.dtype } },
-        outputs: { y: { storage: this.ref.data, shape: [this.size], dtype: this.dtype } },
+        inputs: { x: { storage: source.storage.data, shape: [this.size], dtype: this.dtype } },
+        outputs: { y: { storage: this.storage.data, shape: [this.size], dtype: this.dtype } },
         inouts: {},
         attrs: { dtype: this.dtype },
       });
       return this;
     }
-    this.backend.write(this.ref.data, source);
+    this.backend.write(this.storage.data, source);
     return this;
   }
 
@@ -425,29 +447,29 @@ export class Tensor {
 
   /** Same data, new shape (free; one −1 is inferred). */
   reshape(shape: readonly number[]): Tensor {
-    return reshape(this, shape);
+    return methods().reshape(this, shape);
   }
 
   /** Alias of reshape. */
   view(shape: readonly number[]): Tensor {
-    return reshape(this, shape);
+    return methods().reshape(this, shape);
   }
 
   /** All dims merged into one. */
   flatten(): Tensor {
-    return reshape(this, [-1]);
+    return methods().reshape(this, [-1]);
   }
 
   /** A new size-1 axis at `axis`. */
   unsqueeze(axis: number): Tensor {
     const a = axis < 0 ? axis + this.rank + 1 : axis;
-    return reshape(this, [...this.shape.slice(0, a), 1, ...this.shape.slice(a)]);
+    return methods().reshape(this, [...this.shape.slice(0, a), 1, ...this.shape.slice(a)]);
   }
 
   /** Drops size-1 axes (all, or the one given). */
   squeeze(axis?: number): Tensor {
     const a = axis === undefined ? -1 : axis < 0 ? axis + this.rank : axis;
-    return reshape(
+    return methods().reshape(
       this,
       this.shape.filter((d, i) => !(d === 1 && (a === -1 || i === a))),
     );
@@ -455,39 +477,41 @@ export class Tensor {
 
   /** Axes reordered. */
   permute(perm: readonly number[]): Tensor {
-    return permute(this, perm);
+    return methods().permute(this, perm);
   }
 
   /** Two axes swapped (default the last two). */
   transpose(a = -2, b = -1): Tensor {
-    return transpose(this, a, b);
+    return methods().transpose(this, a, b);
   }
 
   /** Broadcast to a larger shape (copies; −1 keeps a dim). */
   expand(shape: readonly number[]): Tensor {
-    return expand(this, shape);
+    return methods().expand(this, shape);
   }
 
   /** `x[starts:ends]` per axis. */
   slice(starts: readonly number[], ends?: readonly number[]): Tensor {
-    return slice(this, starts, ends);
+    return methods().slice(this, starts, ends);
   }
 
   /** `length` entries of `axis` from `start`. */
   narrow(axis: number, start: number, length: number): Tensor {
-    return narrow(this, axis, start, length);
+    return methods().narrow(this, axis, start, length);
   }
 
   /** Pieces along `axis`. */
   split(sizes: number | readonly number[], axis = -1): Tensor[] {
-    return split(this, sizes, axis);
+    return methods().split(this, sizes, axis);
   }
 
   // ------------------------------------------------------------------------------------------------
   // Elementwise
 
   private bin(op: BinaryKind, other: Operand): Tensor {
-    return typeof other === 'number' ? binaryScalar(this, op, other) : binary(this, other, op);
+    return typeof other === 'number'
+      ? methods().binaryScalar(this, op, other)
+      : methods().binary(this, other, op);
   }
 
   /** this + other (broadcast). */
@@ -544,83 +568,83 @@ export class Tensor {
   }
   /** Limits values to [min, max] (gradient 1 inside, 0 outside; ½ exactly at a bound). */
   clamp(min: number, max: number): Tensor {
-    const lo = binaryScalar(this, 'maximum', min);
-    const out = binaryScalar(lo, 'minimum', max);
+    const lo = methods().binaryScalar(this, 'maximum', min);
+    const out = methods().binaryScalar(lo, 'minimum', max);
     lo.dispose();
     return out;
   }
   /** other − this, for a number (`x.rsub(1)` = 1 − x). */
   rsub(scalar: number): Tensor {
-    return binaryScalar(this, 'sub', scalar, true);
+    return methods().binaryScalar(this, 'sub', scalar, true);
   }
   /** other / this, for a number. */
   rdiv(scalar: number): Tensor {
-    return binaryScalar(this, 'div', scalar, true);
+    return methods().binaryScalar(this, 'div', scalar, true);
   }
 
   /** One of the unary functions by name. */
   unary(op: UnaryKind): Tensor {
-    return unary(this, op);
+    return methods().unary(this, op);
   }
   /** −x */
   neg(): Tensor {
-    return unary(this, 'neg');
+    return methods().unary(this, 'neg');
   }
   /** |x| */
   abs(): Tensor {
-    return unary(this, 'abs');
+    return methods().unary(this, 'abs');
   }
   /** eˣ */
   exp(): Tensor {
-    return unary(this, 'exp');
+    return methods().unary(this, 'exp');
   }
   /** ln x */
   log(): Tensor {
-    return unary(this, 'log');
+    return methods().unary(this, 'log');
   }
   /** √x */
   sqrt(): Tensor {
-    return unary(this, 'sqrt');
+    return methods().unary(this, 'sqrt');
   }
   /** 1/√x */
   rsqrt(): Tensor {
-    return unary(this, 'rsqrt');
+    return methods().unary(this, 'rsqrt');
   }
   /** x² */
   square(): Tensor {
-    return unary(this, 'square');
+    return methods().unary(this, 'square');
   }
   /** 1/x */
   reciprocal(): Tensor {
-    return unary(this, 'reciprocal');
+    return methods().unary(this, 'reciprocal');
   }
   /** tanh x */
   tanh(): Tensor {
-    return unary(this, 'tanh');
+    return methods().unary(this, 'tanh');
   }
   /** 1/(1+e^−x) */
   sigmoid(): Tensor {
-    return unary(this, 'sigmoid');
+    return methods().unary(this, 'sigmoid');
   }
   /** max(x, 0) */
   relu(): Tensor {
-    return unary(this, 'relu');
+    return methods().unary(this, 'relu');
   }
   /** GELU: exact (erf) by default, `tanh` for the GPT-2 approximation. */
   gelu(approximate: 'none' | 'tanh' = 'none'): Tensor {
-    return unary(this, approximate === 'tanh' ? 'gelu_tanh' : 'gelu_erf');
+    return methods().unary(this, approximate === 'tanh' ? 'gelu_tanh' : 'gelu_erf');
   }
   /** x·sigmoid(x) (SwiGLU's gate). */
   silu(): Tensor {
-    return unary(this, 'silu');
+    return methods().unary(this, 'silu');
   }
   /** sin x */
   sin(): Tensor {
-    return unary(this, 'sin');
+    return methods().unary(this, 'sin');
   }
   /** cos x */
   cos(): Tensor {
-    return unary(this, 'cos');
+    return methods().unary(this, 'cos');
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -628,38 +652,38 @@ export class Tensor {
 
   /** Σ over axes (all by default). */
   sum(axes?: number | readonly number[], options?: ReduceOptions): Tensor {
-    return reduce(this, 'sum', axes, options);
+    return methods().reduce(this, 'sum', axes, options);
   }
   /** Mean over axes. */
   mean(axes?: number | readonly number[], options?: ReduceOptions): Tensor {
-    return reduce(this, 'mean', axes, options);
+    return methods().reduce(this, 'mean', axes, options);
   }
   /** Max over axes (gradient split between ties). */
   max(axes?: number | readonly number[], options?: ReduceOptions): Tensor {
-    return reduce(this, 'max', axes, options);
+    return methods().reduce(this, 'max', axes, options);
   }
   /** Min over axes. */
   min(axes?: number | readonly number[], options?: ReduceOptions): Tensor {
-    return reduce(this, 'min', axes, options);
+    return methods().reduce(this, 'min', axes, options);
   }
   /** Matrix product (batched, broadcast; transA/transB options). */
   matmul(other: Tensor, options?: MatmulOptions): Tensor {
-    return matmul(this, other, options);
+    return methods().matmul(this, other, options);
   }
   /** Softmax along `axis` (default last). */
   softmax(axis = -1): Tensor {
-    return softmax(this, axis);
+    return methods().softmax(this, axis);
   }
   /** Log-softmax along `axis`. */
   logSoftmax(axis = -1): Tensor {
-    return logSoftmax(this, axis);
+    return methods().logSoftmax(this, axis);
   }
   /** Index of the max along `axis` (i32; not differentiable). */
   argmax(axis = -1, keepDims = false): Tensor {
-    return argmax(this, axis, keepDims);
+    return methods().argmax(this, axis, keepDims);
   }
   /** The k largest along the last axis (values differentiable, indices i32). */
   topK(k: number): { values: Tensor; indices: Tensor } {
-    return topK(this, k);
+    return methods().topK(this, k);
   }
 }

@@ -10,12 +10,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCpuBackend } from '../src/cpu/backend.js';
-import { loadSafetensors } from '../src/io/safetensors.js';
-import { tensor } from '../src/ops/creation.js';
-import { AdamW } from '../src/optim/adamw.js';
+import { AdamW, createCpuBackend, loadSafetensors, tensor } from '../src/index.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '__fixtures__', 'gpt2-tiny');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');
 
 interface AdamWHyper {
   lr: number;

@@ -29,7 +29,7 @@ export interface Entry {
 }
 
 function readSafetensors(name: string): Map<string, Entry> {
-  const bytes = readFileSync(new URL(`../__fixtures__/gpt2-tiny/${name}`, import.meta.url));
+  const bytes = readFileSync(new URL(`../../../fixtures/gpt2-tiny/${name}`, import.meta.url));
   const n = Number(bytes.readBigUInt64LE(0));
   const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<
     string,

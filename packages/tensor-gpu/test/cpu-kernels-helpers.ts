@@ -78,11 +78,11 @@ export interface FixtureTensor {
 }
 
 /**
- * Reads a safetensors file under `__fixtures__/` (8-byte little-endian header length, JSON header,
+ * Reads a safetensors file under the repository's `fixtures/` (8-byte little-endian header length, JSON header,
  * then the raw little-endian data). Only F32 and I32 are needed here.
  */
 export function readFixture(relative: string): Map<string, FixtureTensor> {
-  const path = fileURLToPath(new URL(`../__fixtures__/${relative}`, import.meta.url));
+  const path = fileURLToPath(new URL(`../../../fixtures/${relative}`, import.meta.url));
   const bytes = readFileSync(path);
   const headerLen = Number(bytes.readBigUInt64LE(0));
   const header = JSON.parse(bytes.subarray(8, 8 + headerLen).toString('utf8')) as Record<

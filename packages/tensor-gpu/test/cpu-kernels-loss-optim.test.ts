@@ -167,7 +167,7 @@ describe('adamwCpu vs torch.optim.AdamW (gpt2-tiny fixture)', () => {
     const ex = readFixture('gpt2-tiny/expected.safetensors');
     const hp = JSON.parse(
       readFileSync(
-        fileURLToPath(new URL('../__fixtures__/gpt2-tiny/expected.json', import.meta.url)),
+        fileURLToPath(new URL('../../../fixtures/gpt2-tiny/expected.json', import.meta.url)),
         'utf8',
       ),
     ) as { adamw: { lr: number; betas: [number, number]; eps: number; weight_decay: number } };

@@ -63,6 +63,18 @@ describe('gradcheck: cross entropy', () => {
     const weights = tensor([0.5, 1, 2, 0, 1, 1.5], [6], 'f64', cpu);
     gradcheck([{ shape: [6, 5] }], (l) => crossEntropy(l, targets, { weights }));
   });
+  it('mean with every target ignored: 0 and zero gradients, not NaN (a fully masked batch)', () => {
+    const none = tensor([-100, -100, -100], [3], 'i32', cpu);
+    const zeroW = tensor([0, 0, 0], [3], 'f64', cpu);
+    for (const weights of [undefined, zeroW]) {
+      const l = tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], [3, 3], 'f64', cpu).requireGrad();
+      const t = weights ? tensor([0, 1, 2], [3], 'i32', cpu) : none;
+      const loss = crossEntropy(l, t, weights ? { weights } : {});
+      expect(loss.dataSync()[0]).toBe(0);
+      loss.backward();
+      expect(Array.from(l.grad!.dataSync())).toEqual(new Array(9).fill(0));
+    }
+  });
   it('3-D logits (B,T,V) with (B,T) targets', () => {
     const t2 = tensor(
       [

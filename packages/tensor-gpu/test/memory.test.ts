@@ -5,22 +5,24 @@
  * equal, and disposing the model and optimizer returns to the starting point.
  */
 import { describe, expect, it } from 'vitest';
-import { noGrad } from '../src/autograd/grad-mode.js';
-import { tidy } from '../src/autograd/tidy.js';
-import { createCpuBackend } from '../src/cpu/backend.js';
-import { Linear } from '../src/nn/linear.js';
-import { Module } from '../src/nn/module.js';
-import { tensor } from '../src/ops/creation.js';
-import { AdamW } from '../src/optim/adamw.js';
-import { clipGradNorm } from '../src/optim/clip-grad-norm.js';
-import { Generator } from '../src/random/generator.js';
-import type { Tensor } from '../src/tensor.js';
-import { memory } from '../src/tensor.js';
+import {
+  AdamW,
+  clipGradNorm,
+  createCpuBackend,
+  Linear,
+  Module,
+  memory,
+  noGrad,
+  RandomGenerator,
+  type Tensor,
+  tensor,
+  tidy,
+} from '../src/index.js';
 
 class Mlp extends Module {
   fc1: Linear;
   fc2: Linear;
-  constructor(gen: Generator, backend: ReturnType<typeof createCpuBackend>) {
+  constructor(gen: RandomGenerator, backend: ReturnType<typeof createCpuBackend>) {
     super();
     this.fc1 = this.registerModule('fc1', new Linear(4, 16, { generator: gen, backend }));
     this.fc2 = this.registerModule('fc2', new Linear(16, 1, { generator: gen, backend }));
@@ -34,7 +36,7 @@ describe('memory stays flat over a long training loop', () => {
   it('10,000 iterations: liveBytes and liveTensors at iteration 100 equal those at 10,000', () => {
     const cpu = createCpuBackend();
     const start = memory(cpu);
-    const gen = new Generator(0);
+    const gen = new RandomGenerator(0);
     const model = new Mlp(gen, cpu);
     const opt = new AdamW(model.parameters(), { lr: 1e-2, weightDecay: 0 });
     // y = sum of inputs: a target the MLP can learn.

@@ -3,27 +3,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tidy } from '../src/autograd/tidy.js';
-import { createCpuBackend } from '../src/cpu/backend.js';
-import { loadSafetensors } from '../src/io/safetensors.js';
-import { loadSafetensorsInto, saveTensors } from '../src/io/tensor-io.js';
-import { Dropout } from '../src/nn/dropout.js';
-import { Embedding } from '../src/nn/embedding.js';
-import { fans, kaimingUniform, normal, xavierUniform } from '../src/nn/init.js';
-import { LayerNorm } from '../src/nn/layer-norm.js';
-import { Linear } from '../src/nn/linear.js';
-import { Module } from '../src/nn/module.js';
-import { ModuleList } from '../src/nn/module-list.js';
-import { RMSNorm } from '../src/nn/rms-norm.js';
-import { StateDictError } from '../src/nn/state-dict-error.js';
-import { tensor } from '../src/ops/creation.js';
-import { ConfigError } from '../src/optim/config-error.js';
-import { Generator } from '../src/random/generator.js';
-import type { Tensor } from '../src/tensor.js';
-import { memory } from '../src/tensor.js';
+import {
+  createCpuBackend,
+  Dropout,
+  Embedding,
+  fans,
+  kaimingUniform,
+  LayerNorm,
+  Linear,
+  loadSafetensors,
+  loadSafetensorsInto,
+  Module,
+  ModuleList,
+  memory,
+  normal,
+  OptimizerConfigError,
+  RandomGenerator,
+  RMSNorm,
+  StateDictError,
+  saveTensors,
+  type Tensor,
+  tensor,
+  tidy,
+  xavierUniform,
+} from '../src/index.js';
 
 const cpu = createCpuBackend();
-const FIXTURES = join(import.meta.dirname, '..', '__fixtures__', 'gpt2-tiny');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');
 const tmp = await mkdtemp(join(tmpdir(), 'llmforge-nn-'));
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -41,7 +47,7 @@ const host = (t: Tensor) => Float32Array.from(t.dataSync());
 
 describe('layers against tfjs (forward and gradients)', () => {
   it('Linear: y = x Wᵀ + b and its gradients', () => {
-    const gen = new Generator(11);
+    const gen = new RandomGenerator(11);
     const fc = new Linear(5, 3, { generator: gen, backend: cpu });
     const xs = gen.normalArray(2 * 4 * 5);
     const r = gen.normalArray(2 * 4 * 3);
@@ -69,7 +75,7 @@ describe('layers against tfjs (forward and gradients)', () => {
   });
 
   it('Embedding: rows by id; the gradient accumulates into repeated rows', () => {
-    const gen = new Generator(12);
+    const gen = new RandomGenerator(12);
     const emb = new Embedding(6, 4, { generator: gen, backend: cpu });
     const ids = new Int32Array([1, 3, 1, 0, 5]);
     const r = gen.normalArray(5 * 4);
@@ -90,7 +96,7 @@ describe('layers against tfjs (forward and gradients)', () => {
   });
 
   it('LayerNorm and RMSNorm match the formulas computed with tfjs ops, gradients included', () => {
-    const gen = new Generator(13);
+    const gen = new RandomGenerator(13);
     const xs = gen.normalArray(3 * 8, 1, 2);
     const r = gen.normalArray(3 * 8);
     const ln = new LayerNorm(8, { backend: cpu });
@@ -137,7 +143,7 @@ describe('layers against tfjs (forward and gradients)', () => {
 
   it('Dropout: drops about p, scales by 1/(1−p), same mask in backward, reproducible, off in eval', () => {
     const x = tensor(new Float32Array(4000).fill(1), [4000], 'f32', cpu).requireGrad();
-    const drop = new Dropout(0.25, { generator: new Generator(9) });
+    const drop = new Dropout(0.25, { generator: new RandomGenerator(9) });
     const y = drop.forward(x);
     const yv = host(y);
     const zeros = yv.filter((v) => v === 0).length;
@@ -145,11 +151,13 @@ describe('layers against tfjs (forward and gradients)', () => {
     expect(yv.every((v) => v === 0 || Math.abs(v - 4 / 3) < 1e-6)).toBe(true);
     y.sum().backward();
     expect(host(x.grad!)).toEqual(yv); // d(sum)/dx = the mask · 1/(1−p)
-    expect(host(new Dropout(0.25, { generator: new Generator(9) }).forward(x))).toEqual(yv);
+    expect(host(new Dropout(0.25, { generator: new RandomGenerator(9) }).forward(x))).toEqual(yv);
     expect(host(drop.forward(x))).not.toEqual(yv); // the generator moved on
     drop.eval();
     expect(host(drop.forward(x))).toEqual(new Float32Array(4000).fill(1));
-    expect(() => new Dropout(1, { generator: new Generator(0) })).toThrow(/Dropout: expected p in \[0, 1\)/);
+    expect(() => new Dropout(1, { generator: new RandomGenerator(0) })).toThrow(
+      /Dropout: expected p in \[0, 1\)/,
+    );
   });
 });
 
@@ -157,7 +165,7 @@ describe('initialisers (torch conventions)', () => {
   it('fans and bounds', () => {
     expect(fans([3072, 768])).toEqual({ fanIn: 768, fanOut: 3072 });
     expect(fans([8, 4, 3, 3])).toEqual({ fanIn: 36, fanOut: 72 });
-    const gen = new Generator(5);
+    const gen = new RandomGenerator(5);
     const w = kaimingUniform({ a: Math.sqrt(5) })([64, 400], gen);
     const bound = 1 / Math.sqrt(400);
     expect(w.every((v) => Math.abs(v) <= bound)).toBe(true);
@@ -171,19 +179,19 @@ describe('initialisers (torch conventions)', () => {
   });
 
   it('Linear default init is torch’s (kaiming a=√5 weight, ±1/√in bias) and reproducible from the seed', () => {
-    const a = new Linear(100, 30, { generator: new Generator(1), backend: cpu });
-    const b = new Linear(100, 30, { generator: new Generator(1), backend: cpu });
+    const a = new Linear(100, 30, { generator: new RandomGenerator(1), backend: cpu });
+    const b = new Linear(100, 30, { generator: new RandomGenerator(1), backend: cpu });
     expect(host(a.weight)).toEqual(host(b.weight));
     expect(host(a.weight).every((v) => Math.abs(v) <= 0.1)).toBe(true);
     expect(host(a.bias!).every((v) => Math.abs(v) <= 0.1)).toBe(true);
-    expect(() => new Linear(2, 2, { backend: cpu })).toThrow(ConfigError);
+    expect(() => new Linear(2, 2, { backend: cpu })).toThrow(OptimizerConfigError);
   });
 });
 
 class Block extends Module {
   ln = this.registerModule('ln', new LayerNorm(4, { backend: cpu }));
   fc: Linear;
-  constructor(gen: Generator) {
+  constructor(gen: RandomGenerator) {
     super();
     this.fc = this.registerModule('fc', new Linear(4, 4, { generator: gen, backend: cpu }));
   }
@@ -198,7 +206,7 @@ class Tiny extends Module {
   drop: Dropout;
   constructor(seed: number) {
     super();
-    const gen = new Generator(seed);
+    const gen = new RandomGenerator(seed);
     this.wte = this.registerModule('wte', new Embedding(10, 4, { generator: gen, backend: cpu }));
     this.h = this.registerModule('h', new ModuleList([new Block(gen), new Block(gen)]));
     this.drop = this.registerModule('drop', new Dropout(0.1, { generator: gen }));
@@ -276,8 +284,8 @@ describe('Module', () => {
     expect(host(c.forward(ids))).toEqual(ya);
     // From tensors on another (CPU) backend: through a synchronous host read.
     const other = createCpuBackend();
-    const d = new Linear(4, 4, { generator: new Generator(1), backend: other });
-    const e = new Linear(4, 4, { generator: new Generator(2), backend: cpu });
+    const d = new Linear(4, 4, { generator: new RandomGenerator(1), backend: other });
+    const e = new Linear(4, 4, { generator: new RandomGenerator(2), backend: cpu });
     e.loadStateDict(d.stateDict());
     expect(host(e.weight)).toEqual(host(d.weight));
     expect(e.weight.backend).toBe(cpu);
@@ -319,7 +327,7 @@ describe('Module', () => {
     class Attn extends Module {
       c_attn = this.registerModule(
         'c_attn',
-        new Linear(48, 144, { generator: new Generator(0), backend: cpu }),
+        new Linear(48, 144, { generator: new RandomGenerator(0), backend: cpu }),
       );
     }
     class Gpt2Slice extends Module {
@@ -345,7 +353,10 @@ describe('Module', () => {
 
   it('loadSafetensorsInto streams the HF fixture into a module, with renames, checking keys first', async () => {
     class Slice extends Module {
-      wte = this.registerModule('wte', new Embedding(98, 48, { generator: new Generator(0), backend: cpu }));
+      wte = this.registerModule(
+        'wte',
+        new Embedding(98, 48, { generator: new RandomGenerator(0), backend: cpu }),
+      );
       ln_f = this.registerModule('ln_f', new LayerNorm(48, { backend: cpu }));
     }
     const path = join(FIXTURES, 'model.safetensors');
@@ -367,7 +378,7 @@ describe('Module', () => {
   });
 
   it('requireGrad(false) freezes a module: no gradients reach its parameters', () => {
-    const gen = new Generator(8);
+    const gen = new RandomGenerator(8);
     const frozen = new Linear(3, 3, { generator: gen, backend: cpu }).requireGrad(false);
     const head = new Linear(3, 1, { generator: gen, backend: cpu });
     const x = tensor(gen.normalArray(6), [2, 3], 'f32', cpu);

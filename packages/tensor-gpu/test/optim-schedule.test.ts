@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/optim/config-error.js';
 import {
   constantSchedule,
   cosineSchedule,
@@ -7,6 +6,7 @@ import {
   linearSchedule,
   wsdSchedule,
 } from '../src/optim/lr-schedule.js';
+import { OptimizerConfigError } from '../src/optim/optimizer-config-error.js';
 
 // Reference values: the formulas of Hugging Face's get_cosine_schedule_with_warmup /
 // get_linear_schedule_with_warmup (lr · lambda(step)), written out per step below.
@@ -73,7 +73,7 @@ describe('learning-rate schedules', () => {
     expect(createSchedule({ type: 'wsd', lr: 1, totalSteps: 2, decaySteps: 2 })(1)).toBe(0.5);
   });
 
-  it('rejects bad configs with ConfigError naming the schedule', () => {
+  it('rejects bad configs with OptimizerConfigError naming the schedule', () => {
     const cases: [() => unknown, RegExp][] = [
       [() => cosineSchedule({ lr: -1, totalSteps: 10 }), /cosineSchedule: expected lr/],
       [
@@ -93,7 +93,7 @@ describe('learning-rate schedules', () => {
         fn();
         expect.fail(`no error for ${re}`);
       } catch (e) {
-        expect(ConfigError.isInstance(e)).toBe(true);
+        expect(OptimizerConfigError.isInstance(e)).toBe(true);
         expect((e as Error).message).toMatch(re);
       }
     }

@@ -1,45 +1,39 @@
 /**
  * nn / optim / io on the WebGPU backend (Dawn: Vulkan, else OpenGL ES through llvmpipe), checked
  * against PyTorch's AdamW fixture and against the same code on the CPU backend. Without an adapter
- * each test returns early with the reason printed (under CI=true a missing adapter fails, see
+ * the suite is skipped with the reason in its name (under CI=true a missing adapter fails, see
  * webgpu-helpers.ts).
  */
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tidy } from '../src/autograd/tidy.js';
-import type { Backend } from '../src/backend/backend.js';
-import { createCpuBackend } from '../src/cpu/backend.js';
-import { loadSafetensors } from '../src/io/safetensors.js';
-import { toSafetensorsInput } from '../src/io/tensor-io.js';
-import { Dropout } from '../src/nn/dropout.js';
-import { LayerNorm } from '../src/nn/layer-norm.js';
-import { Linear } from '../src/nn/linear.js';
-import { Module } from '../src/nn/module.js';
-import { tensor } from '../src/ops/creation.js';
-import { AdamW } from '../src/optim/adamw.js';
-import { clipGradNorm } from '../src/optim/clip-grad-norm.js';
-import { SGD } from '../src/optim/sgd.js';
-import { Generator } from '../src/random/generator.js';
-import type { Tensor } from '../src/tensor.js';
-import { memory } from '../src/tensor.js';
-import type { WebGPUBackend } from '../src/webgpu/webgpu-backend.js';
-import { openBackend } from './webgpu-helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  AdamW,
+  type Backend,
+  clipGradNorm,
+  createCpuBackend,
+  Dropout,
+  LayerNorm,
+  Linear,
+  loadSafetensors,
+  Module,
+  memory,
+  RandomGenerator,
+  SGD,
+  type Tensor,
+  tensor,
+  tidy,
+  toSafetensorsInput,
+  type WebGPUBackend,
+} from '../src/index.js';
+import { openWebGPU } from './webgpu-helpers.js';
 
-let gpu: WebGPUBackend | undefined;
-let reason: string | undefined;
+const webgpu = await openWebGPU();
+afterAll(() => webgpu.backend?.dispose());
+/** The backend: only the suite skipped without an adapter uses it. */
+const gpu = webgpu.backend as WebGPUBackend;
 const cpu = createCpuBackend();
-beforeAll(async () => {
-  ({ backend: gpu, reason } = await openBackend());
-});
-afterAll(() => gpu?.dispose());
-
-function noGpu(): boolean {
-  if (gpu) return false;
-  console.warn(`skipped (${reason})`);
-  return true;
-}
 
 function expectClose(
   ours: ArrayLike<number>,
@@ -62,7 +56,7 @@ class Net extends Module {
   fc2: Linear;
   constructor(backend: Backend, seed: number) {
     super();
-    const gen = new Generator(seed);
+    const gen = new RandomGenerator(seed);
     this.ln = this.registerModule('ln', new LayerNorm(6, { backend }));
     this.fc1 = this.registerModule('fc1', new Linear(6, 16, { generator: gen, backend }));
     this.drop = this.registerModule('drop', new Dropout(0.2, { generator: gen.fork() }));
@@ -73,10 +67,9 @@ class Net extends Module {
   }
 }
 
-describe('nn and optim on WebGPU', () => {
+describe.skipIf(webgpu.skip)(webgpu.title('nn and optim on WebGPU'), () => {
   it('AdamW: one step on the gpt2-tiny fixture matches torch.optim.AdamW', async () => {
-    if (noGpu()) return;
-    const dir = join(import.meta.dirname, '..', '__fixtures__', 'gpt2-tiny');
+    const dir = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');
     const model = await loadSafetensors(join(dir, 'model.safetensors'));
     const expected = await loadSafetensors(join(dir, 'expected.safetensors'));
     const h = JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')).adamw;
@@ -97,10 +90,9 @@ describe('nn and optim on WebGPU', () => {
   });
 
   it('the same seeded training run (dropout, clipping, SGD then AdamW) gives the same numbers on CPU and WebGPU', async () => {
-    if (noGpu()) return;
     const run = async (backend: Backend) => {
       const net = new Net(backend, 7);
-      const gen = new Generator(3);
+      const gen = new RandomGenerator(3);
       const x = tensor(gen.normalArray(10 * 6), [10, 6], 'f32', backend);
       const y = tensor(gen.normalArray(10 * 2), [10, 2], 'f32', backend);
       const sgd = new SGD(net.parameters(), { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3 });
@@ -131,7 +123,7 @@ describe('nn and optim on WebGPU', () => {
       return { losses, norms, mask: mask!, host };
     };
     const a = await run(cpu);
-    const b = await run(gpu!);
+    const b = await run(gpu);
     expectClose(b.mask, a.mask, 1e-5, 1e-6, 'first output');
     // Dropout zeroed the same hidden units: outputs agree to rounding, so the masks are identical.
     expectClose(b.losses, a.losses, 1e-4, 1e-6, 'loss');
@@ -140,16 +132,15 @@ describe('nn and optim on WebGPU', () => {
   });
 
   it('loadStateDict moves CPU weights onto the GPU model (host data) and back', async () => {
-    if (noGpu()) return;
     const src = new Net(cpu, 1).eval();
-    const dst = new Net(gpu!, 2).eval();
+    const dst = new Net(gpu, 2).eval();
     dst.loadStateDict(await toSafetensorsInput(src.stateDict()));
-    const x = new Generator(5).normalArray(4 * 6);
+    const x = new RandomGenerator(5).normalArray(4 * 6);
     const ya = await src.forward(tensor(x, [4, 6], 'f32', cpu)).data();
     const yb = await dst.forward(tensor(x, [4, 6], 'f32', gpu)).data();
     expectClose(yb, ya, 1e-5, 1e-6, 'eval output');
     // CPU tensors load straight into the GPU model; GPU tensors into a CPU model must be read first.
-    const again = new Net(gpu!, 3).eval();
+    const again = new Net(gpu, 3).eval();
     again.loadStateDict(src.stateDict());
     expectClose(
       await again.forward(tensor(x, [4, 6], 'f32', gpu)).data(),
@@ -164,11 +155,10 @@ describe('nn and optim on WebGPU', () => {
   });
 
   it('memory stays flat: live bytes after step 20 equal those after step 200', async () => {
-    if (noGpu()) return;
-    const g = gpu!;
+    const g = gpu;
     const net = new Net(g, 11);
     const opt = new AdamW(net.parameters(), { lr: 1e-3 });
-    const gen = new Generator(0);
+    const gen = new RandomGenerator(0);
     const x = tensor(gen.normalArray(8 * 6), [8, 6], 'f32', g);
     const y = tensor(gen.normalArray(8 * 2), [8, 2], 'f32', g);
     let at20 = memory(g);

@@ -1,25 +1,32 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { createCpuBackend } from '../src/cpu/backend.js';
-import { decodeSafetensors, encodeSafetensors } from '../src/io/safetensors.js';
-import { StateDictError } from '../src/nn/state-dict-error.js';
-import { tensor } from '../src/ops/creation.js';
-import { AdamW } from '../src/optim/adamw.js';
-import { clipGradNorm } from '../src/optim/clip-grad-norm.js';
-import { ConfigError } from '../src/optim/config-error.js';
-import { createOptimizer } from '../src/optim/create-optimizer.js';
-import type { Optimizer } from '../src/optim/optimizer.js';
-import type { OptimizerState } from '../src/optim/optimizer-state.js';
-import { decayGroups } from '../src/optim/param-groups.js';
-import { SGD } from '../src/optim/sgd.js';
-import { Generator } from '../src/random/generator.js';
-import type { Tensor } from '../src/tensor.js';
+import {
+  AdamW,
+  assignFrom,
+  BaseOptimizer,
+  clipGradNorm,
+  createCpuBackend,
+  createOptimizer,
+  decayGroups,
+  decodeSafetensors,
+  encodeSafetensors,
+  type Optimizer,
+  OptimizerConfigError,
+  type OptimizerGroup,
+  type OptimizerState,
+  RandomGenerator,
+  SGD,
+  StateDictError,
+  type Tensor,
+  tensor,
+  tidy,
+} from '../src/index.js';
 
 const cpu = createCpuBackend();
 
 /** Deterministic parameter values and per-step gradients. */
 function problem(seed: number, shapes: number[][], steps: number) {
-  const g = new Generator(seed);
+  const g = new RandomGenerator(seed);
   const init = shapes.map((s) => g.normalArray(s.reduce((a, b) => a * b, 1)));
   const grads = Array.from({ length: steps }, () =>
     shapes.map((s) => g.normalArray(s.reduce((a, b) => a * b, 1))),
@@ -171,7 +178,7 @@ describe('AdamW', () => {
         fn();
         expect.fail('no error');
       } catch (e) {
-        expect(ConfigError.isInstance(e)).toBe(true);
+        expect(OptimizerConfigError.isInstance(e)).toBe(true);
       }
     }
   });
@@ -269,6 +276,56 @@ describe('exact resume through state() / loadState()', () => {
 
   it('SGD with nesterov momentum: bit-identical resume', async () => {
     await resumeCase((ps) => new SGD(ps, { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01 }));
+  });
+
+  it('a BaseOptimizer subclass (Adagrad, torch semantics) gets groups, steps, state and exact resume', async () => {
+    // torch.optim.Adagrad with lr_decay 0, weight_decay 0: s ← s + g²; p ← p − lr · g / (√s + eps)
+    interface AdagradGroup extends OptimizerGroup {
+      eps: number;
+    }
+    class Adagrad extends BaseOptimizer<AdagradGroup> {
+      constructor(params: Tensor[], lr: number) {
+        super('Adagrad', 'adagrad', params, (g) => ({ params: [...g.params], lr: g.lr ?? lr, eps: 1e-10 }));
+      }
+      protected checkGroup(g: AdagradGroup): void {
+        if (!(g.lr >= 0)) throw new Error(`bad lr ${g.lr}`);
+      }
+      protected stateSlots(): readonly string[] {
+        return ['sum'];
+      }
+      protected update(p: Tensor, grad: Tensor, g: AdagradGroup): void {
+        tidy(() => {
+          const sum = this.setSlot(p, 'sum', this.zerosSlot(p, 'sum').add(grad.square()));
+          assignFrom(p, p.sub(grad.div(sum.sqrt().add(g.eps)).mul(g.lr)), 'Adagrad.step');
+        });
+      }
+    }
+    // closed form on the host, in float64
+    const { init, grads } = problem(5, SHAPES, 3);
+    const params = ourParams(init);
+    const opt = new Adagrad(params, 0.1);
+    const want = init.map((d) => Float64Array.from(d));
+    const sums = init.map((d) => new Float64Array(d.length));
+    for (const step of grads) {
+      setGrads(params, step);
+      opt.step();
+      for (const [i, g] of step.entries()) {
+        for (const [j, v] of g.entries()) {
+          sums[i]![j]! += v * v;
+          want[i]![j]! -= (0.1 * v) / (Math.sqrt(sums[i]![j]!) + 1e-10);
+        }
+      }
+    }
+    params.forEach((p, i) => {
+      expect(opt.stepCount(p)).toBe(3);
+      const got = p.dataSync();
+      for (const [j, w] of want[i]!.entries()) expect(Math.abs(got[j]! - w)).toBeLessThan(1e-5);
+    });
+    const saved = await opt.state();
+    expect(saved.meta.type).toBe('adagrad');
+    expect(saved.meta.groups[0]!.hyper).toEqual({ lr: 0.1, eps: 1e-10 });
+    expect([...saved.tensors.keys()]).toEqual(['sum.0', 'sum.1', 'sum.2']);
+    await resumeCase((ps) => new Adagrad(ps, 0.05));
   });
 
   it('loadState checks format, type, groups and shapes', async () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/optim/config-error.js';
-import { Generator } from '../src/random/generator.js';
+import { OptimizerConfigError } from '../src/optim/optimizer-config-error.js';
 import { philoxNormal, philoxUniform } from '../src/random/philox.js';
+import { RandomGenerator } from '../src/random/random-generator.js';
 
-describe('Generator', () => {
+describe('RandomGenerator', () => {
   it('walks the Philox counter stream: uniformArray(n) = philoxUniform at the offset, offset += ceil(n/4)', () => {
-    const g = new Generator(7);
+    const g = new RandomGenerator(7);
     g.uniform(); // block 0
     expect(g.offset).toBe(1);
     const xs = g.uniformArray(10, -1, 1); // blocks 1..3
@@ -17,31 +17,31 @@ describe('Generator', () => {
   });
 
   it('getState/setState replays exactly; the state is plain JSON', () => {
-    const g = new Generator(123456789012);
+    const g = new RandomGenerator(123456789012);
     g.normalArray(33);
     const saved = JSON.parse(JSON.stringify(g.getState()));
     const a = [g.uniform(), g.normal(), g.int(1000), ...g.uniformArray(7), ...g.permutation(20)];
     g.setState(saved);
     const b = [g.uniform(), g.normal(), g.int(1000), ...g.uniformArray(7), ...g.permutation(20)];
     expect(b).toEqual(a);
-    const h = Generator.fromState(saved);
+    const h = RandomGenerator.fromState(saved);
     expect(h.uniform()).toBe(a[0]);
     expect(() => g.setState({ seed: 1, offset: 0 })).toThrow(
-      /Generator.setState: expected seed 123456789012/,
+      /RandomGenerator.setState: expected seed 123456789012/,
     );
   });
 
   it('different seeds give different streams; fork gives an independent reproducible one', () => {
-    expect(new Generator(1).uniformArray(8)).not.toEqual(new Generator(2).uniformArray(8));
-    const f1 = new Generator(5).fork();
-    const f2 = new Generator(5).fork();
+    expect(new RandomGenerator(1).uniformArray(8)).not.toEqual(new RandomGenerator(2).uniformArray(8));
+    const f1 = new RandomGenerator(5).fork();
+    const f2 = new RandomGenerator(5).fork();
     expect(f1.seed).toBe(f2.seed);
     expect(f1.seed).not.toBe(5);
     expect(f1.uniformArray(4)).toEqual(f2.uniformArray(4));
   });
 
   it('uniforms and normals have the right moments; int(n) is uniform (chi-square)', () => {
-    const g = new Generator(2024);
+    const g = new RandomGenerator(2024);
     const n = 200_000;
     const u = g.uniformArray(n);
     const z = g.normalArray(n);
@@ -77,24 +77,24 @@ describe('Generator', () => {
   });
 
   it('shuffle is a permutation', () => {
-    const g = new Generator(3);
+    const g = new RandomGenerator(3);
     const p = g.permutation(1000);
     expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(p).not.toEqual(Array.from({ length: 1000 }, (_, i) => i));
   });
 
-  it('rejects bad seeds and ranges with ConfigError', () => {
+  it('rejects bad seeds and ranges with OptimizerConfigError', () => {
     for (const fn of [
-      () => new Generator(-1),
-      () => new Generator(1.5),
-      () => new Generator(0, -3),
-      () => new Generator(0).int(0),
+      () => new RandomGenerator(-1),
+      () => new RandomGenerator(1.5),
+      () => new RandomGenerator(0, -3),
+      () => new RandomGenerator(0).int(0),
     ]) {
       expect(() => fn()).toThrow();
       try {
         fn();
       } catch (e) {
-        expect(ConfigError.isInstance(e)).toBe(true);
+        expect(OptimizerConfigError.isInstance(e)).toBe(true);
       }
     }
   });

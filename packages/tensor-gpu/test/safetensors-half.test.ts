@@ -4,11 +4,12 @@ import {
   bf16BitsToF32,
   decodeBf16,
   decodeF16,
+  decodeSafetensors,
   encodeBf16,
   encodeF16,
+  encodeSafetensors,
   f32ToBf16Bits,
-} from '../src/io/half-float.js';
-import { decodeSafetensors, encodeSafetensors } from '../src/io/safetensors.js';
+} from '../src/index.js';
 
 /** All 65,536 16-bit patterns. */
 const ALL = Uint16Array.from({ length: 65536 }, (_, i) => i);

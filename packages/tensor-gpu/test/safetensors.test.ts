@@ -2,17 +2,20 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBf16, decodeF16, encodeBf16, encodeF16 } from '../src/io/half-float.js';
 import {
+  decodeBf16,
+  decodeF16,
   decodeSafetensors,
+  encodeBf16,
+  encodeF16,
   encodeSafetensors,
   loadSafetensors,
+  SafetensorsError,
+  SafetensorsFile,
   saveSafetensors,
-} from '../src/io/safetensors.js';
-import { SafetensorsError } from '../src/io/safetensors-error.js';
-import { SafetensorsFile } from '../src/io/safetensors-file.js';
+} from '../src/index.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '__fixtures__', 'gpt2-tiny');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');
 const config = JSON.parse(await readFile(join(FIXTURES, 'config.json'), 'utf8')) as {
   n_embd: number;
   n_layer: number;

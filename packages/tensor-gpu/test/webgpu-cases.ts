@@ -377,5 +377,34 @@ export function kernelCases(): Case[] {
       attrs: { ...attrs, seed: 77, offset: 3 },
     });
   }
+  // The WGSL kernel against the one definition of the filters (sampling/filters.ts, which the CPU
+  // kernel runs): logits in quarter steps give many exact ties (tokens tied with the k-th score, ties
+  // inside the nucleus), and 5000-wide rows take the definition's fallbacks (top-k > 256 selected by
+  // quickselect, nuclei longer than the 256-candidate partial selection, sorted in full).
+  const quarters = (shape: number[], seed: number): HostTensor => {
+    const t = f(shape, seed, -2, 2);
+    for (let i = 0; i < t.data.length; i++) t.data[i] = Math.round(t.data[i]! * 4) / 4;
+    return t;
+  };
+  for (const [name, logits, attrs] of [
+    ['ties topK', quarters([16, 40], 53), { temperature: 1, topK: 3, topP: 1, minP: 0 }],
+    ['ties topP', quarters([16, 40], 54), { temperature: 1, topK: 0, topP: 0.5, minP: 0 }],
+    ['ties topK+topP+minP', quarters([16, 40], 55), { temperature: 0.9, topK: 8, topP: 0.8, minP: 0.1 }],
+    ['ties minP', quarters([16, 40], 56), { temperature: 0.7, topK: 0, topP: 1, minP: 0.3 }],
+    ['wide topP', f([4, 5000], 57, -4, 4), { temperature: 1, topK: 0, topP: 0.9, minP: 0 }],
+    ['wide topK 300 + topP', f([4, 5000], 58, -4, 4), { temperature: 1, topK: 300, topP: 0.95, minP: 0 }],
+    [
+      'wide topK 1000 + topP + minP',
+      f([4, 5000], 59, -4, 4),
+      { temperature: 0.8, topK: 1000, topP: 0.99, minP: 0.001 },
+    ],
+  ] as const) {
+    cases.push({
+      name: `sampleTokens ${name}`,
+      op: 'sampleTokens',
+      inputs: { logits },
+      attrs: { ...attrs, seed: 78, offset: 5 },
+    });
+  }
   return cases;
 }

@@ -3,21 +3,19 @@
  * (the model of autograd-gpt2-model.ts, the fixture made by PyTorch in float64) must give the
  * fixture's logits, loss and all 28 parameter gradients to f32 accuracy.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { adamwUpdate, memory, noGrad, type Tensor, tensor, tidy, zerosLike } from '../src/index.js';
 import type { WebGPUBackend } from '../src/webgpu/webgpu-backend.js';
 import { compareGpt2, expected, get, gpt2, model } from './autograd-gpt2-model.js';
-import { openBackend } from './webgpu-helpers.js';
+import { openWebGPU } from './webgpu-helpers.js';
 
-let backend: WebGPUBackend | undefined;
-beforeAll(async () => {
-  ({ backend } = await openBackend());
-});
-afterAll(() => backend?.dispose());
+const gpu = await openWebGPU();
+afterAll(() => gpu.backend?.dispose());
+/** The backend: only the suites skipped without an adapter use it. */
+const backend = gpu.backend as WebGPUBackend;
 
-describe('gpt2-tiny on WebGPU vs PyTorch', () => {
+describe.skipIf(gpu.skip)(gpu.title('gpt2-tiny on WebGPU vs PyTorch'), () => {
   it('logits, loss and every parameter gradient match in f32', async () => {
-    if (!backend) return;
     const r = await compareGpt2(backend, 'f32');
     console.log(
       `webgpu gpt2-tiny: logits err ${r.logitsError.toExponential(2)}, loss err ${r.lossError.toExponential(2)}, worst grad rel err ${Math.max(...r.gradErrors.values()).toExponential(2)}`,
@@ -30,7 +28,6 @@ describe('gpt2-tiny on WebGPU vs PyTorch', () => {
   });
 
   it('training steps (tidy forward, backward, AdamW on the GPU) keep live memory flat and lower the loss', async () => {
-    if (!backend) return;
     const ids = get(expected, 'input_ids');
     const labels = get(expected, 'labels');
     const ps = new Map<string, Tensor>();

@@ -2,8 +2,10 @@
  * Helpers of the WebGPU tests: open the Node backend once per file (Dawn → Vulkan, else OpenGL ES /
  * llvmpipe), and run one op on both the CPU reference kernels and the WebGPU backend.
  *
- * When no adapter exists the WebGPU tests skip with the reason printed, except under `CI=true`,
- * where a missing adapter fails the run (CI has llvmpipe; a silent skip would hide a broken setup).
+ * A WebGPU test never passes without running. Where no adapter exists it is reported as skipped
+ * (vitest's skip, the reason in the suite's name), except under `CI=true`, where it fails: CI has
+ * llvmpipe, and a skip there would hide a broken setup. `LLMFORGE_WEBGPU=off` simulates a machine
+ * without an adapter (to check both behaviours on a machine that has one).
  */
 import type { DeviceTensor } from '../src/backend/backend.js';
 import { allocArray, type DType, fromF16Bits, type TypedArray, toF16Bits } from '../src/backend/dtype.js';
@@ -13,16 +15,66 @@ import { createNodeBackend } from '../src/node.js';
 import type { GpuStorage } from '../src/webgpu/kernel-context.js';
 import type { WebGPUBackend } from '../src/webgpu/webgpu-backend.js';
 
-/** The backend, or the reason there is none. */
-export async function openBackend(): Promise<{ backend?: WebGPUBackend; reason?: string }> {
-  try {
-    return { backend: await createNodeBackend() };
-  } catch (e) {
-    const reason = (e as Error).message;
-    if (process.env.CI === 'true') throw e;
-    console.warn(`WebGPU tests skipped: ${reason}`);
-    return { reason };
+/** Why this machine has no WebGPU for the tests, judged from an error (undefined: not that). */
+export function noAdapterReason(error: unknown): string | undefined {
+  const message = String((error as Error)?.message ?? error);
+  const line = message
+    .split('\n')
+    .find((l) => l.includes('expected a WebGPU adapter') || l.includes('optional peer dependency "webgpu"'));
+  return line && (line.length > 160 ? `${line.slice(0, 160)}…` : line);
+}
+
+/** The reason WebGPU is turned off for this run (`LLMFORGE_WEBGPU=off`), if it is. */
+export function webgpuDisabled(): string | undefined {
+  return process.env.LLMFORGE_WEBGPU === 'off' ? 'disabled by LLMFORGE_WEBGPU=off' : undefined;
+}
+
+/**
+ * Called when there is no adapter: under `CI=true` throws (the test or file fails), otherwise
+ * returns the note a skipped test carries.
+ */
+export function skipWithoutAdapter(reason: string): string {
+  if (process.env.CI === 'true') {
+    throw new Error(`WebGPU is required under CI=true, but there is no adapter: ${reason}`);
   }
+  console.warn(`WebGPU tests skipped: ${reason}`);
+  return `skipped: no WebGPU adapter (${reason})`;
+}
+
+/** The WebGPU backend of a test file, or why there is none. */
+export interface TestWebGPU {
+  /** The backend, when an adapter was found (dispose it in afterAll). */
+  backend: WebGPUBackend | undefined;
+  /** True when there is no adapter: pass it to `describe.skipIf` (never true under CI=true). */
+  skip: boolean;
+  /** A suite name, with why it is skipped when it is. */
+  title(name: string): string;
+}
+
+/**
+ * Opens the backend once for a test file (call it with top-level await, at collection). Without an
+ * adapter: under CI=true it throws, so the file fails; elsewhere `skip` is true.
+ *
+ * @example
+ * ```ts
+ * const gpu = await openWebGPU();
+ * afterAll(() => gpu.backend?.dispose());
+ * describe.skipIf(gpu.skip)(gpu.title('webgpu kernels'), () => { ... gpu.backend! ... });
+ * ```
+ */
+export async function openWebGPU(): Promise<TestWebGPU> {
+  let reason = webgpuDisabled();
+  if (!reason) {
+    try {
+      const backend = await createNodeBackend();
+      return { backend, skip: false, title: (name) => name };
+    } catch (e) {
+      reason = noAdapterReason(e);
+      if (!reason) throw e; // an adapter exists but the backend failed: a real failure
+    }
+  }
+  const note = skipWithoutAdapter(reason);
+  return { backend: undefined, skip: true, title: (name) => `${name} (${note})` };
 }
 
 /** A host tensor: shape, dtype and data. */

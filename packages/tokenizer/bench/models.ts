@@ -20,7 +20,7 @@ import { sameIds } from './peers.js';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
-const fixture = (name: string): string => join(here, '../__fixtures__', name);
+const fixture = (name: string): string => join(here, '../../../fixtures', name);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 
 const WALL = process.env.BENCH_CLOCK === 'wall';

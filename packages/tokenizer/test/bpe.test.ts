@@ -151,7 +151,7 @@ describe('BPE model vs HF tokenizers', () => {
 
   it('long words (heap merge loop) match HF', async () => {
     const json = JSON.parse(
-      readFileSync(new URL('../__fixtures__/hf-bytelevel-bpe.tokenizer.json', import.meta.url), 'utf8'),
+      readFileSync(new URL('../../../fixtures/hf-bytelevel-bpe.tokenizer.json', import.meta.url), 'utf8'),
     );
     let seed = 3;
     const rnd = () => {

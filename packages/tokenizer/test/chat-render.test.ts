@@ -8,7 +8,7 @@ import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 import { trainTokenizer } from '../src/trainers/train-tokenizer.js';
 
 const require = createRequire(import.meta.url);
-const austen = gunzipSync(readFileSync(new URL('../__fixtures__/austen-train.txt.gz', import.meta.url)))
+const austen = gunzipSync(readFileSync(new URL('../../../fixtures/austen-train.txt.gz', import.meta.url)))
   .toString('utf8')
   .slice(0, 300_000);
 
@@ -175,6 +175,50 @@ describe('renderChat', () => {
       '<|assistant|>',
       '<|tool|>',
       '<|end|>',
+      '<|call|>',
+      '<|/call|>',
     ]);
+  });
+
+  it('renders assistant tool calls between the call markers, learned, before the end of turn', () => {
+    const messages: ChatMessage[] = [
+      { role: 'user', content: 'What is 12*7?' },
+      { role: 'assistant', content: '', toolCalls: [{ name: 'calculator', arguments: '12*7' }] },
+      { role: 'tool', content: '84' },
+      { role: 'assistant', content: '84' },
+    ];
+    const { ids, lossMask, text } = renderChat(tok, messages);
+    expect(text).toBe(
+      '<|user|>What is 12*7?<|end|><|assistant|><|call|>calculator(12*7)<|/call|><|end|>' +
+        '<|tool|>84<|end|><|assistant|>84<|end|>',
+    );
+    expect(tok.decode(ids)).toBe(text);
+    expect(learned(ids, lossMask)).toEqual(['<|call|>calculator(12*7)<|/call|><|end|>', '84<|end|>']);
+    expect(ids.filter((id) => id === tok.tokenToId('<|/call|>'))).toHaveLength(1);
+  });
+
+  it('needs the call markers only for conversations with tool calls, and a template that has them', async () => {
+    const old = await trainTokenizer(
+      {
+        model: 'bpe',
+        vocabSize: 300,
+        specialTokens: ['<|system|>', '<|user|>', '<|assistant|>', '<|tool|>', '<|end|>'],
+      },
+      austen.slice(0, 20_000),
+    );
+    expect(renderChat(old, conversation.slice(1, 3)).text).toBe(
+      '<|user|>Is he married or single?<|end|><|assistant|>Oh! Single, my dear, to be sure!<|end|>',
+    );
+    const call: ChatMessage = { role: 'assistant', content: '', toolCalls: [{ name: 'f', arguments: '' }] };
+    expect(() => renderChat(old, [call])).toThrow(/found missing <\|call\|>, <\|\/call\|>/);
+    expect(() => renderChat(tok, [call], { template: 'chatml' })).toThrow(
+      /messages\[0\]\.toolCalls: expected a template with tool-call markers/,
+    );
+    expect(() => renderChat(tok, [{ role: 'user', content: 'x', toolCalls: [] }])).toThrow(
+      /toolCalls on a user message/,
+    );
+    expect(() =>
+      renderChat(tok, [{ role: 'assistant', content: '', toolCalls: [{ name: '', arguments: 'x' }] }]),
+    ).toThrow(/toolCalls\[0\]: expected \{ name: non-empty string/);
   });
 });

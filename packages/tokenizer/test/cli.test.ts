@@ -11,7 +11,7 @@ import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 const dir = mkdtempSync(join(tmpdir(), 'llmforge-cli-'));
 const corpus = join(dir, 'corpus.txt');
 const austen = gunzipSync(
-  readFileSync(new URL('../__fixtures__/austen-train.txt.gz', import.meta.url)),
+  readFileSync(new URL('../../../fixtures/austen-train.txt.gz', import.meta.url)),
 ).toString('utf8');
 writeFileSync(corpus, austen.slice(0, 3_000_000)); // several 1 MiB read chunks: exercises line-aligned streaming
 const tokFile = join(dir, 'tok.json');

@@ -11,7 +11,7 @@ import { preTokenizerFromJSON } from '../src/pre-tokenizers/index.js';
 import { cpOffset, hfWith } from './helpers-hf.js';
 
 const charsmap = Buffer.from(
-  readSentencePieceModel(readFileSync(new URL('../__fixtures__/sp-unigram.model', import.meta.url)))
+  readSentencePieceModel(readFileSync(new URL('../../../fixtures/sp-unigram.model', import.meta.url)))
     .normalizerSpec.precompiledCharsmap,
 ).toString('base64');
 

@@ -9,7 +9,7 @@ import { originSpan, pieceOf } from '../src/pipeline/piece-ops.js';
 import { cpOffset, hfWith, TRICKY } from './helpers-hf.js';
 
 const charsmap = Buffer.from(
-  readSentencePieceModel(readFileSync(new URL('../__fixtures__/sp-unigram.model', import.meta.url)))
+  readSentencePieceModel(readFileSync(new URL('../../../fixtures/sp-unigram.model', import.meta.url)))
     .normalizerSpec.precompiledCharsmap,
 ).toString('base64');
 

@@ -1,4 +1,4 @@
-// The reference fixtures made by HF tokenizers 0.23 and sentencepiece 0.2.2 (__fixtures__/tokenizers.json):
+// The reference fixtures made by HF tokenizers 0.23 and sentencepiece 0.2.2 (fixtures/tokenizers.json at the repository root):
 // every case of hf-unigram (ids, tokens, offsets) and of sp-unigram / sp-bpe (ids, pieces, decoded
 // text) through the Tokenizer class, plus the token count on the held-out text.
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { parseSentencePieceModel } from '../src/formats/sentencepiece.js';
 import { parseTokenizerJSON } from '../src/formats/tokenizer-json.js';
 import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 
-const fixture = (name: string): URL => new URL(`../__fixtures__/${name}`, import.meta.url);
+const fixture = (name: string): URL => new URL(`../../../fixtures/${name}`, import.meta.url);
 
 interface Case {
   text: string;

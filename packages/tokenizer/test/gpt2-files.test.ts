@@ -14,7 +14,7 @@ const peer = require('gpt-3-encoder') as { encode(text: string): number[]; decod
 const gptDataDir = join(dirname(require.resolve('gpt-tokenizer/package.json')), 'data');
 
 const austen = gunzipSync(
-  readFileSync(new URL('../__fixtures__/austen-train.txt.gz', import.meta.url)),
+  readFileSync(new URL('../../../fixtures/austen-train.txt.gz', import.meta.url)),
 ).toString('utf8');
 
 describe('GPT-2 encoder.json + vocab.bpe', () => {

@@ -15,7 +15,7 @@ import { Tokenizer } from '../src/index.js';
 const require = createRequire(import.meta.url);
 const dataDir = join(dirname(require.resolve('gpt-tokenizer/package.json')), 'data');
 const fixtureJson = readFileSync(
-  new URL('../__fixtures__/hf-bytelevel-bpe.tokenizer.json', import.meta.url),
+  new URL('../../../fixtures/hf-bytelevel-bpe.tokenizer.json', import.meta.url),
   'utf8',
 );
 

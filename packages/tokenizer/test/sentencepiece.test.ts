@@ -11,7 +11,7 @@ import {
 } from '../src/formats/sentencepiece.js';
 import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 
-const fixture = (name: string): URL => new URL(`../__fixtures__/${name}`, import.meta.url);
+const fixture = (name: string): URL => new URL(`../../../fixtures/${name}`, import.meta.url);
 const load = (name: string): Uint8Array => new Uint8Array(readFileSync(fixture(name)));
 
 // ── a tiny protobuf writer, to build models by hand ──────────────────────────────────────────────

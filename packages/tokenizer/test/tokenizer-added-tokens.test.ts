@@ -7,7 +7,7 @@ import { AddedVocabulary, Tokenizer, TokenizerInputError } from '../src/index.js
 // Added tokens with every HF flag (lstrip, rstrip, single_word, normalized, special) on top of the
 // byte-level fixture, checked against the Rust HF library; then decode, decodeStream, batches.
 const base = JSON.parse(
-  readFileSync(new URL('../__fixtures__/hf-bytelevel-bpe.tokenizer.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/hf-bytelevel-bpe.tokenizer.json', import.meta.url), 'utf8'),
 );
 const vocabSize = Object.keys(base.model.vocab).length;
 

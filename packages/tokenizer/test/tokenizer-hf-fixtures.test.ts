@@ -4,16 +4,16 @@ import { parseTokenizerJSON } from '../src/formats/tokenizer-json.js';
 import { Tokenizer } from '../src/index.js';
 
 // Expected ids, tokens and offsets from HF tokenizers 0.23 (Python) for a byte-level BPE trained on
-// Austen (see __fixtures__/tokenizers.json). Python reports offsets in code points; we report
+// Austen (see fixtures/tokenizers.json). Python reports offsets in code points; we report
 // UTF-16 units, so the expected offsets are converted before comparing.
 const fixtures = JSON.parse(
-  readFileSync(new URL('../__fixtures__/tokenizers.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/tokenizers.json', import.meta.url), 'utf8'),
 );
 const fixture = fixtures['hf-bytelevel-bpe'] as {
   cases: { text: string; ids: number[]; tokens: string[]; offsets: [number, number][] }[];
   heldout_tokens: number;
 };
-const jsonPath = new URL('../__fixtures__/hf-bytelevel-bpe.tokenizer.json', import.meta.url);
+const jsonPath = new URL('../../../fixtures/hf-bytelevel-bpe.tokenizer.json', import.meta.url);
 
 /** Code-point offsets (Python) -> UTF-16 offsets (JS). */
 function toUtf16Offsets(text: string, offsets: [number, number][]): [number, number][] {
@@ -55,7 +55,7 @@ describe('hf-bytelevel-bpe fixture (HF tokenizers reference)', async () => {
   }
 
   it('held-out text gives the same number of tokens as HF', () => {
-    const heldout = readFileSync(new URL('../__fixtures__/heldout.txt', import.meta.url), 'utf8');
+    const heldout = readFileSync(new URL('../../../fixtures/heldout.txt', import.meta.url), 'utf8');
     expect(fast.encode(heldout).length).toBe(fixture.heldout_tokens);
     expect(general.encode(heldout.slice(0, 50_000))).toEqual(fast.encode(heldout.slice(0, 50_000)));
   });
@@ -64,7 +64,7 @@ describe('hf-bytelevel-bpe fixture (HF tokenizers reference)', async () => {
 describe('Tokenizer.fromFile by extension', () => {
   it('.model: SentencePiece BPE (byte fallback) gives the reference ids and decodes back', async () => {
     const sp = fixtures['sp-bpe'] as { cases: { text: string; ids: number[]; decoded: string }[] };
-    const tok = await Tokenizer.fromFile(new URL('../__fixtures__/sp-bpe.model', import.meta.url).pathname);
+    const tok = await Tokenizer.fromFile(new URL('../../../fixtures/sp-bpe.model', import.meta.url).pathname);
     for (const c of sp.cases) {
       expect(tok.encode(c.text), c.text).toEqual(c.ids);
       expect(tok.decode(c.ids), c.text).toBe(c.decoded);
@@ -73,7 +73,7 @@ describe('Tokenizer.fromFile by extension', () => {
 
   it('unknown extensions are refused with a hint', async () => {
     await expect(
-      Tokenizer.fromFile(new URL('../__fixtures__/sp-bpe.vocab', import.meta.url).pathname),
+      Tokenizer.fromFile(new URL('../../../fixtures/sp-bpe.vocab', import.meta.url).pathname),
     ).rejects.toThrow(/expected a file ending in \.json, \.tiktoken or \.model/);
   });
 });

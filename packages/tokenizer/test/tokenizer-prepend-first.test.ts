@@ -6,7 +6,7 @@ import { Tokenizer } from '../src/index.js';
 // The hf-unigram fixture with Metaspace switched to prepend_scheme "first": only the piece that begins
 // the input gets the "▁" prefix, not text that follows an added token (HF checks the piece's offset).
 const json = JSON.parse(
-  readFileSync(new URL('../__fixtures__/hf-unigram.tokenizer.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/hf-unigram.tokenizer.json', import.meta.url), 'utf8'),
 );
 json.pre_tokenizer.prepend_scheme = 'first';
 json.decoder.prepend_scheme = 'first';

@@ -7,7 +7,7 @@ import { trainBpe } from '../src/models/bpe/trainer.js';
 import { GPT2_PATTERN } from '../src/pipeline/patterns.js';
 import { countWords, WordCounter } from '../src/trainers/word-counts.js';
 
-const fixture = (name: string): Buffer => readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url));
+const fixture = (name: string): Buffer => readFileSync(new URL(`../../../fixtures/${name}`, import.meta.url));
 const austen = gunzipSync(fixture('austen-train.txt.gz')).toString('utf8');
 const hfBpe = JSON.parse(fixture('hf-bytelevel-bpe.tokenizer.json').toString('utf8')) as {
   model: { vocab: Record<string, number>; merges: [string, string][] };

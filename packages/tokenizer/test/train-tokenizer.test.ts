@@ -17,7 +17,7 @@ const hf = require('@anush008/tokenizers') as {
     };
   };
 };
-const fixture = (name: string): Buffer => readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url));
+const fixture = (name: string): Buffer => readFileSync(new URL(`../../../fixtures/${name}`, import.meta.url));
 const austen = gunzipSync(fixture('austen-train.txt.gz')).toString('utf8');
 const heldout = fixture('heldout.txt').toString('utf8');
 const reference = JSON.parse(fixture('tokenizers.json').toString('utf8')) as Record<

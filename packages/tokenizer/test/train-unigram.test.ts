@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const hf = require('@anush008/tokenizers') as {
   Tokenizer: { fromFile(path: string): { encode(text: string): Promise<{ getIds(): number[] }> } };
 };
-const fixture = (name: string): Buffer => readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url));
+const fixture = (name: string): Buffer => readFileSync(new URL(`../../../fixtures/${name}`, import.meta.url));
 
 describe('digamma', () => {
   it('matches known values', () => {

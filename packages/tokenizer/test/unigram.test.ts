@@ -229,10 +229,10 @@ describe('Unigram sampling', () => {
 
 describe('Unigram n-best and sampling on the real hf-unigram model', () => {
   const json = JSON.parse(
-    readFileSync(new URL('../__fixtures__/hf-unigram.tokenizer.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('../../../fixtures/hf-unigram.tokenizer.json', import.meta.url), 'utf8'),
   );
   const m = Unigram.fromJSON(json.model);
-  const words = readFileSync(new URL('../__fixtures__/heldout.txt', import.meta.url), 'utf8')
+  const words = readFileSync(new URL('../../../fixtures/heldout.txt', import.meta.url), 'utf8')
     .slice(0, 6000)
     .split(/\s+/)
     .filter((w) => w.length > 0)
@@ -264,7 +264,7 @@ describe('Unigram n-best and sampling on the real hf-unigram model', () => {
 
 describe('sampleTokenize (whole text through a SentencePiece pipeline)', () => {
   const parts = parseSentencePieceModel(
-    new Uint8Array(readFileSync(new URL('../__fixtures__/sp-unigram.model', import.meta.url))),
+    new Uint8Array(readFileSync(new URL('../../../fixtures/sp-unigram.model', import.meta.url))),
   );
   const text = 'It is a truth universally acknowledged, that a single man in possession of a good fortune';
 
@@ -287,7 +287,7 @@ describe('sampleTokenize (whole text through a SentencePiece pipeline)', () => {
 
   it('refuses a non-Unigram model', () => {
     const bpe = parseSentencePieceModel(
-      new Uint8Array(readFileSync(new URL('../__fixtures__/sp-bpe.model', import.meta.url))),
+      new Uint8Array(readFileSync(new URL('../../../fixtures/sp-bpe.model', import.meta.url))),
     );
     expect(() => sampleTokenize(bpe, text)).toThrow(
       /sampleTokenize: expected a Unigram model, found a BPE model/,

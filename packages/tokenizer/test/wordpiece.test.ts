@@ -9,7 +9,7 @@ import { WordPiece } from '../src/models/wordpiece/model.js';
 import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 import { TRICKY } from './helpers-hf.js';
 
-const HELDOUT = readFileSync(new URL('../__fixtures__/heldout.txt', import.meta.url), 'utf8');
+const HELDOUT = readFileSync(new URL('../../../fixtures/heldout.txt', import.meta.url), 'utf8');
 
 /** A BERT-like vocabulary: specials, every character seen (plain and ##), frequent words and endings. */
 function bertVocab(): Record<string, number> {

@@ -26,7 +26,7 @@ const result: Record<string, unknown> = {};
 
 // (1) fixtures
 for (const name of ['gpt2-tiny', 'llama-tiny']) {
-  const dir = `${pkg}/__fixtures__/${name}`;
+  const dir = `${pkg}/../../fixtures/${name}`;
   const exp = await loadSafetensors(`${dir}/expected.safetensors`);
   const model = await fromPretrained(dir, { backend });
   const ids = exp.get('input_ids')!;
@@ -43,7 +43,7 @@ for (const name of ['gpt2-tiny', 'llama-tiny']) {
   for (const [n, p] of model.namedParameters())
     grads.set(n, { shape: [...p.shape], data: Float32Array.from(await p.grad!.data()) });
   let worstGrad = 0;
-  for (const [n, g] of toHfTensors(hfModelTypeOf(model.config), model.config, grads)) {
+  for (const [n, g] of toHfTensors(hfModelTypeOf(model.config), grads)) {
     const r = exp.get(`grad.${n}`)!.data as Float32Array;
     for (let i = 0; i < r.length; i++)
       worstGrad = Math.max(worstGrad, Math.abs(g.data[i]! - r[i]!) / (1e-4 * Math.abs(r[i]!) + 1e-7));

@@ -17,7 +17,7 @@ import { fromPretrained, savePretrained } from '../src/pretrained.js';
 
 const out = process.argv[2] ?? 'bench-results/hf-load-check';
 const backend = createCpuBackend();
-const fixtures = fileURLToPath(new URL('../__fixtures__/', import.meta.url));
+const fixtures = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 const models = {
   'gpt2-fresh': createModel({ ...presets['tiny-gpt'], vocabSize: 300, nLayer: 2 }, { backend, seed: 1 }),
   'gpt2-exact-gelu-untied': createModel(

@@ -6,11 +6,11 @@
  * bias: false, tiedEmbeddings: false, nKvHead < nHead }`. Everything in between (a GPT-2 with RoPE,
  * a Llama with squared ReLU) is the same model with other switches.
  *
- * `resolveConfig` fills every default and rejects configs that cannot work with a `ConfigError`
+ * `resolveConfig` fills every default and rejects configs that cannot work with a `ModelConfigError`
  * naming the field.
  */
 
-import { ConfigError } from './errors.js';
+import { ModelConfigError } from './errors.js';
 
 /** Normalization before attention, before the MLP and at the end. */
 export type NormKind = 'layernorm' | 'rmsnorm';
@@ -160,7 +160,7 @@ export const presets = {
 export type PresetName = keyof typeof presets;
 
 function fail(field: string, expected: string, found: unknown, hint?: string): never {
-  throw new ConfigError({
+  throw new ModelConfigError({
     operation: 'resolveConfig',
     where: field,
     expected,
@@ -179,7 +179,7 @@ function positiveInt(field: string, value: unknown): number {
 /**
  * Fills the defaults of a config and checks that it can work.
  *
- * Throws {@link ConfigError} naming the field when it cannot: a size that is not a positive integer,
+ * Throws {@link ModelConfigError} naming the field when it cannot: a size that is not a positive integer,
  * `nHead` not dividing `nEmbd` (without an explicit `headDim`), `nKvHead` not dividing `nHead`, an
  * unknown norm/activation/positions, dropout outside [0, 1), an odd `headDim` with RoPE.
  *

@@ -23,11 +23,11 @@ export class TransformerError extends LlmforgeError {
  * @example
  * ```ts
  * try { resolveConfig({ ...presets['tiny-gpt'], nHead: 5 }); }
- * catch (e) { if (ConfigError.isInstance(e)) console.error(e.where); } // 'nHead'
+ * catch (e) { if (ModelConfigError.isInstance(e)) console.error(e.where); } // 'nHead'
  * ```
  */
-export class ConfigError extends TransformerError {
-  static override readonly errorName: string = 'ConfigError';
+export class ModelConfigError extends TransformerError {
+  static override readonly errorName: string = 'ModelConfigError';
 }
 
 /**

@@ -96,6 +96,26 @@ export class KVCache {
     }
   }
 
+  /**
+   * Appends block `layer`'s new keys and values (B, nkv, T, hs) to what it cached and returns all of
+   * them, (B, nkv, S, hs) with S = cached + T (Hugging Face's `Cache.update`). Called by the
+   * block's attention inside forward's `tidy`; the cache keeps detached copies.
+   *
+   * @example
+   * ```ts
+   * ({ k, v } = cache.update(this.layerIndex, k, v)); // in CausalSelfAttention.forward
+   * ```
+   */
+  update(layer: number, k: Tensor, v: Tensor): { k: Tensor; v: Tensor } {
+    const past = this.layers[layer]!;
+    if (past.k && past.v) {
+      k = concat([past.k, k], 2);
+      v = concat([past.v, v], 2);
+    }
+    this.store(layer, k, v);
+    return { k, v };
+  }
+
   /** @internal replaces block i's keys/values (called inside forward's tidy: kept, detached). */
   store(i: number, k: Tensor, v: Tensor): void {
     const layer = this.layers[i]!;

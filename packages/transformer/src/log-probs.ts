@@ -11,7 +11,8 @@
 
 import { concat, crossEntropy, full, type Tensor, tidy } from '@llmforge/tensor-gpu';
 import { ModelInputError } from './errors.js';
-import { type Model, type TokenIds, toIdsTensor } from './model.js';
+import { type TokenIds, toIdsTensor } from './inputs.js';
+import type { Model } from './model.js';
 
 /** Options of {@link tokenLogProbs}. */
 export interface TokenLogProbsOptions {

@@ -1,52 +1,48 @@
 /**
- * The model: a decoder-only transformer for the GPT-2 and Llama families, in the order data flows.
+ * The model: a decoder-only transformer for the GPT-2 and Llama families, composed of tensor-gpu
+ * modules in the order data flows (nanoGPT's `GPT`):
  *
- *   ids ─► token embedding (+ learned / sinusoidal positions) ─► dropout
- *       ─► nLayer × block:  x = x + attn(norm1(x));  x = x + mlp(norm2(x))
- *       ─► final norm ─► logits = x · Wᵀ (W = token embedding when tied)  ─► loss
+ *   ids (B, T) ─► wte(ids) (+ wpe / sinusoidal table at positions pos0..) ─► dropout      (B, T, C)
+ *              ─► h: nLayer × Block  (x + attn(ln1(x)), then x + mlp(ln2(x)))            (B, T, C)
+ *              ─► lnf ─► logits = x · Wᵀ, W = lmHead, or wte when tied                   (B, T, V)
+ *              ─► mean cross entropy against HF-shifted labels                            scalar
  *
- * Legend of the short names in shape comments:
- *   B batch, T time (new tokens), S key time (cached + new), C channels (nEmbd), V vocabulary,
- *   nh query heads, nkv key/value heads, hs head size, F MLP hidden width, N = B·T rows.
+ * The classes, one file each: `Block` (block.ts) of `CausalSelfAttention` (attention.ts) and `MLP`
+ * (mlp.ts), built on tensor-gpu's `Linear`, `LayerNorm` / `RMSNorm`, `Embedding`, `Dropout`, with
+ * the shapes and GPT-2's initialization in their constructor options (layer-options.ts).
  *
- * The residual stream is kept as a (N, C) matrix so every linear layer is one matrix product;
- * attention reshapes it to heads. Linear weights use torch's layout (out, in): y = x · Wᵀ + b.
+ * Legend of the short names in shape comments: B batch, T time (new tokens), S key time (cached +
+ * new), C channels (nEmbd), V vocabulary, nh query heads, nkv key/value heads, hs head size, F MLP
+ * hidden width. Linear weights use torch's layout (out, in): y = x · Wᵀ + b.
  */
 
 import {
-  attention,
   type Backend,
-  concat,
   crossEntropy,
+  Dropout,
   defaultBackend,
-  dropout,
-  embedding,
-  full,
-  keep,
-  layerNorm,
-  noGrad,
-  type PhiloxStream,
-  randn,
-  rmsNorm,
-  rope,
+  Embedding,
+  Linear,
+  Module,
+  ModuleList,
+  type RandomGenerator,
   type Tensor,
   tensor,
   tidy,
 } from '@llmforge/tensor-gpu';
+import { Block } from './block.js';
+import { checkpointedForwardBackward } from './checkpointing.js';
 import { type ModelConfig, type ModelConfigInput, resolveConfig } from './config.js';
-import { ModelInputError } from './errors.js';
-import { parameterShapes } from './hf-weights.js';
+import { ModelConfigError, ModelInputError } from './errors.js';
+import { shiftLabels, type TokenIds, toIdsTensor } from './inputs.js';
 import type { KVCache } from './kv-cache.js';
-import { ParamNode } from './param-tree.js';
-
-/** Float dtypes a model can hold its parameters in: f32 everywhere, f64 on the CPU backend (tests). */
-export type ModelDType = 'f32' | 'f64';
+import { createNorm, layerOptions, type ModelDType, type Norm } from './layer-options.js';
 
 /** Options of {@link createModel}. */
 export interface CreateModelOptions {
   /** Where parameters live and compute runs (default: tensor-gpu's shared CPU backend). */
   backend?: Backend;
-  /** Seed of the initialization (and of dropout masks). Default 0. */
+  /** Seed of the initialization (and of dropout masks): an integer ≥ 0. Default 0. */
   seed?: number;
   /** Parameter dtype. Default 'f32'; 'f64' only on the CPU backend. */
   dtype?: ModelDType;
@@ -57,8 +53,8 @@ export interface CreateModelOptions {
   init?: boolean;
 }
 
-/** Token ids: a rectangular batch of number arrays, or an i32 tensor (B, T). */
-export type TokenIds = readonly (readonly number[])[] | Tensor;
+/** Which logits a forward pass computes: every position, only the last, or none. */
+export type LogitsWanted = 'all' | 'last' | 'none';
 
 /** Options of {@link Model.forward}. */
 export interface ForwardOptions {
@@ -77,7 +73,7 @@ export interface ForwardOptions {
    * decoding step needs, skipping the (T−1)·V·C output projection of a prefill — or `none` (only
    * hidden states). Default `none` with `returnHidden` and no labels, else `all`; a loss needs `all`.
    */
-  logits?: 'all' | 'last' | 'none';
+  logits?: LogitsWanted;
 }
 
 /** Options of {@link Model.forwardBackward}: `labels` (the LM loss) or `loss` (any scalar of the outputs). */
@@ -94,7 +90,7 @@ export interface ForwardBackwardOptions {
   /** Pass hidden states (B, T, C) to `loss`. */
   returnHidden?: boolean;
   /** Which logits `loss` receives (default `all`). */
-  logits?: 'all' | 'last' | 'none';
+  logits?: LogitsWanted;
 }
 
 /** What {@link Model.forward} returns. */
@@ -128,72 +124,87 @@ export function sinusoidalTable(contextLength: number, C: number): Float32Array 
  * const model = createModel({ ...presets['tiny-gpt'], vocabSize: 98 }, { seed: 1 });
  * const { logits, loss } = model.forward([[1, 2, 3]], { labels: [[1, 2, 3]] });
  * loss!.backward();
+ * model.h.at(0)!.attn.q.weight.grad; // (nEmbd, nEmbd)
  * ```
  */
-export class Model extends ParamNode {
+export class Model extends Module {
   readonly config: ModelConfig;
   readonly dtype: ModelDType;
   /** The random stream of dropout masks (seeded from the model seed; `{ seed, offset }` is its whole state). */
-  readonly dropoutStream: PhiloxStream;
-  private readonly byName: Map<string, Tensor>;
-  private readonly device: Backend;
-  private readonly positionTable: Tensor | null;
+  readonly dropoutStream: RandomGenerator;
+  /** Token embedding (V, C); also the output projection when embeddings are tied. */
+  readonly wte: Embedding;
+  /** Learned positions (contextLength, C), with `positions: 'learned'`. */
+  readonly wpe: Embedding | null;
+  /** The fixed sinusoidal table (contextLength, C), with `positions: 'sinusoidal'` (a buffer, not saved). */
+  readonly positionTable: Tensor | null;
+  /** Dropout on the embeddings (training only). */
+  readonly drop: Dropout;
+  /** The nLayer blocks. */
+  readonly h: ModuleList<Block>;
+  /** Final norm. */
+  readonly lnf: Norm;
+  /** Output projection (V, C) when embeddings are not tied; null when logits use `wte`. */
+  readonly lmHead: Linear | null;
 
-  /** @internal use {@link createModel}. */
-  constructor(
-    config: ModelConfig,
-    params: Map<string, Tensor>,
-    backend: Backend,
-    dtype: ModelDType,
-    seed: number,
-  ) {
+  /** Equivalent to {@link createModel}(config, options). */
+  constructor(config: ModelConfigInput | ModelConfig, options: CreateModelOptions = {}) {
     super();
-    this.config = config;
-    this.byName = params;
-    this.device = backend;
-    this.dtype = dtype;
-    this.dropoutStream = { seed: (seed + 0x5eed) % 2 ** 31, offset: 0 };
-    // register 'h.0.attn.q.weight' as child h → 0 → attn → q, parameter weight (Module's tree)
-    for (const [name, t] of params) {
-      const parts = name.split('.');
-      let node: ParamNode = this;
-      for (const part of parts.slice(0, -1)) node = node.child(part);
-      node.param(parts[parts.length - 1]!, t);
+    const c = resolveConfig(config);
+    const seed = options.seed ?? 0;
+    if (!Number.isSafeInteger(seed) || seed < 0) {
+      throw new ModelConfigError({
+        operation: 'createModel',
+        where: 'seed',
+        expected: 'an integer ≥ 0',
+        found: String(seed),
+      });
     }
+    const backend = options.backend ?? defaultBackend();
+    this.config = c;
+    this.dtype = options.dtype ?? 'f32';
+    const o = layerOptions(c, { backend, dtype: this.dtype, seed, init: options.init ?? true });
+    this.dropoutStream = o.dropout.generator;
+    const { vocabSize: V, contextLength, nEmbd: C } = c;
+    this.wte = this.registerModule('wte', new Embedding(V, C, o.embedding));
+    this.wpe =
+      c.positions === 'learned'
+        ? this.registerModule('wpe', new Embedding(contextLength, C, o.embedding))
+        : null;
     this.positionTable =
-      config.positions === 'sinusoidal'
-        ? this.buffer(
+      c.positions === 'sinusoidal'
+        ? this.registerBuffer(
             'positionTable',
-            tensor(
-              sinusoidalTable(config.contextLength, config.nEmbd),
-              [config.contextLength, config.nEmbd],
-              dtype,
-              backend,
-            ),
+            tensor(sinusoidalTable(contextLength, C), [contextLength, C], this.dtype, backend),
+            false,
           )
         : null;
+    this.drop = this.registerModule('drop', new Dropout(c.dropout, o.dropout));
+    const blocks = Array.from({ length: c.nLayer }, (_, i) => new Block(c, i, o));
+    this.h = this.registerModule('h', new ModuleList(blocks));
+    this.lnf = this.registerModule('lnf', createNorm(c, o));
+    this.lmHead = c.tiedEmbeddings
+      ? null
+      : this.registerModule('lmHead', new Linear(C, V, { ...o.linear, bias: false }));
   }
 
   /** The backend the parameters live on. */
   override get backend(): Backend {
-    return this.device;
+    return this.wte.weight.backend;
   }
 
   /** Number of parameters (tied embeddings counted once; equals `countParams(config)`). */
   numParams(): number {
-    let n = 0;
-    for (const p of this.byName.values()) n += p.size;
-    return n;
+    return this.numParameters();
   }
 
-  /** A parameter by its name (`h.0.attn.q.weight`); undefined when the config has none (biases). */
+  /**
+   * A parameter by its state-dict name (`h.0.attn.q.weight`); undefined when the config has none
+   * (biases, `lmHead.weight` with tied embeddings). The properties reach the same tensors:
+   * `model.h.at(0)!.attn.q.weight`.
+   */
   parameter(name: string): Tensor | undefined {
-    return this.byName.get(name);
-  }
-
-  /** @internal a parameter that must exist. */
-  private p(name: string): Tensor {
-    return this.byName.get(name)!;
+    return this.stateDict().get(name);
   }
 
   /**
@@ -243,9 +254,9 @@ export class Model extends ParamNode {
       if (options.labels !== undefined)
         targets = shiftLabels(options.labels, B, T, this.backend, c.vocabSize);
       const out = tidy((): ForwardOutput => {
-        let x = this.embed(idsT, B, T, pos0); // (N, C)
-        for (let i = 0; i < c.nLayer; i++) x = this.block(i, x, B, T, pos0, cache); // (N, C)
-        return this.head(x, B, T, targets, options.returnHidden ?? false, which);
+        let x = this.embed(idsT, pos0); // (B, T, C)
+        for (const block of this.h) x = block.forward(x, pos0, cache); // (B, T, C)
+        return this.head(x, targets, options.returnHidden ?? false, which);
       });
       if (cache) cache.advance(T);
       return out;
@@ -255,130 +266,50 @@ export class Model extends ParamNode {
     }
   }
 
-  /** Token (+ position) embeddings of ids (B, T) at positions pos0.. → (N, C), N = B·T. */
-  private embed(idsT: Tensor, B: number, T: number, pos0: number): Tensor {
-    const c = this.config;
-    const N = B * T;
-    let x = embedding(this.p('wte.weight'), idsT.reshape([N])); // (N, C)
-    if (c.positions !== 'rope') {
-      const table = c.positions === 'learned' ? this.p('wpe.weight') : this.positionTable!;
-      const pos = table.narrow(0, pos0, T); // (T, C): positions pos0 .. pos0+T-1
-      x = x.reshape([B, T, c.nEmbd]).add(pos).reshape([N, c.nEmbd]); // broadcast over B
-    }
-    return this.drop(x);
+  /**
+   * Token (+ position) embeddings of checked ids (B, T) at positions pos0 .. pos0+T−1, with
+   * dropout: the input of the first block, (B, T, C). `forward` is `head(blocks(embed(ids)))`.
+   *
+   * @example
+   * ```ts
+   * let x = model.embed(toIdsTensor('mine', 'ids', ids, model.backend, model.config.vocabSize)); // (B, T, C)
+   * for (const block of model.h) x = block.forward(x);
+   * const { logits } = model.head(x);
+   * ```
+   */
+  embed(idsT: Tensor, pos0 = 0): Tensor {
+    const T = idsT.shape[1]!;
+    let x = this.wte.forward(idsT); // (B, T, C)
+    const table = this.wpe ? this.wpe.weight : this.positionTable;
+    if (table) x = x.add(table.narrow(0, pos0, T)); // + (T, C), broadcast over B
+    return this.drop.forward(x);
   }
 
-  /** One block: x + attn(norm1(x)), then + mlp(norm2(x)). x (N, C) → (N, C). */
-  private block(
-    i: number,
-    x: Tensor,
-    B: number,
-    T: number,
-    pos0: number,
-    cache: KVCache | undefined,
-  ): Tensor {
-    const a = this.attention(i, this.norm(`h.${i}.ln1`, x), B, T, pos0, cache);
-    x = x.add(this.drop(a));
-    const m = this.mlp(i, this.norm(`h.${i}.ln2`, x));
-    return x.add(this.drop(m));
-  }
-
-  /** Causal self-attention of block i. h (N, C) → (N, C). */
-  private attention(
-    i: number,
-    h: Tensor,
-    B: number,
-    T: number,
-    pos0: number,
-    cache: KVCache | undefined,
-  ): Tensor {
-    const c = this.config;
-    const { nHead: nh, nKvHead: nkv, headDim: hs } = c;
-    const heads = (t: Tensor, n: number) => t.reshape([B, T, n, hs]).permute([0, 2, 1, 3]); // (B, n, T, hs)
-    let q = heads(this.linear(`h.${i}.attn.q`, h), nh); // (B, nh, T, hs)
-    let k = heads(this.linear(`h.${i}.attn.k`, h), nkv); // (B, nkv, T, hs)
-    let v = heads(this.linear(`h.${i}.attn.v`, h), nkv); // (B, nkv, T, hs)
-    if (c.positions === 'rope') {
-      // rotate q and k by their absolute positions pos0 .. pos0+T-1 (rotate-half layout, as HF Llama)
-      q = rope(q, { theta: c.ropeTheta, offset: pos0 });
-      k = rope(k, { theta: c.ropeTheta, offset: pos0 });
-    }
-    if (cache) {
-      // prepend the cached keys/values: (B, nkv, S, hs) with S = pos0 + T
-      const past = cache.layers[i]!;
-      if (past.k && past.v) {
-        k = concat([past.k, k], 2);
-        v = concat([past.v, v], 2);
-      }
-      cache.store(i, k, v);
-    }
-    // query t (absolute pos0 + t) sees keys 0 .. pos0 + t: the kernel aligns the last query with the last key
-    const y = attention(q, k, v, { causal: true, scale: 1 / Math.sqrt(hs) }); // (B, nh, T, hs)
-    const merged = y.permute([0, 2, 1, 3]).reshape([B * T, nh * hs]); // (N, nh·hs)
-    return this.linear(`h.${i}.attn.o`, merged); // (N, C)
-  }
-
-  /** The MLP of block i. h (N, C) → (N, C). */
-  private mlp(i: number, h: Tensor): Tensor {
-    const act = this.config.activation;
-    const up = this.linear(`h.${i}.mlp.up`, h); // (N, F)
-    let a: Tensor;
-    if (act === 'swiglu')
-      a = this.linear(`h.${i}.mlp.gate`, h).silu().mul(up); // silu(gate(h)) ⊙ up(h)
-    else if (act === 'gelu')
-      a = up.gelu('none'); // exact, erf
-    else if (act === 'gelu_tanh')
-      a = up.gelu('tanh'); // GPT-2's gelu_new
-    else a = up.relu().square(); // relu2: max(0, x)²
-    return this.linear(`h.${i}.mlp.down`, a); // (N, F) → (N, C)
-  }
-
-  /** Final norm, then the hidden states and/or logits (and the loss when targets are given). */
-  private head(
-    x: Tensor,
-    B: number,
-    T: number,
-    targets: Tensor | undefined,
-    returnHidden: boolean,
-    which: 'all' | 'last' | 'none' = 'all',
-  ): ForwardOutput {
-    const c = this.config;
-    x = this.norm('lnf', x); // (N, C)
-    const result: ForwardOutput = returnHidden ? { hidden: x.reshape([B, T, c.nEmbd]) } : {};
+  /**
+   * Final norm, then the hidden states and/or logits of the last block's output x (B, T, C), and
+   * the loss when per-position `targets` (from the shifted labels, see `shiftLabels`) are given.
+   *
+   * @example
+   * ```ts
+   * const { logits, hidden } = model.head(x, undefined, true, 'last'); // logits (B, 1, V), hidden (B, T, C)
+   * ```
+   */
+  head(x: Tensor, targets?: Tensor, returnHidden = false, which: LogitsWanted = 'all'): ForwardOutput {
+    const [B, T, C] = x.shape as [number, number, number];
+    const V = this.config.vocabSize;
+    x = this.lnf.forward(x); // (B, T, C)
+    const result: ForwardOutput = returnHidden ? { hidden: x } : {};
     if (which === 'none') return result;
-    const w = c.tiedEmbeddings ? this.p('wte.weight') : this.p('lmHead.weight');
+    const project = (h: Tensor) => (this.lmHead ? this.lmHead.forward(h) : this.wte.attend(h)); // (·, C) → (·, V)
     if (which === 'last') {
-      const last = x
-        .reshape([B, T, c.nEmbd])
-        .narrow(1, T - 1, 1)
-        .reshape([B, c.nEmbd]); // (B, C)
-      result.logits = last.matmul(w, { transB: true }).reshape([B, 1, c.vocabSize]); // (B, 1, V)
+      const last = x.narrow(1, T - 1, 1).reshape([B, C]); // (B, C)
+      result.logits = project(last).reshape([B, 1, V]); // (B, 1, V)
       return result;
     }
-    const logits = x.matmul(w, { transB: true }); // (N, C) · (V, C)ᵀ → (N, V)
-    result.logits = logits.reshape([B, T, c.vocabSize]);
+    const logits = project(x.reshape([B * T, C])); // (N, V), N = B·T
+    result.logits = logits.reshape([B, T, V]);
     if (targets) result.loss = crossEntropy(logits, targets, { ignoreIndex: -100 }); // mean over scored rows
     return result;
-  }
-
-  /** y = x · Wᵀ + b, x (N, in), W (out, in) → (N, out). */
-  private linear(name: string, x: Tensor): Tensor {
-    const y = x.matmul(this.p(`${name}.weight`), { transB: true });
-    const b = this.parameter(`${name}.bias`);
-    return b ? y.add(b) : y;
-  }
-
-  /** LayerNorm (with bias when the config has biases) or RMSNorm over the last axis. */
-  private norm(name: string, x: Tensor): Tensor {
-    const c = this.config;
-    if (c.norm === 'rmsnorm') return rmsNorm(x, this.p(`${name}.weight`), c.normEps);
-    return layerNorm(x, this.p(`${name}.weight`), this.parameter(`${name}.bias`) ?? null, c.normEps);
-  }
-
-  /** Dropout while training (mask from the model's Philox stream, regenerated in backward). */
-  private drop(x: Tensor): Tensor {
-    if (!this.training || this.config.dropout === 0) return x;
-    return dropout(x, this.config.dropout, this.dropoutStream);
   }
 
   /**
@@ -388,10 +319,9 @@ export class Model extends ParamNode {
    * (detached) loss is returned.
    *
    * With `checkpoint: true` the blocks run without recording the tape, keeping only each block's
-   * input (N, C); the backward pass then walks the blocks in reverse, recomputes each one from its
-   * saved input (replaying the same dropout masks) with the tape on, and backpropagates through it.
-   * Memory for activations drops from O(nLayer · activations per block) to O(nLayer · N · C + one
-   * block's activations), for one extra forward pass of the blocks.
+   * input (B, T, C), and are recomputed one at a time in the backward pass
+   * ({@link checkpointedForwardBackward}): activation memory drops from O(nLayer · activations per
+   * block) to O(nLayer · B·T·C + one block's activations), for one extra forward pass of the blocks.
    *
    * @example
    * ```ts
@@ -427,12 +357,11 @@ export class Model extends ParamNode {
       }
       return l;
     };
-    const headOptions = {
-      returnHidden: options.returnHidden ?? false,
-      logits: options.logits ?? 'all',
-    } as const;
+    const returnHidden = options.returnHidden ?? false;
+    const which = options.logits ?? 'all';
     if (!options.checkpoint) {
-      const loss = tidy(() => scalar(this.forward(ids, { ...headOptions, ...(labels ? { labels } : {}) })));
+      const forwardOptions = { returnHidden, logits: which, ...(labels ? { labels } : {}) };
+      const loss = tidy(() => scalar(this.forward(ids, forwardOptions)));
       loss.backward();
       const value = loss.detach();
       loss.dispose();
@@ -445,169 +374,12 @@ export class Model extends ParamNode {
     try {
       if (labels) targets = shiftLabels(labels, B, T, this.backend, c.vocabSize);
       const t = targets;
-      const head = (x: Tensor) => scalar(this.head(x, B, T, t, headOptions.returnHidden, headOptions.logits));
-      return this.checkpointed(idsT, head, B, T);
+      return checkpointedForwardBackward(this, idsT, (x) => scalar(this.head(x, t, returnHidden, which)));
     } finally {
       targets?.dispose();
       idsT.dispose();
     }
   }
-
-  /** The checkpointed pass of {@link forwardBackward}. */
-  private checkpointed(idsT: Tensor, head: (x: Tensor) => Tensor, B: number, T: number): Tensor {
-    const c = this.config;
-    const stream = this.dropoutStream;
-    // 1. embeddings, recorded (their backward runs last)
-    const embedded = tidy(() => this.embed(idsT, B, T, 0)); // (N, C)
-    // 2. blocks without the tape, saving each block's input and its dropout stream position
-    const inputs: Tensor[] = [];
-    const offsets: number[] = [];
-    let x = embedded.detach();
-    noGrad(() => {
-      for (let i = 0; i < c.nLayer; i++) {
-        inputs.push(x);
-        offsets.push(stream.offset);
-        const xi = x;
-        x = tidy(() => this.block(i, xi, B, T, 0, undefined));
-      }
-    });
-    const endOffset = stream.offset;
-    // 3. the head and loss on the last hidden state as a leaf: its .grad is dL/dx for the last block
-    const last = x.requireGrad();
-    const loss = tidy(() => head(last));
-    loss.backward();
-    let dy = last.grad!.reshape(last.shape); // a handle that outlives `last`
-    last.dispose();
-    // 4. blocks in reverse: recompute with the tape from the saved input, backpropagate dy
-    for (let i = c.nLayer - 1; i >= 0; i--) {
-      const xi = inputs[i]!.requireGrad();
-      stream.offset = offsets[i]!;
-      const y = tidy(() => this.block(i, xi, B, T, 0, undefined));
-      y.backward({ grad: dy });
-      y.dispose();
-      dy.dispose();
-      dy = xi.grad!.reshape(xi.shape);
-      if (i > 0) xi.dispose();
-    }
-    stream.offset = endOffset;
-    // 5. through the embeddings into wte (and wpe)
-    embedded.backward({ grad: dy });
-    dy.dispose();
-    inputs[0]!.dispose();
-    embedded.dispose();
-    const value = loss.detach();
-    loss.dispose();
-    return value;
-  }
-}
-
-/**
- * Checks token ids and turns them into an i32 tensor (B, T) on `backend`. Ids given as arrays are
- * checked against the vocabulary; ids given as a tensor are checked when the backend reads
- * synchronously (the CPU), since a GPU read-back would stall the pipeline.
- */
-export function toIdsTensor(
-  operation: string,
-  what: string,
-  ids: TokenIds,
-  backend: Backend,
-  vocabSize: number,
-): Tensor {
-  const bad = (expected: string, found: string, hint?: string): never => {
-    throw new ModelInputError({ operation, where: what, expected, found, ...(hint ? { hint } : {}) });
-  };
-  const checkId = (id: number, b: number, t: number): void => {
-    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
-      bad(
-        `token ids in [0, ${vocabSize})`,
-        `${id} at [${b}][${t}]`,
-        'the tokenizer and the model must share a vocabulary',
-      );
-    }
-  };
-  if (!Array.isArray(ids)) {
-    const t = ids as Tensor;
-    if (t.rank !== 2 || t.dtype !== 'i32')
-      bad('an i32 tensor of shape (B, T)', `${t.dtype} (${t.shape.join(', ')})`);
-    if (t.shape[1] === 0) bad('at least one token per row', 'an empty sequence');
-    if (t.backend !== backend) bad(`a tensor on the model's ${backend.name} backend`, t.backend.name);
-    if (backend.readSync) {
-      const data = t.dataSync();
-      const T = t.shape[1]!;
-      for (let i = 0; i < data.length; i++) checkId(data[i]!, Math.floor(i / T), i % T);
-    }
-    return t.reshape(t.shape);
-  }
-  const rows = ids as readonly (readonly number[])[];
-  const B = rows.length;
-  if (B === 0) bad('at least one sequence', 'an empty batch');
-  const T = rows[0]?.length ?? 0;
-  if (T === 0) bad('at least one token per row', 'an empty sequence');
-  const data = new Int32Array(B * T);
-  for (let b = 0; b < B; b++) {
-    const row = rows[b]!;
-    if (!Array.isArray(row) || row.length !== T) {
-      bad(
-        `rows of equal length ${T}`,
-        `row ${b} of length ${Array.isArray(row) ? row.length : typeof row}`,
-        'pad the batch',
-      );
-    }
-    for (let t = 0; t < T; t++) {
-      const id = row[t]!;
-      checkId(id, b, t);
-      data[b * T + t] = id;
-    }
-  }
-  return tensor(data, [B, T], 'i32', backend);
-}
-
-/**
- * HF labels → per-position targets: target[b, t] = labels[b, t + 1], the last position −100.
- *   labels [[-100, 5, 6, 7]] → targets [[5, 6, 7, -100]]
- */
-function shiftLabels(labels: TokenIds, B: number, T: number, backend: Backend, vocabSize: number): Tensor {
-  if (!Array.isArray(labels)) {
-    const l = labels as Tensor;
-    if (l.rank !== 2 || l.shape[0] !== B || l.shape[1] !== T || l.dtype !== 'i32') {
-      throw new ModelInputError({
-        operation: 'forward',
-        where: 'labels',
-        expected: `an i32 tensor of shape (${B}, ${T}) like ids`,
-        found: `${l.dtype} (${l.shape.join(', ')})`,
-      });
-    }
-    return tidy(() => {
-      const pad = full([B, 1], -100, 'i32', backend);
-      return T === 1 ? pad : concat([l.narrow(1, 1, T - 1), pad], 1);
-    });
-  }
-  const rows = labels as readonly (readonly number[])[];
-  if (rows.length !== B || rows.some((r) => !Array.isArray(r) || r.length !== T)) {
-    throw new ModelInputError({
-      operation: 'forward',
-      where: 'labels',
-      expected: `${B} rows of ${T} labels (the shape of ids)`,
-      found: `${rows.length} rows of lengths ${rows.map((r) => (Array.isArray(r) ? r.length : '?')).join(', ')}`,
-      hint: 'labels follow HF: same length as ids, shifted inside the model',
-    });
-  }
-  const data = new Int32Array(B * T).fill(-100);
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t + 1 < T; t++) {
-      const id = rows[b]![t + 1]!;
-      if (!Number.isInteger(id) || (id !== -100 && (id < 0 || id >= vocabSize))) {
-        throw new ModelInputError({
-          operation: 'forward',
-          where: 'labels',
-          expected: `labels in [0, ${vocabSize}) or -100 (ignored)`,
-          found: `${id} at [${b}][${t + 1}]`,
-        });
-      }
-      data[b * T + t] = id;
-    }
-  }
-  return tensor(data, [B * T], 'i32', backend);
 }
 
 /**
@@ -623,25 +395,5 @@ function shiftLabels(labels: TokenIds, B: number, T: number, backend: Backend, v
  * ```
  */
 export function createModel(config: ModelConfigInput | ModelConfig, options: CreateModelOptions = {}): Model {
-  const c = resolveConfig(config);
-  const backend = options.backend ?? defaultBackend();
-  const dtype = options.dtype ?? 'f32';
-  const seed = options.seed ?? 0;
-  const gen: PhiloxStream = { seed, offset: 0 };
-  const residualStd = c.initStd / Math.sqrt(2 * c.nLayer);
-  const params = new Map<string, Tensor>();
-  noGrad(() => {
-    for (const [name, shape] of parameterShapes(c)) {
-      let t: Tensor;
-      if (options.init === false) t = full(shape, 0, dtype, backend);
-      else if (/(ln1|ln2|lnf)\.weight$/.test(name)) t = full(shape, 1, dtype, backend);
-      else if (name.endsWith('.bias')) t = full(shape, 0, dtype, backend);
-      else {
-        const std = /attn\.o\.weight$|mlp\.down\.weight$/.test(name) ? residualStd : c.initStd;
-        t = randn(shape, gen, dtype, backend, 0, std);
-      }
-      params.set(name, keep(t.requireGrad()));
-    }
-  });
-  return new Model(c, params, backend, dtype, seed);
+  return new Model(config, options);
 }

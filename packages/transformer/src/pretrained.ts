@@ -5,7 +5,7 @@
  *
  *   fromPretrained(dir)  config.json ─► fromHfConfig ─► ModelConfig ─► createModel (no init)
  *                        *.safetensors ─► fromHfTensors (rename, split GPT-2's c_attn, transpose
- *                        Conv1D) ─► parameters
+ *                        Conv1D; shapes checked against the model's) ─► model.loadStateDict
  *   savePretrained(m, dir)  the same steps backwards; every file is written to a temporary name and
  *                        renamed, so a crash never leaves a half-written checkpoint.
  */
@@ -14,7 +14,8 @@ import { type Backend, loadSafetensors, saveSafetensors } from '@llmforge/tensor
 import { CheckpointError } from './errors.js';
 import { fromHfConfig, hfModelTypeOf, toHfConfig } from './hf-config.js';
 import { fromHfTensors, type HostTensor, toHfTensors } from './hf-weights.js';
-import { createModel, type Model, type ModelDType } from './model.js';
+import type { ModelDType } from './layer-options.js';
+import { createModel, type Model } from './model.js';
 
 /** Options of {@link fromPretrained}. */
 export interface FromPretrainedOptions {
@@ -94,7 +95,7 @@ async function weightFiles(dir: string): Promise<string[]> {
  *
  * @example
  * ```ts
- * const model = await fromPretrained('./__fixtures__/gpt2-tiny', { backend: createCpuBackend() });
+ * const model = await fromPretrained('fixtures/gpt2-tiny', { backend: createCpuBackend() });
  * ```
  */
 export async function fromPretrained(dir: string, options: FromPretrainedOptions = {}): Promise<Model> {
@@ -116,17 +117,13 @@ export async function fromPretrained(dir: string, options: FromPretrainedOptions
       hf.set(name, { shape: t.shape, data: t.data });
     }
   }
-  const ours = fromHfTensors(modelType, config, hf, files.length === 1 ? files[0] : dir);
-  const dtype = options.dtype ?? 'f32';
   const model = createModel(config, {
     ...(options.backend ? { backend: options.backend } : {}),
-    dtype,
+    dtype: options.dtype ?? 'f32',
     init: false,
   });
-  for (const [name, p] of model.namedParameters()) {
-    const data = ours.get(name)!.data;
-    p.assign(dtype === 'f64' ? Float64Array.from(data) : data);
-  }
+  // HF names and layouts → ours, checked against the shapes the model's modules define
+  model.loadStateDict(fromHfTensors(modelType, model.stateDict(), hf, files.length === 1 ? files[0] : dir));
   return model.eval();
 }
 
@@ -152,9 +149,10 @@ export async function savePretrained(model: Model, dir: string): Promise<void> {
       data: data instanceof Float32Array ? data : Float32Array.from(data),
     });
   }
-  const hf = toHfTensors(modelType, model.config, ours);
+  // sorted by name, as the safetensors library writes them: the file is byte-identical to HF's
+  const hf = [...toHfTensors(modelType, ours)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const tensors = new Map(
-    [...hf].map(([name, t]) => [name, { dtype: 'F32' as const, shape: t.shape, data: t.data }]),
+    hf.map(([name, t]) => [name, { dtype: 'F32' as const, shape: t.shape, data: t.data }]),
   );
   await fs.mkdir(dir, { recursive: true });
   await saveSafetensors(`${dir}/model.safetensors`, tensors, { format: 'pt' });

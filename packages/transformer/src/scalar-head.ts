@@ -10,19 +10,17 @@
 
 import {
   type Backend,
-  defaultBackend,
+  deviceConstant,
+  deviceNormal,
   embedding,
-  full,
-  Module,
-  noGrad,
-  type PhiloxStream,
-  randn,
+  Linear,
+  RandomGenerator,
   type Tensor,
   tensor,
   tidy,
 } from '@llmforge/tensor-gpu';
 import { ModelInputError } from './errors.js';
-import type { ModelDType } from './model.js';
+import type { ModelDType } from './layer-options.js';
 
 /** Options of {@link ScalarHead}. */
 export interface ScalarHeadOptions {
@@ -35,7 +33,8 @@ export interface ScalarHeadOptions {
 }
 
 /**
- * A linear map from the hidden width to one number per position.
+ * A linear map from the hidden width to one number per position: a tensor-gpu `Linear(width, 1)`
+ * with weight (1, C) ~ N(0, std²) drawn on the device from its own seeded stream, and bias (1) = 0.
  *
  * @example
  * ```ts
@@ -45,25 +44,24 @@ export interface ScalarHeadOptions {
  * const rewards = head.scoreAt(hidden!, [6, 3]);  // (B) score at each row's last token
  * ```
  */
-export class ScalarHead extends Module {
-  /** (1, C) */
-  readonly weight: Tensor;
+export class ScalarHead extends Linear {
   /** (1) */
-  readonly bias: Tensor;
-  readonly width: number;
+  declare readonly bias: Tensor;
 
   constructor(width: number, options: ScalarHeadOptions = {}) {
-    super();
-    const backend = options.backend ?? defaultBackend();
-    const dtype = options.dtype ?? 'f32';
     const std = options.std ?? 0.02;
-    const gen: PhiloxStream = { seed: options.seed ?? 0, offset: 0 };
-    this.width = width;
-    const w = noGrad(() =>
-      std > 0 ? randn([1, width], gen, dtype, backend, 0, std) : full([1, width], 0, dtype, backend),
-    );
-    this.weight = this.registerParameter('weight', w);
-    this.bias = this.registerParameter('bias', full([1], 0, dtype, backend));
+    super(width, 1, {
+      generator: new RandomGenerator(options.seed ?? 0),
+      ...(options.backend ? { backend: options.backend } : {}),
+      dtype: options.dtype ?? 'f32',
+      weightInit: std > 0 ? deviceNormal(0, std) : deviceConstant(0),
+      biasInit: deviceConstant(0),
+    });
+  }
+
+  /** The hidden width C. */
+  get width(): number {
+    return this.inFeatures;
   }
 
   /**
@@ -74,15 +72,9 @@ export class ScalarHead extends Module {
    * head.forward(hidden).shape; // [B, T]
    * ```
    */
-  forward(hidden: Tensor): Tensor {
-    const [B, T, C] = this.check('forward', hidden);
-    return tidy(() =>
-      hidden
-        .reshape([B * T, C])
-        .matmul(this.weight, { transB: true })
-        .add(this.bias)
-        .reshape([B, T]),
-    );
+  override forward(hidden: Tensor): Tensor {
+    const [B, T] = this.check('forward', hidden);
+    return tidy(() => super.forward(hidden).reshape([B, T])); // (B, T, 1) → (B, T)
   }
 
   /**
@@ -111,7 +103,7 @@ export class ScalarHead extends Module {
         hidden.backend,
       );
       const picked = embedding(hidden.reshape([B * T, C]), rows); // (B, C): rows b·T + pos[b]
-      return picked.matmul(this.weight, { transB: true }).add(this.bias).reshape([B]);
+      return super.forward(picked).reshape([B]); // (B, 1) → (B)
     });
   }
 

@@ -1,23 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { presets, resolveConfig } from '../src/config.js';
-import { ConfigError, TransformerError } from '../src/errors.js';
+import { ModelConfigError, TransformerError } from '../src/errors.js';
 import { fromHfConfig, hfModelTypeOf, toHfConfig } from '../src/hf-config.js';
 
 const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../__fixtures__/${name}/config.json`, import.meta.url), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+  JSON.parse(
+    readFileSync(new URL(`../../../fixtures/${name}/config.json`, import.meta.url), 'utf8'),
+  ) as Record<string, unknown>;
 
-function configError(fn: () => unknown): ConfigError {
+function configError(fn: () => unknown): ModelConfigError {
   try {
     fn();
   } catch (e) {
-    if (ConfigError.isInstance(e)) return e;
+    if (ModelConfigError.isInstance(e)) return e;
     throw e;
   }
-  throw new Error('expected a ConfigError');
+  throw new Error('expected a ModelConfigError');
 }
 
 describe('resolveConfig', () => {

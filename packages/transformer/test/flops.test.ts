@@ -6,7 +6,7 @@ import { fromHfConfig } from '../src/hf-config.js';
 
 /** Sum of element counts in a safetensors header (the reference: what HF saved). */
 function storedParams(name: string): number {
-  const bytes = readFileSync(new URL(`../__fixtures__/${name}/model.safetensors`, import.meta.url));
+  const bytes = readFileSync(new URL(`../../../fixtures/${name}/model.safetensors`, import.meta.url));
   const n = Number(bytes.readBigUInt64LE(0));
   const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<
     string,
@@ -29,7 +29,7 @@ describe('countParams', () => {
   it('matches the tensors HF saved for the fixtures', () => {
     for (const name of ['gpt2-tiny', 'llama-tiny']) {
       const json = JSON.parse(
-        readFileSync(new URL(`../__fixtures__/${name}/config.json`, import.meta.url), 'utf8'),
+        readFileSync(new URL(`../../../fixtures/${name}/config.json`, import.meta.url), 'utf8'),
       );
       expect(countParams(fromHfConfig(json).config)).toBe(storedParams(name));
     }

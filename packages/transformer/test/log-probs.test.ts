@@ -49,7 +49,7 @@ describe('tokenLogProbs', () => {
     );
     expectClose(hot.dataSync(), scaledRef.flat(), 1e-5, 1e-6, 'tempered log-probs');
     hot.sum().backward();
-    expect(model.parameter('wte.weight')!.grad).not.toBeNull();
+    expect(model.wte.weight.grad).not.toBeNull();
     expect(() => tokenLogProbs(model, [[1]])).toThrow(ModelInputError);
     // from logits of a forward pass that also returns hidden states (PPO: policy and value at once)
     const idsT = tensor(Int32Array.from(ids.flat()), [2, 8], 'i32', model.backend);
@@ -94,8 +94,8 @@ describe('ScalarHead', () => {
     picked.sum().backward();
     // d(score)/d(bias) = 1 per row, 2 rows
     expect(Array.from(head.bias.grad!.dataSync())).toEqual([2]);
-    expect(model.parameter('lmHead.weight')!.grad).toBeNull(); // the LM head is not used
-    expect(model.parameter('h.0.attn.q.weight')!.grad).not.toBeNull();
+    expect(model.lmHead!.weight.grad).toBeNull(); // the LM head is not used
+    expect(model.h.at(0)!.attn.q.weight.grad).not.toBeNull();
     expect(() => head.scoreAt(hidden!, [6, 0])).toThrow(/positions/);
     expect(() => head.forward(all.reshape([2, 6, 1]))).toThrow(/hidden/);
   });

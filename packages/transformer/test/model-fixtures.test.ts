@@ -22,7 +22,7 @@ function hfGrads(model: Model, f: ReturnType<typeof loadFixture>) {
   for (const [name, p] of model.namedParameters()) {
     grads.set(name, { shape: [...p.shape], data: Float32Array.from(p.grad!.dataSync()) });
   }
-  return toHfTensors(f.modelType, f.config, grads);
+  return toHfTensors(f.modelType, grads);
 }
 
 /** Greedy decoding, the way HF generate(do_sample=False) does it: argmax of the last position. */
@@ -94,7 +94,7 @@ for (const name of ['gpt2-tiny', 'llama-tiny'] as FixtureName[]) {
       // softmax ignores a constant added to every score) both runs hold rounding noise ~1e-10 whose
       // sign is arbitrary, so those weights may differ by up to 2·lr. Compare them separately.
       let noisy = 0;
-      for (const [n, t] of toHfTensors(f.modelType, f.config, after)) {
+      for (const [n, t] of toHfTensors(f.modelType, after)) {
         const ref = f.expected.get(`after_adamw.${n}`)!.data;
         const g = f.expected.get(`grad.${n}`)!.data;
         for (let i = 0; i < ref.length; i++) {

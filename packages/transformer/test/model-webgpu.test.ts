@@ -48,7 +48,7 @@ describe('WebGPU backend', () => {
       for (const [n, p] of model.namedParameters()) {
         grads.set(n, { shape: [...p.shape], data: Float32Array.from(await p.grad!.data()) });
       }
-      for (const [n, g] of toHfTensors(f.modelType, f.config, grads)) {
+      for (const [n, g] of toHfTensors(f.modelType, grads)) {
         expectClose(g.data, f.expected.get(`grad.${n}`)!.data, 1e-4, 1e-7, `grad.${n}`);
       }
       // greedy with the KV cache, reading back only the last position's logits each step

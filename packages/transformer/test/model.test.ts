@@ -1,4 +1,4 @@
-import { createCpuBackend, noGrad } from '@llmforge/tensor-gpu';
+import { createCpuBackend, LayerNorm, noGrad, RandomGenerator, RMSNorm } from '@llmforge/tensor-gpu';
 import { describe, expect, it } from 'vitest';
 import { type ModelConfigInput, presets } from '../src/config.js';
 import { ModelInputError } from '../src/errors.js';
@@ -36,6 +36,7 @@ describe('createModel', () => {
     for (const c of configs) {
       const model = createModel(c, { backend: createCpuBackend() });
       expect(model.numParams()).toBe(countParams(c));
+      expect(model.lmHead !== null).toBe(c.tiedEmbeddings === false);
       expect(model.parameter('lmHead.weight') !== undefined).toBe(c.tiedEmbeddings === false);
     }
   });
@@ -48,8 +49,8 @@ describe('createModel', () => {
     const c = createModel(config, { backend, seed: 6 });
     const pa = new Map(a.namedParameters());
     const wte = pa.get('wte.weight')!.dataSync();
-    expect(Array.from(b.parameter('wte.weight')!.dataSync())).toEqual(Array.from(wte));
-    expect(Array.from(c.parameter('wte.weight')!.dataSync())).not.toEqual(Array.from(wte));
+    expect(Array.from(b.wte.weight.dataSync())).toEqual(Array.from(wte));
+    expect(Array.from(c.wte.weight.dataSync())).not.toEqual(Array.from(wte));
     const s = stats(wte);
     expect(Math.abs(s.mean)).toBeLessThan(0.002);
     expect(s.std).toBeGreaterThan(0.019);
@@ -62,6 +63,74 @@ describe('createModel', () => {
     expect(q.std).toBeGreaterThan(0.019);
     expect(Array.from(pa.get('h.0.ln1.weight')!.dataSync()).every((x) => x === 1)).toBe(true);
     expect(Array.from(pa.get('h.0.attn.q.bias')!.dataSync()).every((x) => x === 0)).toBe(true);
+  });
+
+  it('draws exactly the documented scheme: N(0, initStd²) per matrix, in data-flow order, one stream', () => {
+    // an independent statement of the scheme: walk the state dict in order, drawing host normals
+    // from one RandomGenerator(seed); residual projections scaled, norms 1, biases 0
+    for (const config of [
+      { ...small, nLayer: 3 },
+      { ...presets['tiny-llama'], vocabSize: 40, nLayer: 2, tiedEmbeddings: true, bias: true },
+    ] as ModelConfigInput[]) {
+      const model = createModel(config, { backend: createCpuBackend(), seed: 9 });
+      const c = model.config;
+      const gen = new RandomGenerator(9);
+      for (const [name, p] of model.namedParameters()) {
+        let want: Float32Array;
+        if (/(ln1|ln2|lnf)\.weight$/.test(name)) want = new Float32Array(p.size).fill(1);
+        else if (name.endsWith('.bias')) want = new Float32Array(p.size);
+        else {
+          const residual = /attn\.o\.weight$|mlp\.down\.weight$/.test(name);
+          want = gen.normalArray(p.size, 0, residual ? c.initStd / Math.sqrt(2 * c.nLayer) : c.initStd);
+        }
+        expect(p.dataSync(), name).toEqual(want);
+      }
+    }
+  });
+
+  it('is composed of modules whose properties are the state dict', () => {
+    const gpt = createModel(small, { backend: createCpuBackend() });
+    expect(gpt.h.length).toBe(2);
+    const block = gpt.h.at(1)!;
+    expect(block.ln1).toBeInstanceOf(LayerNorm);
+    expect(block.attn.q.weight.shape).toEqual([16, 16]);
+    expect(block.attn.layerIndex).toBe(1);
+    expect(block.mlp.gate).toBeNull();
+    expect(block.mlp.up.weight.shape).toEqual([64, 16]);
+    expect(gpt.wpe!.weight.shape).toEqual([16, 16]);
+    expect(gpt.parameter('h.1.attn.q.weight')).toBe(block.attn.q.weight);
+    expect(gpt.parameter('wte.weight')).toBe(gpt.wte.weight);
+    expect(gpt.backend).toBe(gpt.wte.weight.backend);
+    const llama = createModel(
+      { ...presets['tiny-llama'], vocabSize: 40, nLayer: 1, nEmbd: 32, nHead: 4, nKvHead: 2, ffnHidden: 96 },
+      { backend: createCpuBackend() },
+    );
+    const attn = llama.h.at(0)!.attn;
+    expect(attn.k.weight.shape).toEqual([16, 32]); // nKvHead · headDim = 2 · 8
+    expect(attn.q.bias).toBeNull();
+    expect(llama.h.at(0)!.ln2).toBeInstanceOf(RMSNorm);
+    expect(llama.h.at(0)!.mlp.gate!.weight.shape).toEqual([96, 32]);
+    expect(llama.lmHead!.weight.shape).toEqual([40, 32]);
+    expect(llama.wpe).toBeNull();
+    expect([...llama.stateDict().keys()]).toEqual([
+      'wte.weight',
+      'h.0.ln1.weight',
+      'h.0.attn.q.weight',
+      'h.0.attn.k.weight',
+      'h.0.attn.v.weight',
+      'h.0.attn.o.weight',
+      'h.0.ln2.weight',
+      'h.0.mlp.gate.weight',
+      'h.0.mlp.up.weight',
+      'h.0.mlp.down.weight',
+      'lnf.weight',
+      'lmHead.weight',
+    ]);
+  });
+
+  it('rejects a seed that is not an integer ≥ 0', () => {
+    expect(() => createModel(small, { seed: -1 })).toThrow(/seed.*integer/);
+    expect(() => createModel(small, { seed: 1.5 })).toThrow(/seed/);
   });
 
   it('rejects ids outside the vocabulary, too-long, ragged or empty batches', () => {

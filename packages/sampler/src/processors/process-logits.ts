@@ -5,24 +5,21 @@
  *   raw logits
  *     → repetition penalty            (HF RepetitionPenaltyLogitsProcessor; prompt included)
  *     → frequency / presence penalty  (OpenAI's definition; generated tokens only, see `generatedFrom`)
- *     → temperature                   (HF TemperatureLogitsWarper; 0 = greedy)
- *     → top-k                         (HF TopKLogitsWarper)
- *     → top-p                         (HF TopPLogitsWarper)
- *     → min-p                         (HF MinPLogitsWarper)
- *     → softmax → the choice
+ *     → temperature                   (HF TemperatureLogitsWarper; 0 = greedy)  ┐ tensor-gpu's
+ *     → top-k                         (HF TopKLogitsWarper)                     │ sampling filters,
+ *     → top-p                         (HF TopPLogitsWarper)                     │ the ones its
+ *     → min-p                         (HF MinPLogitsWarper)                     ┘ sampleTokens runs
+ *     → softmax → the choice          (tensor-gpu's pickToken)
  *
  * Worked example (the first case of the HF fixture): previous tokens [0, 4, 2], repetition penalty
  * 1.3 divides the positive scores of ids 0, 4, 2 (and multiplies the negative one of id 2) by 1.3,
  * temperature 0.5 doubles every score, top-k 10 keeps the ten best of 17, and the softmax of what
  * is left gives id 0 probability 0.4847.
  */
+import { applyMinP, applyTemperature, applyTopK, applyTopP } from '@llmforge/tensor-gpu';
 import { SamplerConfigError } from '../errors.js';
 import { applyFrequencyPresencePenalty } from './frequency-presence-penalty.js';
-import { applyMinP } from './min-p.js';
 import { applyRepetitionPenalty } from './repetition-penalty.js';
-import { applyTemperature } from './temperature.js';
-import { applyTopK } from './top-k.js';
-import { applyTopP } from './top-p.js';
 
 /** Settings of {@link processLogits}; every processor is off by default. */
 export interface ProcessorConfig {

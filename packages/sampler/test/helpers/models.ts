@@ -1,4 +1,4 @@
-/** The HF reference checkpoints copied into `__fixtures__/`, loaded through transformer's fromPretrained. */
+/** The HF reference checkpoints in the repository's `fixtures/`, loaded through transformer's fromPretrained. */
 import { fileURLToPath } from 'node:url';
 import { createCpuBackend, loadSafetensors } from '@llmforge/tensor-gpu';
 import { fromPretrained, type Model } from '@llmforge/transformer';
@@ -6,7 +6,7 @@ import { fromPretrained, type Model } from '@llmforge/transformer';
 export type FixtureName = 'gpt2-tiny' | 'llama-tiny';
 
 export const fixtureDir = (name: FixtureName): string =>
-  fileURLToPath(new URL(`../../__fixtures__/${name}`, import.meta.url));
+  fileURLToPath(new URL(`../../../../fixtures/${name}`, import.meta.url));
 
 export function loadModel(name: FixtureName): Promise<Model> {
   return fromPretrained(fixtureDir(name), { backend: createCpuBackend() });

@@ -11,18 +11,10 @@
 import { BackendError, formatShape, ShapeError } from '../errors.js';
 import { binary } from '../ops/binary.js';
 import { fullLike } from '../ops/creation.js';
-import type { Tensor } from '../tensor.js';
+import type { BackwardOptions, Tensor } from '../tensor.js';
 import { noGrad } from './grad-mode.js';
 import type { GradNode } from './node.js';
 import { keep, tidy } from './tidy.js';
-
-/** Options of `backward()`. */
-export interface BackwardOptions {
-  /** The gradient of the output (default ones; required shape = output shape). */
-  grad?: Tensor;
-  /** Keep saved tensors so backward can run again through the same graph (default false). */
-  retainGraph?: boolean;
-}
 
 function topoOrder(root: GradNode): GradNode[] {
   // iterative DFS post-order, then reversed: every node comes before the nodes it depends on

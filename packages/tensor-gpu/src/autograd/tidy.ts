@@ -42,11 +42,6 @@ export function keep<T extends Trackable>(t: T): T {
   return t;
 }
 
-/** True when `t` was passed to `keep`. */
-export function isKept(t: Trackable): boolean {
-  return kept.has(t);
-}
-
 function collect(value: unknown, out: Set<Trackable>, depth: number): void {
   if (value === null || typeof value !== 'object' || depth > 8) return;
   if (typeof (value as Trackable).dispose === 'function' && 'isDisposed' in (value as object)) {

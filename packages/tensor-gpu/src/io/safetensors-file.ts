@@ -8,19 +8,17 @@
  */
 
 import type { FileHandle } from 'node:fs/promises';
-import {
-  decodeTensor,
-  encodeHeader,
-  parseHeader,
-  prepareTensors,
-  readHeaderLength,
-  type SafetensorsHeader,
-  type SafetensorsHeaderEntry,
-  type SafetensorsInput,
-  type SafetensorsReadOptions,
-  type SafetensorsTensor,
-} from './safetensors.js';
+import { decodeTensor } from './safetensors-decode.js';
+import { prepareTensors } from './safetensors-encode.js';
 import { SafetensorsError } from './safetensors-error.js';
+import type {
+  SafetensorsHeader,
+  SafetensorsHeaderEntry,
+  SafetensorsInput,
+  SafetensorsReadOptions,
+  SafetensorsTensor,
+} from './safetensors-format.js';
+import { encodeHeader, parseHeader, readHeaderLength } from './safetensors-header.js';
 
 async function readExactly(
   handle: FileHandle,

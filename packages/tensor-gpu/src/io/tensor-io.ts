@@ -10,9 +10,10 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { assignHost } from '../nn/assign.js';
 import { type LoadStateDictResult, type Module, matchStateDict } from '../nn/module.js';
 import type { Tensor } from '../tensor.js';
-import { type SafetensorsTensorInput, type SafetensorsWriteDType, saveSafetensors } from './safetensors.js';
+import { saveSafetensors } from './safetensors.js';
 import { SafetensorsError } from './safetensors-error.js';
 import { SafetensorsFile } from './safetensors-file.js';
+import type { SafetensorsTensorInput, SafetensorsWriteDType } from './safetensors-format.js';
 
 /** Per-tensor file dtype: by default F32 for f32/f64, F16 for f16, I32 for i32 and u32 (range-checked). */
 function defaultFileDType(t: Tensor): SafetensorsWriteDType {

@@ -6,8 +6,8 @@
  */
 
 import { dropout } from '../ops/dropout.js';
-import { ConfigError } from '../optim/config-error.js';
-import type { Generator } from '../random/generator.js';
+import { OptimizerConfigError } from '../optim/optimizer-config-error.js';
+import type { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 
@@ -16,20 +16,20 @@ import { Module } from './module.js';
  *
  * @example
  * ```ts
- * const drop = new Dropout(0.1, { generator: new Generator(1) });
+ * const drop = new Dropout(0.1, { generator: new RandomGenerator(1) });
  * const y = drop.forward(x); // training: masked and scaled; after drop.eval(): a view of x
  * ```
  */
 export class Dropout extends Module {
-  private readonly generator: Generator;
+  private readonly generator: RandomGenerator;
 
   constructor(
     readonly p: number,
-    options: { generator: Generator },
+    options: { generator: RandomGenerator },
   ) {
     super();
     if (!(p >= 0 && p < 1)) {
-      throw new ConfigError({
+      throw new OptimizerConfigError({
         operation: 'Dropout',
         expected: 'p in [0, 1)',
         found: String(p),

@@ -1,6 +1,13 @@
 /**
- * Parameter initialisers: functions `(shape, generator) → Float32Array` of host values, drawn from a
- * seeded Generator so a model is reproducible from its seed and identical on every backend.
+ * Parameter initialisers, two kinds:
+ *
+ * - host initialisers, functions `(shape, generator) → Float32Array`: values drawn on the CPU from a
+ *   seeded RandomGenerator and uploaded once, so a model is reproducible from its seed and identical on
+ *   every backend;
+ * - device initialisers (`deviceNormal`, `deviceConstant`), objects whose `onDevice` makes the
+ *   parameter directly on its backend with the `randn` / `full` ops: no host array, no upload (a
+ *   124M-parameter model initialises on the GPU), and f64 parameters drawn in f64. `deviceNormal`
+ *   draws from the same Philox counters as `normal` and advances the generator alike.
  *
  * Fans follow torch (`_calculate_fan_in_and_fan_out`) for a weight of shape (out, in, ...k):
  * fanIn = in · Πk, fanOut = out · Πk; a 1-d shape (n) has fanIn = fanOut = n.
@@ -10,12 +17,31 @@
  * in [−0.0361, 0.0361); its bias is uniform in the same range.
  */
 
+import type { Backend } from '../backend/backend.js';
+import type { FloatDType } from '../backend/dtype.js';
 import { sizeOf } from '../backend/ops.js';
-import { ConfigError } from '../optim/config-error.js';
-import type { Generator } from '../random/generator.js';
+import { full, randn } from '../ops/creation.js';
+import { OptimizerConfigError } from '../optim/optimizer-config-error.js';
+import type { PhiloxStream } from '../random/philox.js';
+import type { RandomGenerator } from '../random/random-generator.js';
+import type { Tensor } from '../tensor.js';
 
-/** Produces the initial values of a parameter of `shape`. */
-export type Initializer = (shape: readonly number[], generator: Generator) => Float32Array;
+/** Produces the initial values of a parameter of `shape` on the host. */
+export type Initializer = (shape: readonly number[], generator: RandomGenerator) => Float32Array;
+
+/** Makes a parameter directly on its backend (see the file comment). */
+export interface DeviceInitializer {
+  /** A new tensor of `shape` on `backend` in `dtype`; random draws advance `generator.offset`. */
+  readonly onDevice: (
+    shape: readonly number[],
+    generator: PhiloxStream,
+    backend: Backend,
+    dtype: FloatDType,
+  ) => Tensor;
+}
+
+/** What a layer's `weightInit` / `biasInit` option takes: either kind of initialiser. */
+export type ParamInitializer = Initializer | DeviceInitializer;
 
 /**
  * fanIn and fanOut of a weight shape (torch convention: (out, in, ...kernel)).
@@ -27,7 +53,7 @@ export type Initializer = (shape: readonly number[], generator: Generator) => Fl
  */
 export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (shape.length === 0) {
-    throw new ConfigError({
+    throw new OptimizerConfigError({
       operation: 'fans',
       expected: 'a shape with at least one dim',
       found: '()',
@@ -66,7 +92,7 @@ export function onesInit(): Initializer {
  *
  * @example
  * ```ts
- * uniform(-0.1, 0.1)([4, 4], new Generator(0));
+ * uniform(-0.1, 0.1)([4, 4], new RandomGenerator(0));
  * ```
  */
 export function uniform(low: number, high: number): Initializer {
@@ -78,7 +104,7 @@ export function uniform(low: number, high: number): Initializer {
  *
  * @example
  * ```ts
- * normal(0, 0.02)([768, 768], new Generator(0));
+ * normal(0, 0.02)([768, 768], new RandomGenerator(0));
  * ```
  */
 export function normal(mean = 0, std = 1): Initializer {
@@ -131,4 +157,31 @@ export function xavierUniform(gain = 1): Initializer {
 export function linearBiasInit(fanIn: number): Initializer {
   const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
   return uniform(-bound, bound);
+}
+
+/**
+ * Normal(mean, std) drawn on the parameter's backend by the `randn` op: the numbers `normal` would
+ * give (the same Philox counters, the generator advanced alike), without a host array or an upload,
+ * and in f64 for f64 parameters. GPT-2's weights and embeddings: `deviceNormal(0, 0.02)`.
+ *
+ * @example
+ * ```ts
+ * new Linear(768, 3072, { generator, backend, weightInit: deviceNormal(0, 0.02), biasInit: zerosInit() });
+ * ```
+ */
+export function deviceNormal(mean = 0, std = 1): DeviceInitializer {
+  return { onDevice: (shape, gen, backend, dtype) => randn(shape, gen, dtype, backend, mean, std) };
+}
+
+/**
+ * Every value `value`, filled on the parameter's backend by the `full` op (draws nothing). For
+ * parameters about to be overwritten by a checkpoint, `deviceConstant(0)` allocates without an upload.
+ *
+ * @example
+ * ```ts
+ * new Embedding(50257, 768, { generator, backend, weightInit: deviceConstant(0) });
+ * ```
+ */
+export function deviceConstant(value: number): DeviceInitializer {
+  return { onDevice: (shape, _gen, backend, dtype) => full(shape, value, dtype, backend) };
 }

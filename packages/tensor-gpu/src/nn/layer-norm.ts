@@ -4,7 +4,7 @@
  */
 
 import { layerNorm } from '../ops/layer-norm.js';
-import { Generator } from '../random/generator.js';
+import { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
 import { onesInit, zerosInit } from './init.js';
 import { Module } from './module.js';
@@ -21,7 +21,7 @@ export interface LayerNormOptions extends ParamOptions {
 }
 
 // Constant initialisers draw nothing; any generator will do.
-const UNUSED = new Generator(0);
+const UNUSED = new RandomGenerator(0);
 
 /**
  * Layer normalisation.

@@ -3,27 +3,28 @@
  *
  * Shapes: x (..., in) → y (..., out). Default init is torch's: W kaiming-uniform with a = √5
  * (bound 1/√in), b uniform in ±1/√in. Override with `weightInit` / `biasInit` (GPT-2: normal(0, 0.02)
- * and zeros).
+ * and zeros; `deviceNormal(0, 0.02)` draws the same numbers on the device). The weight is created
+ * before the bias, so a shared generator is consumed in that order.
  */
 
 import { tidy } from '../autograd/tidy.js';
 import { matmul } from '../ops/matmul.js';
-import type { Generator } from '../random/generator.js';
+import type { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
-import { type Initializer, kaimingUniform, linearBiasInit } from './init.js';
+import { kaimingUniform, linearBiasInit, type ParamInitializer } from './init.js';
 import { Module } from './module.js';
 import { initTensor, type ParamOptions } from './param.js';
 
 /** Options of Linear. */
 export interface LinearOptions extends ParamOptions {
   /** Seeded generator for the initial values (required unless both inits are constant). */
-  generator?: Generator;
+  generator?: RandomGenerator;
   /** Add a bias (default true). */
   bias?: boolean;
-  /** Weight initialiser (default kaiming-uniform, a = √5). */
-  weightInit?: Initializer;
-  /** Bias initialiser (default uniform ±1/√in). */
-  biasInit?: Initializer;
+  /** Weight initialiser, host or device (default kaiming-uniform, a = √5). */
+  weightInit?: ParamInitializer;
+  /** Bias initialiser, host or device (default uniform ±1/√in). */
+  biasInit?: ParamInitializer;
 }
 
 /**
@@ -31,7 +32,7 @@ export interface LinearOptions extends ParamOptions {
  *
  * @example
  * ```ts
- * const fc = new Linear(768, 3072, { generator: new Generator(0), backend });
+ * const fc = new Linear(768, 3072, { generator: new RandomGenerator(0), backend });
  * const y = fc.forward(x); // x (B,T,768) → y (B,T,3072)
  * ```
  */
@@ -65,11 +66,14 @@ export class Linear extends Module {
           );
   }
 
-  /** y = x · Wᵀ + b. */
+  /** y = x · Wᵀ + b: x (…, in) → (…, out). */
   forward(x: Tensor): Tensor {
     return tidy(() => {
-      const y = matmul(x, this.weight, { transB: true });
-      return this.bias ? y.add(this.bias) : y;
+      // fold the leading dims, (…, in) → (N, in): one GEMM, and the bias gradient a sum over one axis
+      const flat = x.rank > 2 ? x.reshape([-1, this.inFeatures]) : x;
+      const y = matmul(flat, this.weight, { transB: true });
+      const out = this.bias ? y.add(this.bias) : y; // (N, out)
+      return flat === x ? out : out.reshape([...x.shape.slice(0, -1), this.outFeatures]);
     });
   }
 }

@@ -110,7 +110,7 @@ export function matchStateDict(
  *
  * @example
  * ```ts
- * const lin = new Linear(3, 2, { generator: new Generator(0) });
+ * const lin = new Linear(3, 2, { generator: new RandomGenerator(0) });
  * [...lin.stateDict().keys()]; // ['weight', 'bias']
  * lin.eval();                   // training = false for it and its children
  * ```

@@ -1,15 +1,16 @@
 /**
- * Creating a parameter tensor from an initialiser: values are drawn on the host from the generator
- * (so they are identical on every backend), converted to the dtype and uploaded once.
+ * Creating a parameter tensor from an initialiser: a host initialiser's values are drawn from the
+ * generator (so they are identical on every backend), converted to the dtype and uploaded once; a
+ * device initialiser makes the tensor on the backend itself.
  */
 
 import type { Backend } from '../backend/backend.js';
 import type { FloatDType } from '../backend/dtype.js';
 import { defaultBackend, tensor } from '../ops/creation.js';
-import { ConfigError } from '../optim/config-error.js';
-import type { Generator } from '../random/generator.js';
+import { OptimizerConfigError } from '../optim/optimizer-config-error.js';
+import type { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
-import type { Initializer } from './init.js';
+import type { ParamInitializer } from './init.js';
 
 /** Where and how a layer creates its parameters. */
 export interface ParamOptions {
@@ -20,28 +21,31 @@ export interface ParamOptions {
 }
 
 /**
- * A new tensor of `shape` holding `init(shape, generator)`.
+ * A new tensor of `shape` holding `init(shape, generator)` (host) or made by `init.onDevice` (device).
  *
  * @example
  * ```ts
- * const w = initTensor([4, 4], normal(0, 0.02), new Generator(0), { backend });
+ * const w = initTensor([4, 4], normal(0, 0.02), new RandomGenerator(0), { backend }, 'example');
+ * const v = initTensor([4, 4], deviceNormal(0, 0.02), new RandomGenerator(0), { backend }, 'example'); // same values
  * ```
  */
 export function initTensor(
   shape: readonly number[],
-  init: Initializer,
-  generator: Generator | undefined,
+  init: ParamInitializer,
+  generator: RandomGenerator | undefined,
   options: ParamOptions,
   op: string,
 ): Tensor {
   if (generator === undefined) {
-    throw new ConfigError({
+    throw new OptimizerConfigError({
       operation: op,
-      expected: 'a generator option (a seeded Generator)',
+      expected: 'a generator option (a seeded RandomGenerator)',
       found: 'none',
-      hint: 'pass { generator: new Generator(seed) } so initialisation is reproducible',
+      hint: 'pass { generator: new RandomGenerator(seed) } so initialisation is reproducible',
     });
   }
-  const values = init(shape, generator);
-  return tensor(values, shape, options.dtype ?? 'f32', options.backend ?? defaultBackend());
+  const dtype = options.dtype ?? 'f32';
+  const backend = options.backend ?? defaultBackend();
+  if (typeof init !== 'function') return init.onDevice(shape, generator, backend, dtype);
+  return tensor(init(shape, generator), shape, dtype, backend);
 }

@@ -4,7 +4,7 @@
  */
 
 import { rmsNorm } from '../ops/rms-norm.js';
-import { Generator } from '../random/generator.js';
+import { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
 import { onesInit } from './init.js';
 import { Module } from './module.js';
@@ -16,7 +16,7 @@ export interface RMSNormOptions extends ParamOptions {
   eps?: number;
 }
 
-const UNUSED = new Generator(0);
+const UNUSED = new RandomGenerator(0);
 
 /**
  * Root-mean-square normalisation.

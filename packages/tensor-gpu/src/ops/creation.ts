@@ -201,7 +201,7 @@ function floatDType(op: string, dtype: DType): FloatDType {
  *
  * @example
  * ```ts
- * const g = new Generator(0);
+ * const g = new RandomGenerator(0);
  * rand([2, 2], g).shape; // [2, 2]
  * ```
  */
@@ -225,7 +225,7 @@ export function rand(
  *
  * @example
  * ```ts
- * randn([768, 768], new Generator(1), 'f32', backend, 0, 0.02);
+ * randn([768, 768], new RandomGenerator(1), 'f32', backend, 0, 0.02);
  * ```
  */
 export function randn(

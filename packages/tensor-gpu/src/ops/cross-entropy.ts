@@ -3,7 +3,9 @@
  * loss_n = w_n·(logsumexp(logits_n) − logits_n[target_n]), 0 when target_n = ignoreIndex.
  * Reductions: `none` → per-row losses (the shape of targets; −log-probs of the targets, what PPO
  * needs), `sum`, `mean` (÷ Σ w_n over non-ignored rows, like torch with class weights; ÷ count
- * without weights). The denominator is computed on the device: no read-back.
+ * without weights). The denominator is computed on the device: no read-back. When no row is scored
+ * (every target ignored: a fully masked SFT micro-batch) the mean is 0 with zero gradients, where
+ * torch gives NaN.
  *
  * Example: logits [[2,0],[0,2]], targets [0, −100] → row 0: log(e²+1) − 2 = 0.127, row 1 ignored;
  * mean = 0.127 / 1.
@@ -19,7 +21,7 @@ export interface CrossEntropyOptions {
   ignoreIndex?: number;
   /** Per-row weights (the shape of targets), e.g. a loss mask. Not differentiated. */
   weights?: Tensor;
-  /** `mean` (default), `sum`, or `none`. */
+  /** `mean` (default; 0 when every row is ignored), `sum`, or `none`. */
   reduction?: 'mean' | 'sum' | 'none';
 }
 
@@ -78,8 +80,11 @@ export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntr
       const wF = w1 && w1.dtype !== loss.dtype ? w1.cast(loss.dtype) : w1;
       const counted = wF ? validF.mul(wF) : validF;
       const denom = counted.sum();
-      out = total.div(denom);
-      for (const t of new Set([valid, validF, counted, denom, total])) t.dispose();
+      // nothing scored (every target ignored, or every weight 0): 0 / 1 = 0, not 0 / 0 = NaN
+      const empty = denom.eq(0);
+      const safe = denom.add(empty);
+      out = total.div(safe);
+      for (const t of new Set([valid, validF, counted, denom, empty, safe, total])) t.dispose();
       if (wF !== w1) wF?.dispose();
     }
   }

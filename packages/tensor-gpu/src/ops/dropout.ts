@@ -14,7 +14,7 @@ import { runOp } from './run.js';
  *
  * @example
  * ```ts
- * const gen = new Generator(0);
+ * const gen = new RandomGenerator(0);
  * dropout(x, 0.1, gen); // same mask on CPU and WebGPU for the same generator state
  * ```
  */

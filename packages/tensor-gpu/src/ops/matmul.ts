@@ -8,14 +8,7 @@ import { record } from '../autograd/node.js';
 import type { Tensor } from '../tensor.js';
 import { commonBackend, runOp } from './run.js';
 import { sumTo } from './sum-to.js';
-
-/** Options of matmul. */
-export interface MatmulOptions {
-  /** Use aᵀ (the last two dims swapped) without copying. */
-  transA?: boolean;
-  /** Use bᵀ without copying (x @ Wᵀ for torch-layout Linear weights). */
-  transB?: boolean;
-}
+import type { MatmulOptions } from './types.js';
 
 function mm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
   return runOp('matmul', a.backend, { a, b }, {}, { transA, transB }).y;

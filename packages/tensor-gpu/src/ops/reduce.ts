@@ -10,12 +10,7 @@ import { record } from '../autograd/node.js';
 import { normalizeAxes, type ReduceKind } from '../backend/ops.js';
 import type { Tensor } from '../tensor.js';
 import { runOp } from './run.js';
-
-/** Options of the reductions. */
-export interface ReduceOptions {
-  /** Keep reduced axes as size 1 (default false). */
-  keepDims?: boolean;
-}
+import type { ReduceOptions } from './types.js';
 
 /**
  * Reduces `x` over `axes` (a number, a list, or undefined for all axes; negatives count from the end).

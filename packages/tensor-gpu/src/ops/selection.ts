@@ -45,7 +45,7 @@ export function topK(x: Tensor, k: number): { values: Tensor; indices: Tensor } 
 export interface SampleOptions {
   /** 0 = greedy (default 1). */
   temperature?: number;
-  /** Keep the k most likely tokens (0 = off). */
+  /** Keep the k most likely tokens, ties with the k-th included (0 = off). */
   topK?: number;
   /** Keep the smallest set of most likely tokens with this much mass (1 = off). */
   topP?: number;
@@ -54,8 +54,10 @@ export interface SampleOptions {
 }
 
 /**
- * One token id per row of logits (B,V), sampled on the device (only the ids need reading back).
- * Draws one uniform per row from `gen` (its offset advances by ⌈B/4⌉).
+ * One token id per row of logits (B,V), sampled on the device (only the ids need reading back):
+ * temperature, top-k, top-p and min-p as defined in `sampling/filters.ts` (Hugging Face's order and
+ * semantics), then the choice of `sampling/pick.ts`. Draws one uniform per row from `gen` (its
+ * offset advances by ⌈B/4⌉).
  *
  * @example
  * ```ts

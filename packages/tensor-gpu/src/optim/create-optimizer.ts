@@ -13,8 +13,8 @@
 import { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
-import { ConfigError } from './config-error.js';
 import type { Optimizer } from './optimizer.js';
+import { OptimizerConfigError } from './optimizer-config-error.js';
 import { decayGroups, type ParamGroup } from './param-groups.js';
 import { SGD, type SGDOptions } from './sgd.js';
 
@@ -44,7 +44,7 @@ export function createOptimizer(
   const { type, decayVectors: _unused, ...options } = config;
   if (type === 'adamw') return new AdamW(groups, options as AdamWOptions);
   if (type === 'sgd') return new SGD(groups, options as SGDOptions);
-  throw new ConfigError({
+  throw new OptimizerConfigError({
     operation: 'createOptimizer',
     expected: 'type adamw or sgd',
     found: JSON.stringify(type),

@@ -18,7 +18,7 @@
  * step 0 → 0, step 5 → 5e-4, step 10 → 1e-3, step 60 (halfway) → 5.5e-4, step 110 and later → 1e-4.
  */
 
-import { ConfigError } from './config-error.js';
+import { OptimizerConfigError } from './optimizer-config-error.js';
 
 /** Maps a step count to a learning rate. */
 export type LrSchedule = (step: number) => number;
@@ -39,7 +39,7 @@ export type ScheduleConfig =
     };
 
 function check(op: string, ok: boolean, expected: string, found: string, hint: string): void {
-  if (!ok) throw new ConfigError({ operation: op, expected, found, hint });
+  if (!ok) throw new OptimizerConfigError({ operation: op, expected, found, hint });
 }
 
 function checkCommon(op: string, lr: number, warmupSteps: number, minLr: number): void {
@@ -245,7 +245,7 @@ export function createSchedule(config: ScheduleConfig): LrSchedule {
     case 'wsd':
       return wsdSchedule(config);
     default:
-      throw new ConfigError({
+      throw new OptimizerConfigError({
         operation: 'createSchedule',
         expected: 'type constant, linear, cosine or wsd',
         found: JSON.stringify((config as { type?: unknown }).type),

@@ -10,7 +10,7 @@
  */
 
 import type { Tensor } from '../tensor.js';
-import { ConfigError } from './config-error.js';
+import { OptimizerConfigError } from './optimizer-config-error.js';
 
 /** Parameters with optional per-group overrides of the optimizer's defaults. */
 export interface ParamGroup {
@@ -56,7 +56,7 @@ export function toGroups(op: string, params: readonly Tensor[] | readonly ParamG
   for (const [gi, g] of groups.entries()) {
     for (const p of g.params) {
       if (seen.has(p)) {
-        throw new ConfigError({
+        throw new OptimizerConfigError({
           operation: op,
           expected: 'each parameter in one group only',
           found: `a ${p.dtype} parameter of shape (${p.shape.join(',')}) repeated in group ${gi}`,
@@ -64,7 +64,7 @@ export function toGroups(op: string, params: readonly Tensor[] | readonly ParamG
         });
       }
       if (!p.requiresGrad) {
-        throw new ConfigError({
+        throw new OptimizerConfigError({
           operation: op,
           expected: 'parameters that require grad',
           found: `a tensor of shape (${p.shape.join(',')}) without requiresGrad in group ${gi}`,
@@ -88,7 +88,7 @@ export function checkRange(
 ): void {
   const ok = Number.isFinite(value) && value >= min && (inclusive ? value <= max : value < max);
   if (!ok) {
-    throw new ConfigError({
+    throw new OptimizerConfigError({
       operation: op,
       expected: `${name} in [${min}, ${max}${inclusive ? ']' : ')'}`,
       found: String(value),

@@ -166,7 +166,8 @@ export function normalCounters(size: number): number {
 
 /**
  * What a random-drawing function needs from a generator: its seed and a mutable counter offset that
- * the function advances by the counters it consumed. G3's `Generator` satisfies this.
+ * the function advances by the counters it consumed. `RandomGenerator` (`random-generator.ts`) is
+ * one; any `{ seed, offset }` object is another.
  */
 export interface PhiloxStream {
   readonly seed: number;

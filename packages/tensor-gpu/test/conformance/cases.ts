@@ -788,13 +788,13 @@ function randomCases(): ConformanceCase[] {
       const prob = e.map((u) => u / z);
       const order = prob.map((_, j) => j).sort((i, j) => prob[j]! - prob[i]! || i - j);
       const keep = new Array<boolean>(V).fill(true);
-      const k = s.topK > 0 ? s.topK : V;
-      order.slice(k).forEach((j) => {
-        keep[j] = false;
-      });
-      const keptMass = order.slice(0, k).reduce((a, j) => a + prob[j]!, 0);
+      // top-k keeps every token tied with the k-th probability (HF)
+      const kth = prob[order[(s.topK > 0 ? s.topK : V) - 1]!]!;
+      const candidates = order.filter((j) => prob[j]! >= kth);
+      for (const j of order) if (prob[j]! < kth) keep[j] = false;
+      const keptMass = candidates.reduce((a, j) => a + prob[j]!, 0);
       let before = 0;
-      order.slice(0, k).forEach((j, r) => {
+      candidates.forEach((j, r) => {
         if (r > 0 && before >= s.topP * keptMass) keep[j] = false;
         before += prob[j]!;
       });

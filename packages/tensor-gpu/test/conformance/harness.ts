@@ -107,10 +107,8 @@ export function runConformance(
     for (const c of cases) {
       const reason = exclude[c.name] ?? exclude[`op:${c.op}`];
       if (reason !== undefined) {
-        it(`${c.name} — excluded: ${reason}`, () => {
-          // excluded cases still must name a reason
-          expect(reason.length).toBeGreaterThan(0);
-        });
+        // listed as skipped, with the reason, so an exclusion is visible in every run
+        it.skip(`${c.name} — excluded: ${reason}`, () => {});
         continue;
       }
       it(c.name, async () => {

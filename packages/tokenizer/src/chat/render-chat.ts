@@ -9,8 +9,9 @@
  * lossMask       0         0    0        0              1      1   1
  * ```
  *
- * `lossMask[i] = 1` exactly on the tokens of assistant contents and the end-of-turn token that
- * closes each assistant turn: what the model must learn to produce, including when to stop.
+ * `lossMask[i] = 1` exactly on the tokens of assistant contents, their tool calls (markers, name and
+ * arguments) and the end-of-turn token that closes each assistant turn: what the model must learn to
+ * produce, including when to call a tool and when to stop.
  *
  * Special tokens are taken from the template only: message contents are encoded with special-token
  * recognition off, so a user typing `<|im_end|>` gets ordinary text tokens, not a turn boundary.
@@ -18,7 +19,14 @@
  * encoding the whole rendered `text` at once right at the seams (where merges would cross).
  */
 import { TokenizerInputError } from '../errors.js';
-import { type ChatMessage, type ChatRole, type ChatTemplateLike, resolveChatTemplate } from './templates.js';
+import {
+  type ChatMessage,
+  type ChatRole,
+  type ChatTemplate,
+  type ChatTemplateLike,
+  type ChatToolCall,
+  resolveChatTemplate,
+} from './templates.js';
 
 /** What renderChat needs from a tokenizer ({@link Tokenizer} has it). */
 export interface ChatTokenizer {
@@ -76,9 +84,11 @@ export function renderChat(
   options: RenderChatOptions = {},
 ): RenderedChat {
   const template = resolveChatTemplate(options.template);
+  const calls = messages.some((m) => m?.toolCalls !== undefined && m.toolCalls.length > 0);
   const specialIds = new Map<string, number>();
   const missing: string[] = [];
   for (const t of template.specialTokens) {
+    if (!calls && (t === template.toolCall?.open || t === template.toolCall?.close)) continue;
     const id = tokenizer.tokenToId(t);
     if (id === undefined || id === null) missing.push(t);
     else specialIds.set(t, id);
@@ -141,9 +151,50 @@ export function renderChat(
     emitMarkup(template.headers[m.role], false);
     text += m.content;
     if (m.content.length > 0) emitIds(tokenizer.encode(m.content, plain), learn);
+    for (const call of checkToolCalls(template, m, i)) {
+      emitMarkup(template.toolCall!.open, true);
+      const body = `${call.name}(${call.arguments})`;
+      text += body;
+      emitIds(tokenizer.encode(body, plain), true);
+      emitMarkup(template.toolCall!.close, true);
+    }
     emitMarkup(template.endOfTurn, learn);
     if (template.separator) emitMarkup(template.separator, false);
   });
   if (options.addGenerationPrompt) emitMarkup(template.headers.assistant, false);
   return { ids, lossMask, text };
+}
+
+/** The message's tool calls, checked: assistant only, a template with tool-call markers, string fields. */
+function checkToolCalls(template: ChatTemplate, m: ChatMessage, i: number): readonly ChatToolCall[] {
+  if (m.toolCalls === undefined) return [];
+  const where = `messages[${i}].toolCalls`;
+  if (m.role !== 'assistant' || !Array.isArray(m.toolCalls)) {
+    throw new TokenizerInputError({
+      operation: 'renderChat',
+      where,
+      expected: 'an array of { name, arguments } on an assistant message',
+      found: m.role !== 'assistant' ? `toolCalls on a ${m.role} message` : typeof m.toolCalls,
+    });
+  }
+  if (!template.toolCall) {
+    throw new TokenizerInputError({
+      operation: 'renderChat',
+      where,
+      expected: `a template with tool-call markers (toolCall: { open, close })`,
+      found: `the ${template.name} template, which has none`,
+      hint: 'use the llmforge template, or add toolCall to your own template',
+    });
+  }
+  m.toolCalls.forEach((c, k) => {
+    if (!c || typeof c.name !== 'string' || c.name.length === 0 || typeof c.arguments !== 'string') {
+      throw new TokenizerInputError({
+        operation: 'renderChat',
+        where: `${where}[${k}]`,
+        expected: '{ name: non-empty string, arguments: string }',
+        found: JSON.stringify(c),
+      });
+    }
+  });
+  return m.toolCalls;
 }

@@ -8,6 +8,13 @@
  * llmforge  <|user|>Hi<|end|><|assistant|>Hello!<|end|>
  * ```
  *
+ * A tool call (llmforge only) follows the assistant's content and ends its turn; the tool's result
+ * is the next message:
+ *
+ * ```
+ * <|user|>12*7?<|end|><|assistant|><|call|>calculator(12*7)<|/call|><|end|><|tool|>84<|end|><|assistant|>84<|end|>
+ * ```
+ *
  * The end-of-turn marker (`<|im_end|>`, `<|eot_id|>`, `<|end|>`) is what a model emits to stop
  * talking, so on assistant turns it is part of what is learned; the separator after it is not.
  */
@@ -16,10 +23,24 @@ import { TokenizerInputError } from '../errors.js';
 /** Who speaks a message. */
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
+/**
+ * A tool call an assistant message makes, rendered after its content as
+ * `open + name + '(' + arguments + ')' + close` with the template's {@link ChatTemplate.toolCall}
+ * markers, e.g. `<|call|>calculator(12*7)<|/call|>`.
+ */
+export interface ChatToolCall {
+  /** The tool's name, e.g. `calculator`. */
+  name: string;
+  /** The argument text as the model writes it, e.g. `12*7`. */
+  arguments: string;
+}
+
 /** One message of a conversation. */
 export interface ChatMessage {
   role: ChatRole;
   content: string;
+  /** Assistant messages only: tool calls made after the content (learned, like the content). */
+  toolCalls?: readonly ChatToolCall[];
 }
 
 /** A chat template; build your own or use {@link CHAT_TEMPLATES}. */
@@ -34,7 +55,16 @@ export interface ChatTemplate {
   endOfTurn: string;
   /** Text after the end-of-turn marker (e.g. `\n`); never learned. Default none. */
   separator?: string;
-  /** The special tokens the template uses; each must be one token of the tokenizer. */
+  /**
+   * The markers around an assistant's tool call (see {@link ChatToolCall}); a template without them
+   * cannot render `toolCalls`. A decoder stops on `close` to run the tool. Default none.
+   */
+  toolCall?: { open: string; close: string };
+  /**
+   * The special tokens the template uses; each must be one token of the tokenizer (the `toolCall`
+   * markers only when a conversation has tool calls, so tokenizers trained before they existed
+   * still render plain chats).
+   */
   specialTokens: string[];
 }
 
@@ -66,12 +96,13 @@ export const LLAMA3: ChatTemplate = {
   specialTokens: ['<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>'],
 };
 
-/** llmforge's own: one special token per role, one end-of-turn token, nothing else. */
+/** llmforge's own: one special token per role, one end-of-turn token, two tool-call markers. */
 export const LLMFORGE: ChatTemplate = {
   name: 'llmforge',
   headers: { system: '<|system|>', user: '<|user|>', assistant: '<|assistant|>', tool: '<|tool|>' },
   endOfTurn: '<|end|>',
-  specialTokens: ['<|system|>', '<|user|>', '<|assistant|>', '<|tool|>', '<|end|>'],
+  toolCall: { open: '<|call|>', close: '<|/call|>' },
+  specialTokens: ['<|system|>', '<|user|>', '<|assistant|>', '<|tool|>', '<|end|>', '<|call|>', '<|/call|>'],
 };
 
 /** The built-in templates by name. */

@@ -1,6 +1,7 @@
 /**
  * Loads the reference fixtures (HF `config.json`, `model.safetensors`, `expected.safetensors` made by
- * PyTorch in float64) copied into `__fixtures__/`, and the tolerance checks the tests share.
+ * PyTorch in float64) from the repository's `fixtures/` (`fixtures/make_fixtures.py` made them), and
+ * the tolerance checks the tests share.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -8,12 +9,13 @@ import { type Backend, createCpuBackend, tensor } from '@llmforge/tensor-gpu';
 import { expect } from 'vitest';
 import { fromHfConfig } from '../../src/hf-config.js';
 import { fromHfTensors, type HostTensor } from '../../src/hf-weights.js';
-import { createModel, type Model, type ModelDType } from '../../src/model.js';
+import type { ModelDType } from '../../src/layer-options.js';
+import { createModel, type Model } from '../../src/model.js';
 
 export type FixtureName = 'gpt2-tiny' | 'llama-tiny';
 
 export const fixtureDir = (name: FixtureName): string =>
-  fileURLToPath(new URL(`../../__fixtures__/${name}/`, import.meta.url));
+  fileURLToPath(new URL(`../../../../fixtures/${name}/`, import.meta.url));
 
 /** A safetensors file as name → { shape, data } (F32 → Float32Array, I32 → Int32Array). */
 export function readSafetensors(
@@ -66,11 +68,7 @@ export function fixtureModel(
   dtype: ModelDType = 'f32',
 ): Model {
   const model = createModel(f.config, { backend, dtype, init: false });
-  const ours = fromHfTensors(f.modelType, f.config, f.weights);
-  for (const [name, p] of model.namedParameters()) {
-    const src = ours.get(name)!.data;
-    p.assign(dtype === 'f64' ? Float64Array.from(src) : src);
-  }
+  model.loadStateDict(fromHfTensors(f.modelType, model.stateDict(), f.weights));
   return model.eval();
 }
 

@@ -1,16 +1,17 @@
 /**
- * `sampleTokens` on the device: logits (B,V) → one id per row, so only B ids are read back.
- * Same semantics as the CPU kernel (HF order: temperature → top-k → top-p → min-p, one Philox
- * uniform per row, first kept token in vocabulary order whose running kept mass exceeds u·Σ kept).
+ * `sampleTokens` on the device: logits (B,V) → one id per row, so only B ids are read back. The
+ * filters and the choice are those defined in `sampling/filters.ts` and `sampling/pick.ts` (HF order:
+ * temperature → top-k → top-p → min-p, one Philox uniform per row, first kept token in vocabulary
+ * order whose running kept mass exceeds u·Σ kept); the WebGPU tests check this kernel against them.
  *
- * One 256-thread workgroup per row. Sorting a 50k vocabulary in a workgroup is slow, but every
- * filter keeps a *prefix* of the order (p desc, index asc), and a prefix is fully described by a
+ * One 256-thread workgroup per row. Sorting a 50k vocabulary in a workgroup is slow, but top-k and
+ * top-p keep a *prefix* of the order (p desc, index asc), and a prefix is fully described by a
  * threshold value τ plus how many ties at τ it keeps. τ is found by bisection on the bit pattern of
  * p (non-negative floats order like their u32 bits), each step one parallel count/sum over the row:
- *   top-k: the largest τ with #{p ≥ τ} ≥ k (the k-th largest p); keep k − #{p > τ} ties;
+ *   top-k: τ = the largest value with #{p ≥ τ} ≥ k (the k-th largest p); every tie at τ stays;
  *   top-p: the smallest τ with Σ_{p > τ} p < topP·(mass kept by top-k); the i-th tie at τ stays while
- *          Σ_{p > τ} p + i·τ < topP·mass (the CPU's "mass strictly before it < topP·kept" test);
- *   min-p: keep p ≥ minP·max p.
+ *          Σ_{p > τ} p + i·τ < topP·mass (the definition's "mass before it < topP" test);
+ *   min-p: keep (logit − max logit)/T ≥ ln minP, i.e. p ≥ minP·max p.
  * The draw then walks the row in vocabulary order: each thread takes a contiguous chunk, the chunk
  * masses are prefix-summed, and the thread whose chunk crosses u·Σ walks it element by element.
  *
@@ -52,10 +53,10 @@ fn countGE(x: f32, lid: u32) -> f32 {
   for (var c = lid; c < V; c += 256u) { if (pOf(c) >= x) { n += 1.0; } }
   return wgSum(n, lid);
 }
-fn countGT(x: f32, lid: u32) -> f32 {
-  var n = 0.0;
-  for (var c = lid; c < V; c += 256u) { if (pOf(c) > x) { n += 1.0; } }
-  return wgSum(n, lid);
+fn massGE(x: f32, lid: u32) -> f32 {
+  var s = 0.0;
+  for (var c = lid; c < V; c += 256u) { let p = pOf(c); if (p >= x) { s += p; } }
+  return wgSum(s, lid);
 }
 fn massGT(x: f32, lid: u32) -> f32 {
   var s = 0.0;
@@ -117,8 +118,7 @@ ${
       hi = select(hi, mid, !ok && hi - lo > 1u);
     }
     pTau = bitcast<f32>(lo);
-    pTies = K - u32(countGT(pTau, lid));
-    keptMass = massGT(pTau, lid) + f32(pTies) * pTau;
+    keptMass = massGE(pTau, lid);
   }
   let topP = pf(4u);
   if (topP < 1.0) {
@@ -143,8 +143,10 @@ ${
     // The first element is always kept.
     if (pTau > pmax || (pTau == pmax && pTies == 0u)) { pTau = pmax; pTies = 1u; }
   }
+  // min-p in score space: (logit − max)/T ≥ ln minP (off when minP ≤ 0)
   let minP = pf(5u);
-  let cutV = select(0.0, minP * pmax, minP > 0.0);
+  let useMinP = minP > 0.0;
+  let lnMinP = log(max(minP, 1e-30));
   // Tie ranks: chunked, in vocabulary order.
   let chunk = (V + 255u) / 256u;
   let c0 = min(V, lid * chunk);
@@ -165,7 +167,7 @@ ${
     let p = pOf(c);
     var keep = p > pTau;
     if (p == pTau) { keep = pTies == 0xffffffffu || rank < pTies; rank += 1u; }
-    if (keep && p >= cutV) { mass += p; last = i32(c); }
+    if (keep && (!useMinP || (f32(L[base + c]) - m) * pf(2u) >= lnMinP)) { mass += p; last = i32(c); }
   }
   chunkMass[lid] = mass;
   lastKept[lid] = last;
@@ -194,7 +196,7 @@ ${
       let p = pOf(c);
       var keep = p > pTau;
       if (p == pTau) { keep = pTies == 0xffffffffu || rank < pTies; rank += 1u; }
-      if (keep && p >= cutV) {
+      if (keep && (!useMinP || (f32(L[base + c]) - m) * pf(2u) >= lnMinP)) {
         run += p;
         if (run > goal) { found = i32(c); break; }
       }

@@ -1,0 +1,104 @@
+/**
+ * Capitals, from the bsdgames quiz tables (africa, america, asia, europe; US states and Canadian
+ * provinces on request). Two families on the same items:
+ *
+ * ```
+ * capital          What is the capital of Peru?                           → Lima
+ * capital-lookup   Chad: N'Djamena. Peru: Lima. Fiji: Suva.
+ *                  What is the capital of Peru?                           → Lima
+ * ```
+ *
+ * `capital` is closed-book recall: a model can only answer items it was taught, so held-out items
+ * measure memory of facts it never saw (expect little). `capital-lookup` is open-book: the answer
+ * is in the prompt among distractors, a skill that transfers to held-out items — what a small model
+ * can learn and RL can improve. Distractors come from the same split. Incorrect answers: another
+ * place's capital (a neighbour in the table, so often the same region).
+ */
+import { oneOf } from '../answers.js';
+import { expandQuizPattern } from '../quiz-pattern.js';
+import type { TaskRandom } from '../random.js';
+import type { FamilyContext, Task, TaskFamily } from '../task.js';
+import { type CapitalRegion, capitalFacts, makeTask, nearbyDistinct } from './shared.js';
+
+/** Options of the capital families. */
+export interface CapitalOptions {
+  /** Which tables (default the four continents). */
+  regions?: readonly CapitalRegion[];
+}
+
+/** Options of {@link capitalLookupFamily}. */
+export interface CapitalLookupOptions extends CapitalOptions {
+  /** Facts in the prompt, the answer's included (default 3). */
+  facts?: number;
+}
+
+const CONTINENTS: readonly CapitalRegion[] = ['africa', 'america', 'asia', 'europe'];
+
+/**
+ * `capital`: the capital of a place, closed-book.
+ *
+ * @example
+ * ```ts
+ * const tasks = buildTasks(data, { mix: { capital: 1 }, count: 10 });
+ * tasks[0].prompt; // 'What is the capital of ...?'
+ * ```
+ */
+export function capitalFamily(options: CapitalOptions = {}): TaskFamily {
+  const regions = options.regions ?? CONTINENTS;
+  return {
+    name: 'capital',
+    description: 'the capital of a country (closed-book), from the bsdgames quiz tables',
+    all(ctx: FamilyContext): Task[] {
+      const facts = capitalFacts(ctx.data, regions);
+      const capitals = facts.map((f) => f.capital);
+      return facts.map((f, i) =>
+        makeTask(
+          {
+            id: `capital:${f.item}`,
+            family: 'capital',
+            item: f.item,
+            prompt: `What is the capital of ${f.place}?`,
+            reference: f.capital,
+            candidates: nearbyDistinct(capitals, i, 6),
+          },
+          oneOf(expandQuizPattern(f.pattern)),
+        ),
+      );
+    },
+  };
+}
+
+/**
+ * `capital-lookup`: the capital of a place listed, with distractors, in the prompt.
+ *
+ * @example
+ * ```ts
+ * buildTasks(data, { mix: { 'capital-lookup': 1 }, count: 1 })[0].prompt;
+ * // 'Chad: N'Djamena. Peru: Lima. Fiji: Suva. What is the capital of Peru?'
+ * ```
+ */
+export function capitalLookupFamily(options: CapitalLookupOptions = {}): TaskFamily {
+  const regions = options.regions ?? CONTINENTS;
+  const n = options.facts ?? 3;
+  return {
+    name: 'capital-lookup',
+    description: `the capital of a country listed among ${n} facts in the prompt (open-book)`,
+    draw(rng: TaskRandom, ctx: FamilyContext): Task {
+      const facts = capitalFacts(ctx.data, regions).filter((f) => ctx.inSplit(f.item));
+      const shown = rng.shuffle(facts).slice(0, Math.min(n, facts.length));
+      const target = shown[rng.int(shown.length)]!;
+      const listed = shown.map((f) => `${f.place}: ${f.capital}.`).join(' ');
+      return makeTask(
+        {
+          id: `capital-lookup:${target.item}:${shown.map((f) => f.place).join('/')}`,
+          family: 'capital-lookup',
+          item: target.item,
+          prompt: `${listed} What is the capital of ${target.place}?`,
+          reference: target.capital,
+          candidates: [...shown.filter((f) => f !== target).map((f) => f.capital), rng.pick(facts).capital],
+        },
+        oneOf(expandQuizPattern(target.pattern)),
+      );
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Fused optimizer updates, in place on the parameter and its state.
+ */
+import { requireFloat, requireSameDType, requireShape } from './checks.js';
+import type { Inferences, NoTensors, TensorMeta } from './types.js';
+
+/** AdamW hyper-parameters of one update (torch.optim.AdamW semantics; `step` counts from 1). */
+export interface AdamWAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  step: number;
+}
+
+/** Signatures of the optim ops (`T` is how a tensor is represented). */
+export interface OptimOps<T> {
+  /**
+   * In-place AdamW step (torch.optim.AdamW): p ← p·(1 − lr·wd); m ← β1·m + (1−β1)·g;
+   * v ← β2·v + (1−β2)·g²; p ← p − lr·(m/(1−β1^step)) / (√(v/(1−β2^step)) + eps).
+   */
+  adamw: { inputs: { grad: T }; outputs: NoTensors; inouts: { param: T; m: T; v: T }; attrs: AdamWAttrs };
+}
+
+/** Shape/dtype inference and validation of the optim ops. */
+export const OPTIM_INFERENCE: Inferences<OptimOps<TensorMeta>> = {
+  adamw: ({ grad }, { param, m, v }) => {
+    requireFloat('adamw', 'param', param);
+    for (const [name, t] of [
+      ['grad', grad],
+      ['m', m],
+      ['v', v],
+    ] as const) {
+      requireShape('adamw', name, t, param.shape, 'optimizer state must match its parameter');
+      requireSameDType('adamw', `param and ${name}`, param, t);
+    }
+    return {};
+  },
+};
