@@ -21,7 +21,9 @@ import {
   tidy,
 } from '@llmforge/tensor-gpu';
 import { type Tokenizer, trainTokenizer } from '@llmforge/tokenizer';
-import { createModel, type Model, presets, savePretrained } from '@llmforge/transformer';
+import { saveTokenizer } from '@llmforge/tokenizer/node';
+import { createModel, type Model, presets } from '@llmforge/transformer';
+import { savePretrained } from '@llmforge/transformer/node';
 import { loadCorpus, splitCorpus } from './corpus.js';
 
 /** What {@link runDemo} needs; every field has a default in `main.ts`. */
@@ -75,7 +77,7 @@ async function trainTokenizerStage(train: string, o: DemoOptions): Promise<Token
     },
     train,
   );
-  await tokenizer.save(join(o.outDir, 'tokenizer.json'));
+  await saveTokenizer(tokenizer, join(o.outDir, 'tokenizer.json'));
   return tokenizer;
 }
 

@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noGrad } from '@llmforge/tensor-gpu';
-import { Tokenizer } from '@llmforge/tokenizer';
-import { createModel, fromPretrained, type Model, tokenLogProbs } from '@llmforge/transformer';
+import { loadTokenizer } from '@llmforge/tokenizer/node';
+import { createModel, type Model, tokenLogProbs } from '@llmforge/transformer';
+import { fromPretrained } from '@llmforge/transformer/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo, SAMPLE_PROMPT, sampleStage } from '../src/run-demo.js';
 
@@ -42,7 +43,7 @@ describe('demo pipeline (small settings)', () => {
     expect(lines.some((l) => l.startsWith('4/4 sampling'))).toBe(true);
 
     // The files on disk are the run's tokenizer and model: reloaded, they sample the same text.
-    const tokenizer = await Tokenizer.fromFile(join(dir, 'tokenizer.json'));
+    const tokenizer = await loadTokenizer(join(dir, 'tokenizer.json'));
     expect(tokenizer.vocabSize).toBe(512);
     expect(tokenizer.decode(tokenizer.encode('Elizabeth Bennet'))).toBe('Elizabeth Bennet');
     const model = await fromPretrained(join(dir, 'model'));

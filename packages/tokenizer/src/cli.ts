@@ -16,7 +16,8 @@ import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TokenizerError } from './errors.js';
-import { Tokenizer } from './tokenizer/tokenizer.js';
+import { loadTokenizer, saveTokenizer } from './node.js';
+import type { Tokenizer } from './tokenizer/tokenizer.js';
 import type { TrainProgress } from './trainers/progress.js';
 import { trainTokenizer } from './trainers/train-tokenizer.js';
 
@@ -115,7 +116,7 @@ async function train(args: string[], io: CliIO): Promise<number> {
     },
     readFiles(positionals, seen),
   );
-  await tokenizer.save(values.out);
+  await saveTokenizer(tokenizer, values.out);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   io.stderr.write(
     `${values.quiet ? '' : '\n'}wrote ${values.out}: vocab ${tokenizer.vocabSize}, ${seconds} s\n`,
@@ -128,7 +129,7 @@ async function load(path: string | undefined, io: CliIO): Promise<Tokenizer | nu
     usage(io, '--tokenizer: expected a tokenizer file (tokenizer.json, .model or .tiktoken)');
     return null;
   }
-  return Tokenizer.fromFile(path);
+  return loadTokenizer(path);
 }
 
 async function encode(args: string[], io: CliIO): Promise<number> {

@@ -2,15 +2,14 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { resolveTrainConfig, TRAIN_DEFAULTS } from '../src/index.js';
 import {
   CheckpointManager,
   createProgressReporter,
   formatDuration,
   MetricsLogger,
   renderHtmlReport,
-  resolveTrainConfig,
-  TRAIN_DEFAULTS,
-} from '../src/index.js';
+} from '../src/node.js';
 import { runTrainCli } from '../src/train/train-cli.js';
 import { tempDir } from './helpers/fixtures.js';
 

@@ -1,16 +1,26 @@
 /**
- * Hugging Face checkpoints in and out: a directory with `config.json` and `model.safetensors` (or
- * shards listed in `model.safetensors.index.json`), for `model_type` `gpt2` (GPT2LMHeadModel) and
- * `llama` (LlamaForCausalLM).
+ * Hugging Face checkpoints in and out: `config.json` and `model.safetensors` (or shards listed in
+ * `model.safetensors.index.json`), for `model_type` `gpt2` (GPT2LMHeadModel) and `llama`
+ * (LlamaForCausalLM). This file runs anywhere: it reads the files from a {@link CheckpointSource}
+ * (files a browser fetched or got from a file picker, a URL) and writes them as bytes. The Node entry
+ * (`pretrained-node.ts`, `@llmforge/transformer/node`) adds a directory on disk.
  *
- *   fromPretrained(dir)  config.json ─► fromHfConfig ─► ModelConfig ─► createModel (no init)
- *                        *.safetensors ─► fromHfTensors (rename, split GPT-2's c_attn, transpose
- *                        Conv1D; shapes checked against the model's) ─► model.loadStateDict
- *   savePretrained(m, dir)  the same steps backwards; every file is written to a temporary name and
- *                        renamed, so a crash never leaves a half-written checkpoint.
+ *   fromPretrained(files)   config.json ─► fromHfConfig ─► ModelConfig ─► createModel (no init)
+ *                           *.safetensors ─► fromHfTensors (rename, split GPT-2's c_attn, transpose
+ *                           Conv1D; shapes checked against the model's) ─► model.loadStateDict
+ *   encodePretrained(model) the same steps backwards, to the bytes of each file
  */
 
-import { type Backend, loadSafetensors, saveSafetensors } from '@llmforge/tensor-gpu';
+import {
+  type Backend,
+  type BinarySource,
+  encodeSafetensors,
+  isBinarySource,
+  isBlob,
+  loadSafetensors,
+  readBinarySource,
+  type SafetensorsTensorInput,
+} from '@llmforge/tensor-gpu';
 import { CheckpointError } from './errors.js';
 import { fromHfConfig, hfModelTypeOf, toHfConfig } from './hf-config.js';
 import { fromHfTensors, type HostTensor, toHfTensors } from './hf-weights.js';
@@ -25,18 +35,149 @@ export interface FromPretrainedOptions {
   dtype?: ModelDType;
 }
 
-async function readJson(path: string, operation: string): Promise<Record<string, unknown>> {
-  const fs = await import('node:fs/promises');
+/**
+ * The files of a checkpoint by name (`config.json`, `model.safetensors`, shards and their index):
+ * a Map or an object of name → bytes / Blob / Response, or Files (an `<input type="file" multiple>`'s
+ * `files`, a drop's `dataTransfer.files`), matched by `file.name`.
+ */
+export type CheckpointFiles =
+  | ReadonlyMap<string, BinarySource>
+  | Readonly<Record<string, BinarySource>>
+  | Iterable<File>;
+
+/**
+ * Where {@link fromPretrained} reads a checkpoint: its files ({@link CheckpointFiles}), a base URL
+ * whose files are fetched (`new URL('/models/gpt2-tiny/', location.href)`), or a {@link CheckpointStore}.
+ */
+export type CheckpointSource = CheckpointFiles | URL | CheckpointStore;
+
+/** Reads a checkpoint's files by name: what every {@link CheckpointSource} becomes. */
+export interface CheckpointStore {
+  /** Where the files are, for messages (a directory, a URL, `<files>`). */
+  readonly location: string;
+  /** The file `name`, or undefined when there is no such file. */
+  get(name: string): Promise<BinarySource | undefined>;
+}
+
+/** The file names of a checkpoint directory, as `save_pretrained` writes them. */
+export const CHECKPOINT_FILES = {
+  config: 'config.json',
+  weights: 'model.safetensors',
+  index: 'model.safetensors.index.json',
+} as const;
+
+function isStore(x: unknown): x is CheckpointStore {
+  return (
+    typeof x === 'object' && x !== null && typeof (x as CheckpointStore).get === 'function' && 'location' in x
+  );
+}
+
+/** A store over files by name, or fetching relative to a URL. */
+export function checkpointStore(source: CheckpointSource, operation = 'fromPretrained'): CheckpointStore {
+  if (isStore(source)) return source;
+  if (source instanceof URL) return urlStore(source, operation);
+  if (source instanceof Map) {
+    const files = source as ReadonlyMap<string, BinarySource>;
+    return { location: '<files>', get: async (name) => files.get(name) };
+  }
+  if (typeof source === 'object' && source !== null && Symbol.iterator in source) {
+    const byName = new Map<string, BinarySource>();
+    for (const f of source as Iterable<File>) {
+      if (!isBlob(f) || typeof f.name !== 'string') throw notASource(operation, f);
+      byName.set(f.name, f);
+    }
+    return { location: '<files>', get: async (name) => byName.get(name) };
+  }
+  if (typeof source === 'object' && source !== null) {
+    const record = source as Readonly<Record<string, BinarySource>>;
+    return {
+      location: '<files>',
+      get: async (name) => (Object.hasOwn(record, name) ? record[name] : undefined),
+    };
+  }
+  throw notASource(operation, source);
+}
+
+function notASource(operation: string, found: unknown): CheckpointError {
+  const isPath = typeof found === 'string';
+  return new CheckpointError({
+    operation,
+    expected: "a checkpoint's files (a Map or object of name → bytes/Blob/Response, or Files) or a URL",
+    found: isPath ? `the string ${JSON.stringify(found.slice(0, 80))}` : String(found),
+    hint: isPath
+      ? `a directory needs the Node entry: import { ${operation} } from '@llmforge/transformer/node'; for a URL pass new URL(...)`
+      : 'in a browser, pass input.files from <input type="file" multiple>, or new URL(baseUrl)',
+  });
+}
+
+function urlStore(base: URL, operation: string): CheckpointStore {
+  const dir = base.href.endsWith('/') ? base : new URL(`${base.href}/`);
+  return {
+    location: dir.href,
+    async get(name) {
+      const url = new URL(name, dir);
+      let response: Response;
+      try {
+        response = await fetch(url);
+      } catch (cause) {
+        throw new CheckpointError({
+          operation,
+          file: url.href,
+          expected: 'a reachable URL',
+          found: String((cause as Error)?.message ?? cause),
+          hint: 'check the URL (and CORS headers when it is on another origin)',
+          cause,
+        });
+      }
+      if (response.status === 404) return undefined;
+      return response;
+    },
+  };
+}
+
+/** How messages name file `name` of the store: `dir/name`, `https://host/dir/name`, or just `name`. */
+function fileIn(store: CheckpointStore, name: string): string {
+  if (store.location === '<files>') return name;
+  return store.location.endsWith('/') ? `${store.location}${name}` : `${store.location}/${name}`;
+}
+
+/** A file's bytes, or undefined when the store has none. */
+async function readFile(
+  store: CheckpointStore,
+  name: string,
+  operation: string,
+): Promise<{ source: BinarySource; file: string } | undefined> {
+  const source = await store.get(name);
+  if (source === undefined) return undefined;
+  if (!isBinarySource(source)) throw notASource(operation, source);
+  return {
+    source,
+    file: fileIn(store, name),
+  };
+}
+
+/** A required JSON file of the checkpoint, parsed. */
+async function readJson(
+  store: CheckpointStore,
+  name: string,
+  operation: string,
+  hint: string,
+): Promise<Record<string, unknown>> {
+  const found = await readFile(store, name, operation);
+  const file = fileIn(store, name);
+  if (!found) {
+    throw new CheckpointError({ operation, file, expected: 'a readable file', found: 'no such file', hint });
+  }
   let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    text = new TextDecoder().decode(await readBinarySource(found.source, operation));
   } catch (cause) {
     throw new CheckpointError({
       operation,
-      file: path,
+      file,
       expected: 'a readable file',
-      found: (cause as NodeJS.ErrnoException).code ?? String(cause),
-      hint: 'a checkpoint directory holds config.json and model.safetensors (as save_pretrained writes them)',
+      found: String((cause as Error)?.message ?? cause),
+      hint,
       cause,
     });
   }
@@ -45,7 +186,7 @@ async function readJson(path: string, operation: string): Promise<Record<string,
   } catch (cause) {
     throw new CheckpointError({
       operation,
-      file: path,
+      file,
       expected: 'valid JSON',
       found: String((cause as Error).message),
       cause,
@@ -54,57 +195,82 @@ async function readJson(path: string, operation: string): Promise<Record<string,
 }
 
 /** The safetensors files of a checkpoint: one file, or the shards of an index. */
-async function weightFiles(dir: string): Promise<string[]> {
-  const fs = await import('node:fs/promises');
-  const single = `${dir}/model.safetensors`;
-  try {
-    await fs.access(single);
-    return [single];
-  } catch {
-    const indexPath = `${dir}/model.safetensors.index.json`;
-    try {
-      await fs.access(indexPath);
-    } catch {
-      throw new CheckpointError({
-        operation: 'fromPretrained',
-        file: single,
-        expected: 'model.safetensors or model.safetensors.index.json',
-        found: 'neither',
-        hint: 'PyTorch .bin checkpoints are not read; re-save with safe_serialization=True',
-      });
-    }
-    const index = await readJson(indexPath, 'fromPretrained');
-    const map = index.weight_map as Record<string, string> | undefined;
-    if (!map || typeof map !== 'object') {
-      throw new CheckpointError({
-        operation: 'fromPretrained',
-        file: indexPath,
-        where: 'weight_map',
-        expected: 'an object',
-        found: String(map),
-      });
-    }
-    return [...new Set(Object.values(map))].map((f) => `${dir}/${f}`);
+async function weightFiles(store: CheckpointStore): Promise<{ source: BinarySource; file: string }[]> {
+  const single = await readFile(store, CHECKPOINT_FILES.weights, 'fromPretrained');
+  if (single) return [single];
+  const hasIndex = await readFile(store, CHECKPOINT_FILES.index, 'fromPretrained');
+  if (!hasIndex) {
+    throw new CheckpointError({
+      operation: 'fromPretrained',
+      file: fileIn(store, CHECKPOINT_FILES.weights),
+      expected: `${CHECKPOINT_FILES.weights} or ${CHECKPOINT_FILES.index}`,
+      found: 'neither',
+      hint: 'PyTorch .bin checkpoints are not read; re-save with safe_serialization=True',
+    });
   }
+  const index = await readJson(
+    store,
+    CHECKPOINT_FILES.index,
+    'fromPretrained',
+    'the index of a sharded checkpoint',
+  );
+  const map = index.weight_map as Record<string, string> | undefined;
+  if (!map || typeof map !== 'object') {
+    throw new CheckpointError({
+      operation: 'fromPretrained',
+      file: hasIndex.file,
+      where: 'weight_map',
+      expected: 'an object',
+      found: String(map),
+    });
+  }
+  const shards: { source: BinarySource; file: string }[] = [];
+  for (const name of new Set(Object.values(map))) {
+    const shard = await readFile(store, name, 'fromPretrained');
+    if (!shard) {
+      throw new CheckpointError({
+        operation: 'fromPretrained',
+        file: fileIn(store, name),
+        expected: `the shard ${JSON.stringify(name)} listed in ${CHECKPOINT_FILES.index}`,
+        found: 'no such file',
+        hint: 'every file of a sharded checkpoint must be given',
+      });
+    }
+    shards.push(shard);
+  }
+  return shards;
 }
 
 /**
- * Loads a Hugging Face GPT-2 or Llama checkpoint directory into a {@link Model} (in eval mode, as
- * HF's `from_pretrained`). Throws {@link CheckpointError} naming the file and field or tensor for
- * an unsupported `model_type`, a missing file, or missing / mis-shaped / unexpected tensors.
+ * Loads a Hugging Face GPT-2 or Llama checkpoint into a {@link Model} (in eval mode, as HF's
+ * `from_pretrained`), from its files or a URL: what a browser has. Throws {@link CheckpointError}
+ * naming the file and field or tensor for an unsupported `model_type`, a missing file, or missing /
+ * mis-shaped / unexpected tensors. A directory on disk needs the Node entry's `fromPretrained`.
  *
  * @example
  * ```ts
- * const model = await fromPretrained('fixtures/gpt2-tiny', { backend: createCpuBackend() });
+ * // files picked with <input type="file" multiple> (config.json and model.safetensors)
+ * const model = await fromPretrained(input.files!, { backend });
+ * // or fetched next to the page
+ * const tiny = await fromPretrained(new URL('./gpt2-tiny/', location.href));
  * ```
  */
-export async function fromPretrained(dir: string, options: FromPretrainedOptions = {}): Promise<Model> {
-  const configPath = `${dir}/config.json`;
-  const { modelType, config } = fromHfConfig(await readJson(configPath, 'fromPretrained'), configPath);
-  const files = await weightFiles(dir);
+export async function fromPretrained(
+  source: CheckpointSource,
+  options: FromPretrainedOptions = {},
+): Promise<Model> {
+  const store = checkpointStore(source);
+  const configJson = await readJson(
+    store,
+    CHECKPOINT_FILES.config,
+    'fromPretrained',
+    'a checkpoint holds config.json and model.safetensors (as save_pretrained writes them)',
+  );
+  const { modelType, config } = fromHfConfig(configJson, fileIn(store, CHECKPOINT_FILES.config));
+  const files = await weightFiles(store);
   const hf = new Map<string, HostTensor>();
-  for (const file of files) {
-    for (const [name, t] of await loadSafetensors(file)) {
+  for (const { source: weights, file } of files) {
+    for (const [name, t] of await loadSafetensors(weights, { file })) {
       if (!(t.data instanceof Float32Array)) {
         throw new CheckpointError({
           operation: 'fromPretrained',
@@ -123,23 +289,18 @@ export async function fromPretrained(dir: string, options: FromPretrainedOptions
     init: false,
   });
   // HF names and layouts → ours, checked against the shapes the model's modules define
-  model.loadStateDict(fromHfTensors(modelType, model.stateDict(), hf, files.length === 1 ? files[0] : dir));
+  model.loadStateDict(
+    fromHfTensors(modelType, model.stateDict(), hf, files.length === 1 ? files[0]!.file : store.location),
+  );
   return model.eval();
 }
 
 /**
- * Writes `model` as a Hugging Face checkpoint: `config.json` and `model.safetensors` (float32, HF
- * names and layouts, `{"format": "pt"}` metadata) that `transformers`' `from_pretrained` loads.
- * Creates `dir` if needed; each file is written atomically. Configs with no HF class (sinusoidal
- * positions, relu2, ...) raise {@link CheckpointError} before anything is written.
- *
- * @example
- * ```ts
- * await savePretrained(model, './out/my-gpt2');
- * ```
+ * The checkpoint's tensors with HF names and layouts (float32), sorted by name as the safetensors
+ * library writes them, so the file is byte-identical to HF's. Throws {@link CheckpointError} for a
+ * config with no HF class (sinusoidal positions, relu2, ...).
  */
-export async function savePretrained(model: Model, dir: string): Promise<void> {
-  const fs = await import('node:fs/promises');
+export async function hfCheckpointTensors(model: Model): Promise<Map<string, SafetensorsTensorInput>> {
   const modelType = hfModelTypeOf(model.config);
   const ours = new Map<string, HostTensor>();
   for (const [name, p] of model.namedParameters()) {
@@ -149,15 +310,36 @@ export async function savePretrained(model: Model, dir: string): Promise<void> {
       data: data instanceof Float32Array ? data : Float32Array.from(data),
     });
   }
-  // sorted by name, as the safetensors library writes them: the file is byte-identical to HF's
   const hf = [...toHfTensors(modelType, ours)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const tensors = new Map(
-    hf.map(([name, t]) => [name, { dtype: 'F32' as const, shape: t.shape, data: t.data }]),
-  );
-  await fs.mkdir(dir, { recursive: true });
-  await saveSafetensors(`${dir}/model.safetensors`, tensors, { format: 'pt' });
-  const configPath = `${dir}/config.json`;
-  const tmp = `${configPath}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-  await fs.writeFile(tmp, `${JSON.stringify(toHfConfig(model.config), null, 2)}\n`);
-  await fs.rename(tmp, configPath);
+  return new Map(hf.map(([name, t]) => [name, { dtype: 'F32' as const, shape: t.shape, data: t.data }]));
+}
+
+/** The text of `config.json` for `model` (what `save_pretrained` writes; `from_pretrained` reads it). */
+export function hfConfigText(model: Model): string {
+  return `${JSON.stringify(toHfConfig(model.config), null, 2)}\n`;
+}
+
+/**
+ * The files of `model` as a Hugging Face checkpoint, in memory: `config.json` and
+ * `model.safetensors` (float32, HF names and layouts, `{"format": "pt"}` metadata) that
+ * `transformers`' `from_pretrained` loads, and {@link fromPretrained} reads back. In a browser, offer
+ * them as downloads; the Node entry's `savePretrained(model, dir)` writes the same files to disk.
+ * Configs with no HF class (sinusoidal positions, relu2, ...) raise {@link CheckpointError}.
+ *
+ * @example
+ * ```ts
+ * const files = await encodePretrained(model); // Map { 'config.json' => bytes, 'model.safetensors' => bytes }
+ * for (const [name, bytes] of files) {
+ *   const a = Object.assign(document.createElement('a'), { download: name, href: URL.createObjectURL(new Blob([bytes])) });
+ *   a.click();
+ * }
+ * ```
+ */
+export async function encodePretrained(model: Model): Promise<Map<string, Uint8Array>> {
+  const config = new TextEncoder().encode(hfConfigText(model));
+  const weights = encodeSafetensors(await hfCheckpointTensors(model), { format: 'pt' });
+  return new Map([
+    [CHECKPOINT_FILES.config, config],
+    [CHECKPOINT_FILES.weights, weights],
+  ]);
 }

@@ -14,7 +14,7 @@ import { ByteLevelBPE } from '../models/bpe/byte-level.js';
 import { compileHFPattern } from '../normalizers/hf-pattern.js';
 import { findKnownPattern, type SplitPattern } from '../pipeline/patterns.js';
 import { TokenizerCore } from './core.js';
-import type { FromFileOptions, TiktokenOptions } from './types.js';
+import type { LoadTokenizerOptions, TiktokenOptions, TokenizerFileFormat } from './types.js';
 
 /**
  * A tiktoken encoding from its rank file and options: `(data, options)`, or `(name, data, options)`
@@ -72,35 +72,66 @@ export function tiktokenCore(
   return TokenizerCore.fromTiktoken(ByteLevelBPE.fromRanks(ranks), pattern, specials, options.encoding);
 }
 
-/** A tokenizer file by its extension (see the file comment). Node only. */
-export async function coreFromFile(path: string, options: FromFileOptions): Promise<TokenizerCore> {
-  const { readFile } = await import('node:fs/promises');
-  const lower = path.toLowerCase();
-  const bytes = await readFile(path);
-  if (lower.endsWith('.json')) {
-    return TokenizerCore.fromParts(parseTokenizerJSON(new TextDecoder().decode(bytes), { file: path }));
+/** The format named by a file's extension, if any. */
+function formatOfName(file: string | undefined): TokenizerFileFormat | undefined {
+  const lower = file?.toLowerCase() ?? '';
+  if (lower.endsWith('.json')) return 'tokenizer.json';
+  if (lower.endsWith('.tiktoken')) return 'tiktoken';
+  if (lower.endsWith('.model')) return 'sentencepiece';
+  return undefined;
+}
+
+/**
+ * The format recognised from the bytes: JSON starts with `{`; a tiktoken file is lines of
+ * `<base64> <rank>`; anything else is taken for a SentencePiece protobuf (whose parser says so if not).
+ */
+function formatOfBytes(bytes: Uint8Array): TokenizerFileFormat {
+  let i = 0;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  )
+    i++;
+  if (bytes[i] === 0x7b) return 'tokenizer.json'; // '{'
+  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 256)).split('\n')[0] ?? '';
+  if (/^[A-Za-z0-9+/]+=* \d+\r?$/.test(head)) return 'tiktoken';
+  return 'sentencepiece';
+}
+
+/**
+ * A tokenizer file's bytes, in the format of `options.format`, the file name's extension, or
+ * recognised from the bytes (see {@link LoadTokenizerOptions}).
+ */
+export function coreFromBytes(bytes: Uint8Array, options: LoadTokenizerOptions = {}): TokenizerCore {
+  const file = options.file;
+  const named = formatOfName(file);
+  const hasExtension = file !== undefined && /\.[^./\\]+$/.test(file);
+  if (options.format === undefined && named === undefined && hasExtension) {
+    throw new TokenizerInputError({
+      operation: 'loadTokenizer',
+      file,
+      expected: 'a file ending in .json, .tiktoken or .model (or options.format)',
+      found: JSON.stringify(file.split(/[\\/]/).pop()),
+      hint: 'GPT-2 encoder.json + vocab.bpe: use Tokenizer.fromGPT2Files',
+    });
   }
-  if (lower.endsWith('.tiktoken')) {
-    const base = path
+  const format = options.format ?? named ?? formatOfBytes(bytes);
+  const where = file === undefined ? {} : { file };
+  if (format === 'tokenizer.json') {
+    return TokenizerCore.fromParts(parseTokenizerJSON(new TextDecoder().decode(bytes), where));
+  }
+  if (format === 'tiktoken') {
+    const base = (file ?? '')
       .split(/[\\/]/)
       .pop()!
       .replace(/\.tiktoken$/i, '');
     const encoding = options.encoding ?? (isTiktokenEncodingName(base) ? base : undefined);
-    return tiktokenCore(new Uint8Array(bytes), {
+    return tiktokenCore(bytes, {
       ...(encoding ? { encoding } : {}),
       ...(options.pattern ? { pattern: options.pattern } : {}),
       ...(options.specialTokens ? { specialTokens: options.specialTokens } : {}),
-      file: path,
+      ...where,
     });
   }
-  if (lower.endsWith('.model')) {
-    return TokenizerCore.fromParts(parseSentencePieceModel(new Uint8Array(bytes), { file: path }));
-  }
-  throw new TokenizerInputError({
-    operation: 'Tokenizer.fromFile',
-    file: path,
-    expected: 'a file ending in .json, .tiktoken or .model',
-    found: JSON.stringify(path.split(/[\\/]/).pop()),
-    hint: 'GPT-2 encoder.json + vocab.bpe: use Tokenizer.fromGPT2Files',
-  });
+  return TokenizerCore.fromParts(parseSentencePieceModel(bytes, where));
 }
