@@ -16,6 +16,12 @@ import {
 } from '@llmforge/tensor-gpu';
 import { loadTokenizer } from '@llmforge/tokenizer';
 import { encodePretrained, fromPretrained } from '@llmforge/transformer';
+import { conformanceCases } from '../../packages/tensor-gpu/test/conformance/cases.js';
+import {
+  runCase,
+  WEBGPU_TOL_SCALE,
+  webgpuExclusions,
+} from '../../packages/tensor-gpu/test/conformance/run-case.js';
 
 /** One check's outcome: passed, failed (with why), or skipped (with why). */
 export interface CheckResult {
@@ -101,6 +107,44 @@ async function checkMatmul(backend: Backend): Promise<string> {
   return `${M}×${K}·${K}×${N} within 1e-5 of float64`;
 }
 
+/**
+ * tensor-gpu's conformance suite (every op against float64 references, the cases the Node suites run)
+ * on `backend`; the cases the adapter cannot run (f16 without `shader-f16`) are counted as excluded.
+ */
+async function checkConformance(
+  backend: Backend,
+  tolScale: number,
+  hasF16: boolean,
+  swiftShader = false,
+): Promise<string> {
+  const cases = conformanceCases();
+  const exclude = webgpuExclusions(cases, hasF16);
+  if (swiftShader) {
+    // SwiftShader's sin/cos are off by up to ~1.5e-4 (WGSL allows 2^-11 absolute in [-π, π]), beyond
+    // the suite's tolerance, which Dawn on Vulkan and on llvmpipe meet; randomNormal uses them.
+    for (const c of cases) {
+      if (/\b(sin|cos)\b|randomNormal/.test(c.name)) exclude[c.name] = "SwiftShader's sin/cos precision";
+    }
+  }
+  const failures: string[] = [];
+  let ran = 0;
+  for (const c of cases) {
+    if (c.name in exclude) continue;
+    ran++;
+    try {
+      const problems = await runCase(c, backend, tolScale);
+      if (problems.length > 0) failures.push(`${c.name}: ${problems.join('; ')}`);
+    } catch (e) {
+      failures.push(`${c.name}: ${(e as Error).name}: ${(e as Error).message}`);
+    }
+  }
+  if (failures.length > 0) {
+    throw new Error(`${failures.length}/${ran} cases fail: ${failures.slice(0, 5).join(' | ')}`);
+  }
+  const excluded = Object.entries(exclude).map(([name, why]) => `${name}: ${why}`);
+  return `${ran} cases conform${excluded.length > 0 ? `; excluded ${excluded.length}: ${excluded.join('; ')}` : ''}`;
+}
+
 interface TokenizerCase {
   text: string;
   ids: number[];
@@ -145,6 +189,11 @@ async function main(): Promise<CheckResult[]> {
 
   const single = createCpuBackend({ threads: 1 });
   await run('cpu backend (1 thread): matmul', () => checkMatmul(single), out);
+  await run(
+    'cpu backend (1 thread): tensor-gpu conformance suite',
+    () => checkConformance(single, 1, true),
+    out,
+  );
   await run('cpu backend (1 thread): gpt2-tiny logits and loss', () => checkModel('gpt2-tiny', single), out);
   await run(
     'cpu backend (1 thread): llama-tiny logits and loss',
@@ -171,12 +220,27 @@ async function main(): Promise<CheckResult[]> {
   const adapter = gpu ? await gpu.requestAdapter() : null;
   if (!gpu || !adapter) {
     const why = gpu ? 'navigator.gpu.requestAdapter() gave null' : 'navigator.gpu is undefined';
-    for (const name of ['webgpu: matmul', 'webgpu: gpt2-tiny logits and loss'])
+    for (const name of [
+      'webgpu: matmul',
+      'webgpu: tensor-gpu conformance suite',
+      'webgpu: gpt2-tiny logits and loss',
+    ])
       out.push({ name, status: 'skip', detail: why });
   } else {
     const { device } = await requestDevice(gpu);
     const backend = await createWebGPUBackend({ device, ownsDevice: true });
     await run('webgpu: matmul', () => checkMatmul(backend), out);
+    await run(
+      'webgpu: tensor-gpu conformance suite',
+      () =>
+        checkConformance(
+          backend,
+          WEBGPU_TOL_SCALE,
+          backend.caps.f16,
+          adapter.info.architecture === 'swiftshader',
+        ),
+      out,
+    );
     await run('webgpu: gpt2-tiny logits and loss', () => checkModel('gpt2-tiny', backend), out);
     backend.dispose();
   }

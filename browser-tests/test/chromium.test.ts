@@ -1,6 +1,6 @@
 /**
  * The packages in headless Chromium: `page/checks.ts`, bundled for the browser, runs the tokenizer
- * fixtures, the CPU backend (WebAssembly kernels on one thread, and on worker threads in the
+ * fixtures, tensor-gpu's conformance suite, the CPU backend (WebAssembly kernels on one thread, and on worker threads in the
  * cross-origin-isolated page) and WebGPU (SwiftShader) against the PyTorch/HF references. Without
  * Chromium the suite is skipped visibly; under CI=true it fails (`.ci/run` installs Chromium).
  */
@@ -18,10 +18,12 @@ const ci = process.env.CI === 'true';
 const CHECKS = [
   'tokenizer fixtures',
   'cpu backend (1 thread): matmul',
+  'cpu backend (1 thread): tensor-gpu conformance suite',
   'cpu backend (1 thread): gpt2-tiny logits and loss',
   'cpu backend (1 thread): llama-tiny logits and loss',
   'cpu backend (2 threads, cross-origin isolated): gpt2-tiny logits and loss',
   'webgpu: matmul',
+  'webgpu: tensor-gpu conformance suite',
   'webgpu: gpt2-tiny logits and loss',
 ];
 
@@ -73,6 +75,7 @@ describe.skipIf(!executable && !ci)('in headless Chromium', () => {
       expect(r, `no result for ${name}`).toBeDefined();
       if (r!.status === 'skip' && !ci) ctx.skip(r!.detail);
       expect(r!.status, r!.detail).toBe('pass');
+      console.info(`${name}: ${r!.detail}`);
     });
   }
 });
