@@ -46,7 +46,10 @@ describe('version counter', () => {
   });
 
   it('optimizer steps write in place (AdamW through the fused kernel, SGD through assign)', () => {
-    for (const make of [(p: Tensor[]) => new AdamW(p), (p: Tensor[]) => new SGD(p, { lr: 0.1, momentum: 0.9 })]) {
+    for (const make of [
+      (p: Tensor[]) => new AdamW(p),
+      (p: Tensor[]) => new SGD(p, { lr: 0.1, momentum: 0.9 }),
+    ]) {
       const w = t([1, 2], [2]).requireGrad();
       w.mul(w).sum().backward();
       const opt = make([w]);
@@ -94,7 +97,11 @@ describe('backward after an in-place write', () => {
   it('loadStateDict between forward and backward raises', () => {
     const fc = new Linear(2, 2, { generator: new RandomGenerator(1), backend: cpu });
     const loss = fc.forward(t([1, 2], [1, 2])).sum();
-    fc.loadStateDict(new Map([...fc.stateDict()].map(([k, v]) => [k, { shape: [...v.shape], data: new Float32Array(v.size) }])));
+    fc.loadStateDict(
+      new Map(
+        [...fc.stateDict()].map(([k, v]) => [k, { shape: [...v.shape], data: new Float32Array(v.size) }]),
+      ),
+    );
     expect(backwardError(loss).op).toBe('matmul');
   });
 
