@@ -65,7 +65,7 @@ export function describeValue(value: unknown): string {
 
 /** Bounds and kind of a number argument (see {@link requireNumber}). */
 export interface NumberRule {
-  /** Must be an integer. */
+  /** Must be an integer (a safe one: |n| < 2^53). */
   integer?: boolean;
   /** Lower bound (inclusive unless `minExclusive`). */
   min?: number;
@@ -109,7 +109,7 @@ export function requireNumber(
     typeof value === 'number' &&
     !Number.isNaN(value) &&
     (rule.infinite || Number.isFinite(value)) &&
-    (!rule.integer || Number.isInteger(value)) &&
+    (!rule.integer || Number.isSafeInteger(value)) &&
     (rule.min === undefined || (rule.minExclusive ? value > rule.min : value >= rule.min)) &&
     (rule.max === undefined || (rule.maxExclusive ? value < rule.max : value <= rule.max));
   if (!ok) {
@@ -139,7 +139,6 @@ export function requireCount(op: string, name: string, value: unknown, hint?: st
   return requireNumber(op, name, value, {
     integer: true,
     min: 0,
-    max: Number.MAX_SAFE_INTEGER,
     hint: hint ?? `${name} is a size: a whole number, 0 or more`,
   });
 }

@@ -11,7 +11,7 @@
  * against the axis first: on the host where the backend reads synchronously (CPU), on the device
  * otherwise (`Backend.checkIds`: WebGPU raises the ShapeError from the next read).
  */
-import { assertIds, type IdCheck } from '../backend/id-check.js';
+import { type IdCheck, idError } from '../backend/id-check.js';
 import { normalizeAxis } from '../backend/ops.js';
 import { DTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
@@ -74,17 +74,24 @@ export function takeAlongAxis(x: Tensor, indices: Tensor, axis = -1): Tensor {
       hint: 'add a trailing axis to pick one entry per row: ids.unsqueeze(-1)',
     });
   }
-  const check: IdCheck = {
+  const check = (): IdCheck => ({
     operation: 'takeAlongAxis',
     bound: V,
     expected: `indices in [0, ${V}) (the size of axis ${a} of x ${formatShape(x.shape)})`,
     found: (i, p) => `index ${i} at position ${p} of indices ${formatShape(indices.shape)}`,
     hint: 'negative indices do not count from the end here; is an ignore label (-100) among the ids?',
-  };
+  });
   indices._assertLive('takeAlongAxis');
-  if (backend.checkIds) backend.checkIds(indices._device(), check);
-  else if (backend.readSync)
-    assertIds(backend.readSync(indices._storageHandle(), 'i32', indices.size), check);
+  if (backend.checkIds) {
+    backend.checkIds(indices._device(), check());
+  } else if (backend.readSync) {
+    // the host check, building the message only when an index is bad
+    const values = backend.readSync(indices._storageHandle(), 'i32', indices.size);
+    for (let p = 0; p < values.length; p++) {
+      const i = values[p]!;
+      if (i < 0 || i >= V) throw idError(check(), i, p);
+    }
+  }
   return takeAlongAxisUnchecked(x, indices, a);
 }
 

@@ -98,7 +98,6 @@ export const ATTENTION_INFERENCE: Inferences<AttentionOps<TensorMeta>> = {
     requireNumber('rope', 'offset', offset, {
       integer: true,
       min: 0,
-      max: Number.MAX_SAFE_INTEGER,
       hint: 'offset is the position of the first time step (the KV-cache length), 0 or more',
     });
     requireFloat('rope', 'x', x);
