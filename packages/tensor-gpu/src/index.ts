@@ -73,7 +73,14 @@ export {
   UNARY_KINDS,
   type UnaryKind,
 } from './backend/ops.js';
-export { type CpuBackend, type CpuBackendOptions, createCpuBackend } from './cpu/backend.js';
+export {
+  type CpuBackend,
+  type CpuBackendInfo,
+  type CpuBackendOptions,
+  createCpuBackend,
+} from './cpu/backend.js';
+export type { CpuPoolStats } from './cpu/pool.js';
+export type { RelaxedSimdMode } from './cpu/wasm/runtime.js';
 export { CPU_KERNELS } from './cpu/kernels/index.js';
 export type { CpuKernel, CpuStorage } from './cpu/kernels/kernel.js';
 export {
@@ -174,6 +181,13 @@ export {
   encodeF16,
   f32ToBf16Bits,
 } from './io/half-float.js';
+export {
+  AtomicDirectoryError,
+  type AtomicDirectoryOptions,
+  type RecoverResult,
+  recoverDirectory,
+  writeDirectoryAtomically,
+} from './io/atomic-directory.js';
 export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
 export { decodeSafetensors, decodeTensor } from './io/safetensors-decode.js';
 export { encodeSafetensors, prepareTensors } from './io/safetensors-encode.js';
@@ -257,6 +271,6 @@ export { decayGroups, type ParamGroup } from './optim/param-groups.js';
 export { SGD, type SGDGroup, type SGDOptions } from './optim/sgd.js';
 export { RandomGenerator, type RandomGeneratorState } from './random/random-generator.js';
 
-// CPU kernel extras (gemm)
-export { type GemmImplementation, setGemmImplementation } from './cpu/kernels/gemm/gemm.js';
+// CPU kernel extras (gemm; the implementation is a createCpuBackend option)
+export type { GemmImplementation } from './cpu/kernels/gemm/gemm.js';
 export { wasmGemmAvailable } from './cpu/kernels/gemm/wasm-gemm.js';

@@ -44,7 +44,7 @@ export interface CreateModelOptions {
   backend?: Backend;
   /** Seed of the initialization (and of dropout masks): an integer ≥ 0. Default 0. */
   seed?: number;
-  /** Parameter dtype. Default 'f32'; 'f64' only on the CPU backend. */
+  /** Parameter dtype. Default 'f32'; 'f64' only on the CPU backend; 'f16' for mixed precision. */
   dtype?: ModelDType;
   /**
    * Initialize parameters (GPT-2 scheme, seeded). Default true; `fromPretrained` passes false and
