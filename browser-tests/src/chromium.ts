@@ -1,6 +1,6 @@
 /**
  * Headless Chromium through playwright-core, with no browser download: Debian's `chromium` package
- * (`/usr/bin/chromium`, or `$CHROMIUM_PATH`). WebGPU runs on SwiftShader, so a machine without a
+ * (`/usr/bin/chromium`, or `$LLMFORGE_CHROMIUM`). WebGPU runs on SwiftShader, so a machine without a
  * GPU still has an adapter (compute shaders correct, no `shader-f16`).
  */
 import { existsSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { type Browser, chromium } from 'playwright-core';
 
 /** Where the Chromium binary is, or undefined when there is none. */
 export function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const candidates = [process.env.LLMFORGE_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
   return candidates.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
 }
 

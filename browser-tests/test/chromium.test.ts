@@ -1,8 +1,9 @@
 /**
  * The packages in headless Chromium: `page/checks.ts`, bundled for the browser, runs the tokenizer
- * fixtures, tensor-gpu's conformance suite, the CPU backend (WebAssembly kernels on one thread, and on worker threads in the
- * cross-origin-isolated page) and WebGPU (SwiftShader) against the PyTorch/HF references. Without
- * Chromium the suite is skipped visibly; under CI=true it fails (`.ci/run` installs Chromium).
+ * fixtures, tensor-gpu's conformance suite, the CPU backend (WebAssembly kernels on one thread, and
+ * on worker threads in the cross-origin-isolated page) and WebGPU (SwiftShader) against the
+ * PyTorch/HF references. Without Chromium the suite is skipped visibly; under CI=true it fails
+ * (`test:all` installs Chromium through `scripts/system-deps.sh`).
  */
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -35,7 +36,9 @@ describe.skipIf(!executable && !ci)('in headless Chromium', () => {
 
   beforeAll(async () => {
     if (!executable) {
-      throw new Error('CI=true but no Chromium (apt-get install -y chromium, or set CHROMIUM_PATH)');
+      throw new Error(
+        'CI=true but no Chromium (scripts/system-deps.sh installs it; or set LLMFORGE_CHROMIUM to its path)',
+      );
     }
     const js = await bundleFileForBrowser(fileURLToPath(new URL('../page/checks.ts', import.meta.url)));
     server = await serve(
