@@ -19,6 +19,7 @@
  * encoding the whole rendered `text` at once right at the seams (where merges would cross).
  */
 import { TokenizerInputError } from '../errors.js';
+import { previewJSON } from '../tokenizer/arguments.js';
 import {
   type ChatMessage,
   type ChatRole,
@@ -144,7 +145,7 @@ export function renderChat(
         operation: 'renderChat',
         where: `messages[${i}]`,
         expected: '{ role: system | user | assistant | tool, content: string }',
-        found: JSON.stringify(m),
+        found: previewJSON(m),
       });
     }
     const learn = m.role === 'assistant';
@@ -192,7 +193,7 @@ function checkToolCalls(template: ChatTemplate, m: ChatMessage, i: number): read
         operation: 'renderChat',
         where: `${where}[${k}]`,
         expected: '{ name: non-empty string, arguments: string }',
-        found: JSON.stringify(c),
+        found: previewJSON(c),
       });
     }
   });

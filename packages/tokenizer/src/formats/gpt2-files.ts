@@ -14,6 +14,7 @@ import { BPE } from '../models/bpe/model.js';
 import type { TokenizerParts } from '../pipeline/types.js';
 import { preTokenizerFromJSON } from '../pre-tokenizers/index.js';
 import { specialToken } from '../tokenizer/added-vocabulary.js';
+import { previewJSON } from '../tokenizer/arguments.js';
 
 /** The vocabulary and merges read from the two files. */
 export interface GPT2Files {
@@ -82,7 +83,7 @@ export function decodeGPT2Files(
         'encoder.json',
         JSON.stringify(token.slice(0, 40)),
         'a non-negative integer id',
-        JSON.stringify(id) ?? String(id),
+        previewJSON(id),
         'every token maps to its id (0, 1, 2, ...)',
       );
     }
@@ -113,7 +114,7 @@ export function decodeGPT2Files(
           'vocab.bpe',
           `merge ${i}`,
           'a pair of strings',
-          JSON.stringify(m) ?? String(m),
+          previewJSON(m),
           'merges are [left, right] token pairs in rank order',
         );
       }

@@ -3,14 +3,14 @@
  * full field path (`pre_tokenizer.pretokenizers[1].type`) and what was found there.
  */
 import { TokenizerFormatError } from '../errors.js';
+import { previewJSON } from '../tokenizer/arguments.js';
 
 /** A parsed JSON object. */
 export type JSONObject = Record<string, unknown>;
 
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing (the field is missing)';
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  return previewJSON(v);
 }
 
 /** Throws the standard "field has the wrong shape" error. */
@@ -121,7 +121,7 @@ export function unknownType(where: string, found: string, known: readonly string
     operation: 'fromJSON',
     where: `${where}.type`,
     expected: `one of ${known.join(', ')}`,
-    found: JSON.stringify(found),
+    found: previewJSON(found),
     hint: 'this component type is not supported by @llmforge/tokenizer',
   });
 }

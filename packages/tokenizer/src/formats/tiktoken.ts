@@ -13,6 +13,7 @@ import { decoderFromJSON } from '../decoders/index.js';
 import { TokenizerFormatError, TokenizerInputError } from '../errors.js';
 import type { ByteLevelBPE } from '../models/bpe/byte-level.js';
 import { BPE } from '../models/bpe/model.js';
+import { MAX_ID_HOLES } from '../models/vocab-ids.js';
 import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN, type SplitPattern } from '../pipeline/patterns.js';
 import type { AddedTokenConfig, TokenizerParts } from '../pipeline/types.js';
 import { bytesToByteLevelToken } from '../pre-tokenizers/byte-level.js';
@@ -233,7 +234,7 @@ export function parseTiktoken(data: string | Uint8Array, file = '<tiktoken>'): (
  * How many unused ranks (holes) a rank file may have in all: the largest rank allowed is the number
  * of lines + this. Real files have none; the bound keeps the rank table proportional to the file.
  */
-export const MAX_RANK_HOLES = 65_536;
+export const MAX_RANK_HOLES = MAX_ID_HOLES;
 
 function countLines(text: string): number {
   let n = 1;

@@ -26,6 +26,7 @@ import { normalizerFromJSON } from '../normalizers/index.js';
 import type { AddedTokenConfig, Model, TokenizerParts } from '../pipeline/types.js';
 import { postProcessorFromJSON } from '../post-processors/index.js';
 import { preTokenizerFromJSON } from '../pre-tokenizers/index.js';
+import { previewJSON } from '../tokenizer/arguments.js';
 import { asObject, badField, num, optBool, str, unknownType } from './json-fields.js';
 
 export type { AddedTokenConfig, TokenizerParts } from '../pipeline/types.js';
@@ -63,8 +64,16 @@ export function modelFromJSON(obj: unknown, where = 'model'): Model {
 
 function addedToken(obj: unknown, where: string): AddedTokenConfig {
   const o = asObject(obj, where);
+  const id = num(o, 'id', where);
+  if (!Number.isSafeInteger(id) || id < 0)
+    badField(
+      `${where}.id`,
+      'a non-negative integer id',
+      id,
+      'added tokens take ids after the model vocabulary',
+    );
   return {
-    id: num(o, 'id', where),
+    id,
     content: str(o, 'content', where),
     single_word: optBool(o, 'single_word', where, false),
     lstrip: optBool(o, 'lstrip', where, false),
@@ -160,7 +169,7 @@ export function parseTokenizerJSON(input: unknown, options: ParseTokenizerJSONOp
         operation: 'fromJSON',
         where: 'version',
         expected: `"${TOKENIZER_JSON_VERSION}"`,
-        found: JSON.stringify(o.version),
+        found: previewJSON(o.version),
         hint: 're-save the file with a current version of HF tokenizers',
       });
     if (o.model === undefined || o.model === null) badField('model', 'a model object', o.model);

@@ -17,6 +17,7 @@
 import { TokenizerFormatError, TokenizerInputError } from '../errors.js';
 import { findKnownPattern } from '../pipeline/patterns.js';
 import { findRegexHazard } from '../pipeline/regex-safety.js';
+import { previewJSON } from '../tokenizer/arguments.js';
 
 /** A tokenizer.json pattern: a literal string or an Oniguruma regex. */
 export type HFPattern = { String: string } | { Regex: string };
@@ -356,7 +357,7 @@ export function compileHFPattern(pattern: unknown, where: string): RegExp {
     operation: 'compileHFPattern',
     where,
     expected: '{ "String": ... } or { "Regex": ... }',
-    found: JSON.stringify(pattern) ?? String(pattern),
+    found: previewJSON(pattern),
     hint: 'a tokenizer.json pattern is an object with one key, "String" (a literal) or "Regex"',
   });
 }

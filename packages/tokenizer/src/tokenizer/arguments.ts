@@ -21,6 +21,36 @@ export function describeValue(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
+/**
+ * A value as short JSON for error messages, safe on hostile input: nesting beyond three levels is
+ * `…`, long output is cut (`JSON.stringify` itself would overflow the stack on 10,000 nested arrays).
+ *
+ * @example
+ * ```ts
+ * previewJSON({ a: [1, [2, [3, [4]]]] }); // '{"a":[1,[2,[3,…]]]}'
+ * ```
+ */
+export function previewJSON(v: unknown, maxLength = 60): string {
+  const walk = (x: unknown, depth: number): string => {
+    if (x === undefined) return 'undefined';
+    if (typeof x === 'number' || typeof x === 'boolean' || x === null) return String(x);
+    if (typeof x === 'string')
+      return JSON.stringify(x.length > maxLength ? `${x.slice(0, maxLength)}...` : x);
+    if (typeof x !== 'object') return typeof x;
+    if (depth >= 3) return '…';
+    if (Array.isArray(x))
+      return `[${x
+        .slice(0, 8)
+        .map((e) => walk(e, depth + 1))
+        .join(',')}${x.length > 8 ? ',…' : ''}]`;
+    const entries = Object.entries(x);
+    const body = entries.slice(0, 8).map(([k, e]) => `${JSON.stringify(k)}:${walk(e, depth + 1)}`);
+    return `{${body.join(',')}${entries.length > 8 ? ',…' : ''}}`;
+  };
+  const s = walk(v, 0);
+  return s.length > maxLength ? `${s.slice(0, maxLength - 3)}...` : s;
+}
+
 function fail(operation: string, where: string, expected: string, found: unknown, hint: string): never {
   throw new TokenizerInputError({ operation, where, expected, found: describeValue(found), hint });
 }

@@ -12,7 +12,7 @@ import { isTiktokenEncodingName, parseTiktoken, TIKTOKEN_ENCODINGS } from '../fo
 import { parseTokenizerJSON } from '../formats/tokenizer-json.js';
 import { ByteLevelBPE } from '../models/bpe/byte-level.js';
 import type { SplitPattern } from '../pipeline/patterns.js';
-import { checkOptions, describeValue } from './arguments.js';
+import { checkOptions, describeValue, previewJSON } from './arguments.js';
 import { TokenizerCore } from './core.js';
 import { fileError } from './file-errors.js';
 import { resolvePatternOption } from './pattern-option.js';
@@ -52,7 +52,7 @@ export function tiktokenCore(
       operation: 'Tokenizer.fromTiktoken',
       where: 'options.encoding',
       expected: `one of ${Object.keys(TIKTOKEN_ENCODINGS).join(', ')}`,
-      found: JSON.stringify(options.encoding),
+      found: previewJSON(options.encoding),
       hint: 'or pass pattern and specialTokens yourself',
     });
   }

@@ -26,7 +26,7 @@ import { normalizerFromJSON } from '../normalizers/index.js';
 import { GPT2_PATTERN } from '../pipeline/patterns.js';
 import { preTokenizerFromJSON } from '../pre-tokenizers/index.js';
 import { specialToken } from '../tokenizer/added-vocabulary.js';
-import { describeValue } from '../tokenizer/arguments.js';
+import { describeValue, previewJSON } from '../tokenizer/arguments.js';
 import { resolvePatternOption } from '../tokenizer/pattern-option.js';
 import { Tokenizer } from '../tokenizer/tokenizer.js';
 import type { TrainProgress } from './progress.js';
@@ -188,7 +188,7 @@ export async function trainTokenizerJSON(
     operation: 'trainTokenizer',
     where: 'options.model',
     expected: '"bpe" or "unigram"',
-    found: JSON.stringify((options as { model: unknown }).model),
+    found: previewJSON((options as { model: unknown }).model),
     hint: 'WordPiece training is not implemented; train BPE or Unigram',
   });
 }

@@ -22,6 +22,7 @@ import type { Model, ModelToken } from '../../pipeline/types.js';
 import { BYTE_TO_CHAR, byteLevelTokenToBytes } from '../../pre-tokenizers/byte-level.js';
 import { seededRandom } from '../seeded-random.js';
 import { encodeUtf8Into } from '../utf8.js';
+import { checkVocabIds } from '../vocab-ids.js';
 import { ByteLevelBPE } from './byte-level.js';
 import { mergeWord } from './merge.js';
 import { PairTable } from './pair-table.js';
@@ -68,6 +69,7 @@ export class BPE implements Model {
   constructor(options: BPEOptions) {
     this.vocab =
       options.vocab instanceof Map ? new Map(options.vocab) : new Map(Object.entries(options.vocab));
+    checkVocabIds(this.vocab, 'BPE', 'model.vocab');
     for (const [token, id] of this.vocab) this.vocabR[id] = token;
     this.unkToken = options.unkToken ?? null;
     this.continuingSubwordPrefix = options.continuingSubwordPrefix || null;
