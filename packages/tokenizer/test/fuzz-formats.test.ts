@@ -65,6 +65,9 @@ function probe(format: string, what: string, load: () => Tokenizer): void {
         other(`encode ${JSON.stringify(text)}`, `id ${stray} is not in the vocabulary`);
       try {
         tok.decode(ids);
+        const withSpecials = tok.encode(text, { addSpecialTokens: true });
+        const bad = withSpecials.find((id) => !Number.isInteger(id) || id < 0);
+        if (bad !== undefined) other('encode with special tokens', `id ${bad}`);
       } catch (e) {
         if (!TokenizerError.isInstance(e)) other('decode', e);
       }
@@ -112,7 +115,24 @@ type ByteMutation = typeof byteMutation extends fc.Arbitrary<infer T> ? T : neve
 const hostileValue = fc.oneof(
   fc.string({ maxLength: 8 }),
   fc.integer(),
-  fc.constantFrom(-1, 0, 1.5, 1e308, -1e308, 2 ** 53, 2 ** 31, 4294967295, null, true, false, '', '(a+)+$'),
+  fc.constantFrom(
+    -1,
+    0,
+    1.5,
+    1e308,
+    -1e308,
+    2 ** 53,
+    2 ** 31,
+    4294967295,
+    null,
+    true,
+    false,
+    '',
+    '(a+)+$',
+    'constructor',
+    'toString',
+    '__proto__',
+  ),
   fc.array(fc.oneof(fc.integer(), fc.string({ maxLength: 4 })), { maxLength: 4 }),
   fc.dictionary(fc.string({ maxLength: 4 }), fc.integer(), { maxKeys: 3 }),
   fc.constantFrom('deep-array', 'deep-object'),
@@ -130,8 +150,9 @@ function jsonPaths(value: unknown, limit = 4000): (string | number)[][] {
   const walk = (v: unknown, path: (string | number)[]) => {
     if (out.length >= limit) return;
     out.push(path);
-    if (Array.isArray(v)) v.slice(0, 6).forEach((x, i) => walk(x, [...path, i]));
-    else if (typeof v === 'object' && v !== null) {
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.slice(0, 6).entries()) walk(x, [...path, i]);
+    } else if (typeof v === 'object' && v !== null) {
       for (const [k, x] of Object.entries(v).slice(0, 12)) walk(x, [...path, k]);
     }
   };

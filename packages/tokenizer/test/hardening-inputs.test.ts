@@ -209,3 +209,76 @@ describe('item 7: every public method checks its arguments', () => {
     expect((error as Error).cause).toBeDefined();
   });
 });
+
+describe('what fuzzing tokenizer.json found: fields a load accepted and a later call tripped over', () => {
+  const base = {
+    version: '1.0',
+    added_tokens: [],
+    normalizer: null,
+    pre_tokenizer: null,
+    post_processor: null,
+    decoder: null,
+    model: { type: 'WordPiece', vocab: { '[UNK]': 0, '[CLS]': 1, a: 2 }, unk_token: '[UNK]' },
+  };
+  const load = (field: string, value: unknown) => () => Tokenizer.fromJSON({ ...base, [field]: value });
+
+  it.each([
+    ['normalizer', { type: 'toString' }, 'normalizer.type'],
+    ['pre_tokenizer', { type: 'constructor' }, 'pre_tokenizer.type'],
+    ['decoder', { type: 'hasOwnProperty' }, 'decoder.type'],
+    [
+      'post_processor',
+      { type: 'BertProcessing', sep: ['[SEP]', 1.5], cls: ['[CLS]', 1] },
+      'post_processor.sep[1]',
+    ],
+    [
+      'post_processor',
+      { type: 'RobertaProcessing', sep: ['</s>', 2], cls: ['<s>', -1] },
+      'post_processor.cls[1]',
+    ],
+    [
+      'post_processor',
+      {
+        type: 'TemplateProcessing',
+        single: '[CLS]:0 $A:0',
+        pair: '[CLS]:0 $A:0 $B:1',
+        special_tokens: { '[CLS]': { id: '[CLS]', ids: ['1'], tokens: ['[CLS]'] } },
+      },
+      'post_processor.special_tokens.[CLS].ids[0]',
+    ],
+    [
+      'post_processor',
+      {
+        type: 'TemplateProcessing',
+        single: [{ SpecialToken: { id: '[CLS]', type_id: -1 } }, { Sequence: { id: 'A', type_id: 0 } }],
+        pair: '$A:0 $B:1',
+        special_tokens: { '[CLS]': { id: '[CLS]', ids: [1], tokens: ['[CLS]'] } },
+      },
+      'post_processor.single[0].type_id',
+    ],
+    [
+      'post_processor',
+      {
+        type: 'TemplateProcessing',
+        single: [{ SpecialToken: { id: 'constructor', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
+        pair: '$A:0 $B:1',
+        special_tokens: {},
+      },
+      'post_processor.special_tokens',
+    ],
+  ])('%s %j: a TokenizerFormatError at the field', (field, value, where) => {
+    const e = typedError(load(field, value));
+    expect(TokenizerFormatError.isInstance(e)).toBe(true);
+    expect(e.where).toBe(where);
+  });
+
+  it('truncation and padding (kept verbatim) are bounded in depth like the components', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    for (const field of ['truncation', 'padding']) {
+      const e = typedError(load(field, { nested: deep }));
+      expect(TokenizerFormatError.isInstance(e)).toBe(true);
+      expect(e.where).toMatch(new RegExp(`^${field}`));
+    }
+  });
+});

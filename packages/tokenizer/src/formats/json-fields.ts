@@ -78,6 +78,12 @@ export function optNum<T extends number | null>(
   return v as number;
 }
 
+/** A token id read from a file: a non-negative safe integer, or an error at `where`. */
+export function tokenId(v: unknown, where: string, hint: string): number {
+  if (!Number.isSafeInteger(v) || (v as number) < 0) badField(where, 'a non-negative integer id', v, hint);
+  return v as number;
+}
+
 /** A required array field. */
 export function arr(obj: JSONObject, key: string, where: string): unknown[] {
   const v = obj[key];
@@ -103,9 +109,9 @@ export function fromTypeTag<T>(obj: unknown, where: string, builders: Builders<T
   const o = asObject(obj, where);
   const type = o.type;
   if (typeof type !== 'string') return badField(`${where}.type`, 'a string type tag', type);
-  const build = builders[type];
-  if (!build) return unknownType(where, type, Object.keys(builders));
-  return build(o, where);
+  // Own keys only: "toString" or "constructor" must not find Object.prototype's functions.
+  if (!Object.hasOwn(builders, type)) return unknownType(where, type, Object.keys(builders));
+  return builders[type]!(o, where);
 }
 
 /** The `pattern` field of a Split, Replace normalizer or Replace decoder: `{ String }` or `{ Regex }`. */

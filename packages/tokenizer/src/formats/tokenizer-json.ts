@@ -176,7 +176,7 @@ export function parseTokenizerJSON(input: unknown, options: ParseTokenizerJSONOp
     const added = o.added_tokens ?? [];
     if (!Array.isArray(added)) badField('added_tokens', 'an array', added);
     const present = (k: string): boolean => o[k] !== undefined && o[k] !== null;
-    for (const k of ['normalizer', 'pre_tokenizer', 'post_processor', 'decoder'])
+    for (const k of ['normalizer', 'pre_tokenizer', 'post_processor', 'decoder', 'truncation', 'padding'])
       checkComponents(o[k], k, 0, options);
     return {
       normalizer: present('normalizer') ? normalizerFromJSON(o.normalizer, 'normalizer') : null,
