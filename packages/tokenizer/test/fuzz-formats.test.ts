@@ -35,6 +35,10 @@ function probe(format: string, what: string, load: () => Tokenizer): void {
   const c = countsFor(format);
   c.tried++;
   const started = performance.now();
+  const typedWithHint = (stage: string, e: unknown) => {
+    if (!TokenizerError.isInstance(e)) other(stage, e);
+    else if (!e.hint) other(`${stage} (a typed error without a hint)`, e);
+  };
   const other = (stage: string, e: unknown) => {
     c.other++;
     if (c.failures.length < 5)
@@ -46,8 +50,9 @@ function probe(format: string, what: string, load: () => Tokenizer): void {
   try {
     tok = load();
   } catch (e) {
-    if (TokenizerError.isInstance(e)) c.typed++;
-    else other('load', e);
+    if (!TokenizerError.isInstance(e)) other('load', e);
+    else if (!e.hint) other('load (a typed error without a hint)', e);
+    else c.typed++;
     return;
   }
   c.loaded++;
@@ -57,7 +62,7 @@ function probe(format: string, what: string, load: () => Tokenizer): void {
       try {
         ids = tok.encode(text);
       } catch (e) {
-        if (!TokenizerError.isInstance(e)) other(`encode ${JSON.stringify(text)}`, e);
+        typedWithHint(`encode ${JSON.stringify(text)}`, e);
         continue;
       }
       const stray = ids.find((id) => !Number.isInteger(id) || tok.idToToken(id) === undefined);
@@ -69,12 +74,12 @@ function probe(format: string, what: string, load: () => Tokenizer): void {
         const bad = withSpecials.find((id) => !Number.isInteger(id) || id < 0);
         if (bad !== undefined) other('encode with special tokens', `id ${bad}`);
       } catch (e) {
-        if (!TokenizerError.isInstance(e)) other('decode', e);
+        typedWithHint('decode', e);
       }
     }
     JSON.stringify(tok.toJSON()); // what save() writes
   } catch (e) {
-    if (!TokenizerError.isInstance(e)) other('use', e);
+    typedWithHint('use', e);
   }
   c.slowestMs = Math.max(c.slowestMs, performance.now() - started);
 }

@@ -146,6 +146,7 @@ export function renderChat(
         where: `messages[${i}]`,
         expected: '{ role: system | user | assistant | tool, content: string }',
         found: previewJSON(m),
+        hint: "e.g. { role: 'user', content: 'Hello' }",
       });
     }
     const learn = m.role === 'assistant';
@@ -176,6 +177,7 @@ function checkToolCalls(template: ChatTemplate, m: ChatMessage, i: number): read
       where,
       expected: 'an array of { name, arguments } on an assistant message',
       found: m.role !== 'assistant' ? `toolCalls on a ${m.role} message` : typeof m.toolCalls,
+      hint: 'only assistant messages call tools; tool results go in a { role: "tool" } message',
     });
   }
   if (!template.toolCall) {
@@ -194,6 +196,7 @@ function checkToolCalls(template: ChatTemplate, m: ChatMessage, i: number): read
         where: `${where}[${k}]`,
         expected: '{ name: non-empty string, arguments: string }',
         found: previewJSON(c),
+        hint: "e.g. { name: 'add', arguments: '{\"a\": 1}' } (arguments as a JSON string)",
       });
     }
   });

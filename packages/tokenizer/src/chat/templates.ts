@@ -126,6 +126,7 @@ export function resolveChatTemplate(template: ChatTemplateLike = 'llmforge'): Ch
       where: 'options.template',
       expected: `one of ${Object.keys(CHAT_TEMPLATES).join(', ')} or a ChatTemplate object`,
       found: previewJSON(template),
+      hint: "name a built-in template (e.g. 'chatml') or pass a ChatTemplate object",
     });
   }
   return t;

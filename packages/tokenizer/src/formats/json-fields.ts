@@ -13,15 +13,14 @@ function describe(v: unknown): string {
   return previewJSON(v);
 }
 
-/** Throws the standard "field has the wrong shape" error. */
-export function badField(where: string, expected: string, found: unknown, hint?: string): never {
-  throw new TokenizerFormatError({
-    operation: 'fromJSON',
-    where,
-    expected,
-    found: describe(found),
-    ...(hint ? { hint } : {}),
-  });
+/** The hint of a field error when the caller has no more specific one. */
+const FIELD_HINT =
+  'the field does not have the shape the Hugging Face tokenizers library writes: is the file truncated, ' +
+  'hand-edited or from another tool? Re-export it with tokenizer.save() in Python, or fix this field';
+
+/** Throws the standard "field has the wrong shape" error (with `hint`, or a general one). */
+export function badField(where: string, expected: string, found: unknown, hint: string = FIELD_HINT): never {
+  throw new TokenizerFormatError({ operation: 'fromJSON', where, expected, found: describe(found), hint });
 }
 
 /** `obj` as an object, or an error at `where`. */

@@ -37,6 +37,7 @@ export function parseBehavior(v: unknown, where: string): SplitBehavior {
     where,
     expected: `one of ${SPLIT_BEHAVIORS.join(', ')}`,
     found: previewJSON(v),
+    hint: 'Split pre-tokenizers say what becomes of each match, e.g. "behavior": "Isolated"',
   });
 }
 

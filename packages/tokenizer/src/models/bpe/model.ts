@@ -84,6 +84,7 @@ export class BPE implements Model {
         where: 'dropout',
         expected: 'a probability in [0, 1] or null',
         found: String(this.dropout),
+        hint: 'dropout is the chance to skip each merge while training (e.g. 0.1); null or 0 turns it off',
       });
     }
     this.random = seededRandom(options.seed ?? 0);
