@@ -95,6 +95,7 @@ export function trainView(
   const pasted = el('textarea', {
     rows: 6,
     placeholder: 'Paste a few hundred kilobytes of text here…',
+    spellcheck: 'false', // a corpus, not prose to correct
     'data-testid': 'train-text',
   });
   pasted.addEventListener('input', () => {
