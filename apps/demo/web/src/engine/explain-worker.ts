@@ -8,6 +8,7 @@
 import type { Backend } from '@llmforge/tensor-gpu';
 import type { Model, ModelConfig } from '@llmforge/transformer';
 import { expose, transfer } from 'comlink';
+import { PageError } from '../errors.js';
 import { type Analysis, analyse } from './analysis.js';
 import { type BackendChoice, type BackendInfo, openBackend } from './backend.js';
 import { modelFromBytes } from './checkpoint.js';
@@ -62,7 +63,14 @@ const api = {
 };
 
 function need(): Model {
-  if (!model) throw new Error('explain worker: no model loaded yet (call load first)');
+  if (!model) {
+    throw new PageError({
+      operation: 'explain',
+      expected: 'a loaded model',
+      found: 'none',
+      hint: 'call load first',
+    });
+  }
   return model;
 }
 

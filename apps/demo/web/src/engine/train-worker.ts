@@ -8,6 +8,7 @@
  */
 import type { Backend } from '@llmforge/tensor-gpu';
 import { expose, transfer } from 'comlink';
+import { PageError } from '../errors.js';
 import { type BackendChoice, type BackendInfo, openBackend } from './backend.js';
 import { type CheckpointBytes, modelToBytes, tokenizerToText } from './checkpoint.js';
 import { type TrainEvent, type TrainedModel, type TrainSettings, trainInPage } from './train-loop.js';
@@ -33,7 +34,13 @@ const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0
 async function gunzipText(url: string): Promise<string> {
   const response = await fetch(url);
   if (!response.ok || !response.body)
-    throw new Error(`train worker: fetching ${url} gave HTTP ${response.status}`);
+    throw new PageError({
+      operation: 'train: fetch the corpus',
+      file: url,
+      expected: 'HTTP 200 with a body',
+      found: `HTTP ${response.status}`,
+      hint: 'serve the page with `pnpm --filter @llmforge/demo web:dev` or `web:preview`, or paste a text',
+    });
   const stream = response.body.pipeThrough(new DecompressionStream('gzip'));
   return new Response(stream).text();
 }
@@ -80,7 +87,14 @@ const api = {
 
   /** The trained model as an HF-layout checkpoint (tokenizer.json, config.json, model.safetensors). */
   async checkpoint(): Promise<CheckpointBytes> {
-    if (!result) throw new Error('train worker: nothing trained yet');
+    if (!result) {
+      throw new PageError({
+        operation: 'checkpoint',
+        expected: 'a trained model',
+        found: 'none yet',
+        hint: 'train first',
+      });
+    }
     const { config, weights } = await modelToBytes(result.model);
     return transfer({ config, weights, tokenizer: tokenizerToText(result.tokenizer) }, [weights.buffer]);
   },
