@@ -191,6 +191,13 @@ export {
 } from './io/safetensors-format.js';
 export { encodeHeader, parseHeader, readHeaderLength } from './io/safetensors-header.js';
 export {
+  AtomicDirectoryError,
+  type AtomicDirectoryOptions,
+  type RecoverResult,
+  recoverDirectory,
+  writeDirectoryAtomically,
+} from './io/atomic-directory.js';
+export {
   type LoadIntoOptions,
   loadSafetensorsInto,
   saveTensors,
