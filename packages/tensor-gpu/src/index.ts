@@ -135,7 +135,7 @@ export {
   type SamplingFilters,
 } from './sampling/filters.js';
 export { drawRowUniforms, pickToken } from './sampling/pick.js';
-export { argmaxRow, logSoftmaxRow, softmaxRow } from './sampling/row.js';
+export { argmaxRow, logSoftmaxRow, NON_FINITE_ROW, nonFiniteScores, softmaxRow } from './sampling/row.js';
 export {
   fillNormal,
   fillUniform,
