@@ -197,6 +197,7 @@ export {
   recoverDirectory,
   writeDirectoryAtomically,
 } from './io/atomic-directory.js';
+export { type UpdateDirectoryOptions, updateDirectoryAtomically } from './io/update-directory.js';
 export {
   type LoadIntoOptions,
   loadSafetensorsInto,

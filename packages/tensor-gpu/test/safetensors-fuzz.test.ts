@@ -97,13 +97,13 @@ function reference(bytes: Uint8Array): RefResult {
     if (typeof dtype !== 'string' || !(dtype in SIZES)) return { ok: false, why: 'dtype' };
     const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
     if (!Array.isArray(shape) || !shape.every(isCount)) return { ok: false, why: 'shape' };
-    if (!Array.isArray(off) || off.length !== 2 || !off.every(isCount) || off[0] > off[1]) {
-      return { ok: false, why: 'offsets' };
-    }
+    if (!Array.isArray(off) || off.length !== 2 || !off.every(isCount)) return { ok: false, why: 'offsets' };
+    const [begin, end] = off as [number, number];
+    if (begin > end) return { ok: false, why: 'offsets' };
     let count = 1n;
     for (const d of shape) count *= BigInt(d);
-    if (count * BigInt(SIZES[dtype]!) !== BigInt(off[1] - off[0])) return { ok: false, why: 'size' };
-    spans.push([off[0], off[1]]);
+    if (count * BigInt(SIZES[dtype]!) !== BigInt(end - begin)) return { ok: false, why: 'size' };
+    spans.push([begin, end]);
     tensors.set(name, { dtype, shape, values: [] });
   }
   spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
