@@ -1,7 +1,8 @@
 /**
  * File-system failures a test cannot cause for real (a full disk, an I/O error, a read-only file
  * system when the tests run as root), injected through a mock of `node:fs/promises` that wraps the
- * real module: the file handles it opens fail on write / read / sync with the chosen error code.
+ * real module (helpers/fs-faults.ts): the file handles it opens fail on write / read / sync with
+ * the chosen error code.
  * Each failure must surface as a SafetensorsError naming the file, with the code's hint and the
  * original error as `cause`, and leave no temporary file and the previous file intact.
  */
@@ -9,42 +10,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { faults } from './helpers/fs-faults.js';
 
-type Fault = { op: 'open' | 'write' | 'read' | 'sync' | 'rename'; code: string; match: RegExp };
-const faults = vi.hoisted(() => ({ active: undefined as Fault | undefined }));
-
-function fsError(code: string, syscall: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`${code}: simulated, ${syscall}`), { code, syscall });
-}
-
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
-  const fail = (op: Fault['op'], path: string) => {
-    const f = faults.active;
-    if (f && f.op === op && f.match.test(path)) throw fsError(f.code, op);
-  };
-  const open: typeof real.open = async (path, flags, mode) => {
-    fail('open', String(path));
-    const handle = await real.open(path, flags, mode);
-    return new Proxy(handle, {
-      get(target, key) {
-        if (key === 'write' || key === 'read' || key === 'sync') {
-          return async (...args: unknown[]) => {
-            fail(key, String(path));
-            return (target[key] as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        const value = Reflect.get(target, key);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-  };
-  const rename: typeof real.rename = async (from, to) => {
-    fail('rename', String(from));
-    return real.rename(from, to);
-  };
-  return { ...real, default: { ...real, open, rename }, open, rename };
-});
+vi.mock('node:fs/promises', async (real) => (await import('./helpers/fs-faults.js')).faultyFs(await real()));
 
 const { loadSafetensors, SafetensorsError, saveSafetensors } = await import('../src/index.js');
 

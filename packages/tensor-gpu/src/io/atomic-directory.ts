@@ -176,15 +176,24 @@ export async function recoverDirectory(dir: string): Promise<RecoverResult> {
         return timed.sort((a, b) => b.t - a.t).map((x) => x.n);
       };
       const candidates = [...(await byTime(leftovers.new)), ...(await byTime(leftovers.old))];
-      const pick = candidates[0];
-      if (pick !== undefined) {
-        await fs.rename(path.join(parent, pick), abs);
+      // the first candidate that can be moved into place (if renaming the new one fails, e.g. the
+      // very failure that interrupted the write, the previous version goes back instead)
+      let failure: unknown;
+      for (const pick of candidates) {
+        try {
+          await fs.rename(path.join(parent, pick), abs);
+        } catch (cause) {
+          failure ??= cause;
+          continue;
+        }
         await syncDirectory(parent);
         result.exists = true;
         result.restored = leftovers.new.includes(pick) ? 'new' : 'old';
         leftovers.new = leftovers.new.filter((n) => n !== pick);
         leftovers.old = leftovers.old.filter((n) => n !== pick);
+        break;
       }
+      if (!result.exists && failure !== undefined) throw failure;
     }
     for (const name of [...leftovers.new, ...leftovers.old]) await remove(name);
     if (result.removed.length > 0) await syncDirectory(parent);

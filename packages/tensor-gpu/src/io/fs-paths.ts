@@ -100,7 +100,8 @@ export async function removeOrphanTempFiles(file: string): Promise<string[]> {
 }
 
 /**
- * `lstat`, or undefined when nothing is at `path` (other errors are thrown).
+ * `lstat`, or undefined when nothing is at `path` (also when a parent is a file, so nothing can be
+ * there: ENOTDIR); other errors are thrown.
  *
  * @example
  * ```ts
@@ -112,7 +113,8 @@ export async function statOrUndefined(path: string): Promise<Stats | undefined> 
   try {
     return await fs.lstat(path);
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw cause;
   }
 }
