@@ -228,6 +228,7 @@ export class Model extends Module {
           where: 'logits',
           expected: "logits: 'all' when labels are given (the loss scores every position)",
           found: `'${which}'`,
+          hint: 'drop the logits option, or the labels',
         });
       }
       if (options.labels !== undefined)
@@ -320,6 +321,7 @@ export class Model extends Module {
         where: 'options',
         expected: 'exactly one of labels (the LM loss) or loss (a function of the outputs)',
         found: labels === undefined ? 'neither' : 'both',
+        hint: 'labels for next-token training; loss for SFT/RL objectives built from the outputs',
       });
     }
     // the scalar to differentiate, from the outputs of the head (disposes what it does not return)
@@ -332,6 +334,7 @@ export class Model extends Module {
           where: 'loss',
           expected: 'a loss function returning a scalar tensor',
           found: `shape (${l.shape.join(', ')})`,
+          hint: 'reduce it, e.g. with .mean()',
         });
       }
       return l;
