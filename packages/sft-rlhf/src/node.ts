@@ -33,7 +33,8 @@ export const TASK_DATA_DIR: URL = new URL('../data/', import.meta.url);
  */
 export async function loadTaskData(dir: string | URL = TASK_DATA_DIR): Promise<TaskData> {
   const base = typeof dir === 'string' ? pathToFileURL(`${resolve(dir)}/`) : dir;
-  const entries = await Promise.all(
+  // read concurrently, report the first failure in file order (not whichever finished first)
+  const settled = await Promise.allSettled(
     (Object.entries(TASK_DATA_FILES) as [keyof TaskDataFiles, string][]).map(async ([role, name]) => {
       const url = new URL(name, base);
       const fail: (expected: string, cause: unknown, hint?: string) => never = (expected, cause, hint) => {
@@ -65,5 +66,9 @@ export async function loadTaskData(dir: string | URL = TASK_DATA_DIR): Promise<T
       return [role, text] as const;
     }),
   );
+  const entries = settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
   return parseTaskData(Object.fromEntries(entries) as unknown as TaskDataFiles);
 }

@@ -6,9 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { setGemmImplementation } from '../src/cpu/kernels/gemm/gemm.js';
+import { type GemmImplementation, gemm } from '../src/cpu/kernels/gemm/gemm.js';
 import { matmulCpu } from '../src/cpu/kernels/matmul.js';
 import { printTable, randomF32, timeMs } from './timing.js';
+
+/** matmulCpu's GEMM callback on one implementation. */
+const on = (impl: GemmImplementation) => (g: Parameters<typeof gemm>[0]) => gemm(g, impl);
 
 const SIZES = [256, 512, 1024];
 
@@ -56,11 +59,8 @@ async function skinny(): Promise<void> {
     const b = randomF32(k * n, 4);
     const c = new Float32Array(n);
     const spec = { aShape: [1, k], bShape: transB ? [n, k] : [k, n], transB };
-    const before = setGemmImplementation('auto');
-    const oursMs = await timeMs(() => matmulCpu(a, b, c, spec), 10);
-    setGemmImplementation('ts');
-    const tsMs = await timeMs(() => matmulCpu(a, b, c, spec), 5);
-    setGemmImplementation(before);
+    const oursMs = await timeMs(() => matmulCpu(a, b, c, spec, false, on('auto')), 10);
+    const tsMs = await timeMs(() => matmulCpu(a, b, c, spec, false, on('ts')), 5);
     const peer: number[] = [];
     for (const backend of ['cpu', 'wasm'] as const) {
       await tf.setBackend(backend);
@@ -102,11 +102,8 @@ export async function run(): Promise<void> {
     const b = randomF32(s * s, 2);
     const c = new Float32Array(s * s);
     const spec = { aShape: [s, s], bShape: [s, s] };
-    const before = setGemmImplementation('auto');
-    const oursMs = await timeMs(() => matmulCpu(a, b, c, spec), reps(s, false));
-    setGemmImplementation('ts');
-    const tsMs = await timeMs(() => matmulCpu(a, b, c, spec), reps(s, true));
-    setGemmImplementation(before);
+    const oursMs = await timeMs(() => matmulCpu(a, b, c, spec, false, on('auto')), reps(s, false));
+    const tsMs = await timeMs(() => matmulCpu(a, b, c, spec, false, on('ts')), reps(s, true));
     const tfCpuMs = await tfjsTime('cpu', a, b, s);
     const tfWasmMs = await tfjsTime('wasm', a, b, s);
     rows.push([

@@ -1,6 +1,7 @@
 /**
  * Benchmark dispatcher: `pnpm bench` (= `tsx bench/run.ts`) runs the `cpu` group;
- * `tsx bench/run.ts cpu-matmul cpu-threads` runs the named benches; `tsx bench/run.ts all` runs all.
+ * `tsx bench/run.ts cpu-matmul cpu-threads` runs the named benches; `tsx bench/run.ts all` runs all;
+ * arguments after `--` go to the benches (`pnpm bench cpu-train-step -- baby --threads 2`).
  *
  * Each bench is a module exporting `run(): Promise<void>` that measures us and a peer in the same
  * process and prints the ratio. Benches are timed scripts, never tests.
@@ -8,7 +9,7 @@
 
 import { cpus, loadavg } from 'node:os';
 
-type Bench = () => Promise<{ run: () => Promise<void> }>;
+type Bench = () => Promise<{ run: (args?: readonly string[]) => Promise<void> }>;
 
 /** Every bench by name. */
 const BENCHES: Record<string, Bench> = {
@@ -17,6 +18,7 @@ const BENCHES: Record<string, Bench> = {
   'cpu-threads': () => import('./cpu-threads.js'),
   'cpu-kernels': () => import('./cpu-kernels.js'),
   'cpu-mlp': () => import('./cpu-mlp.js'),
+  'cpu-train-step': () => import('./cpu-train-step.js'),
   'nn-optim-io': () => import('./nn-optim-io.js'),
   // --- GPU benches (G2): add entries here ---
   'gpu-matmul': () => import('./gpu-matmul.js'),
@@ -30,7 +32,11 @@ const GROUPS: Record<string, string[]> = {
 };
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
+  // `tsx bench/run.ts cpu-train-step -- baby --threads 2`: what follows `--` goes to the bench
+  const all = process.argv.slice(2);
+  const dd = all.indexOf('--');
+  const args = dd >= 0 ? all.slice(0, dd) : all;
+  const benchArgs = dd >= 0 ? all.slice(dd + 1) : [];
   const requested = args.length === 0 ? ['cpu'] : args;
   const names: string[] = [];
   for (const arg of requested) {
@@ -52,7 +58,7 @@ async function main(): Promise<void> {
   for (const name of [...new Set(names)]) {
     console.log(`\n=== ${name} ===`);
     const mod = await BENCHES[name]!();
-    await mod.run();
+    await mod.run(benchArgs);
   }
 }
 

@@ -73,7 +73,14 @@ export {
   UNARY_KINDS,
   type UnaryKind,
 } from './backend/ops.js';
-export { type CpuBackend, type CpuBackendOptions, createCpuBackend } from './cpu/backend.js';
+export {
+  type CpuBackend,
+  type CpuBackendInfo,
+  type CpuBackendOptions,
+  createCpuBackend,
+} from './cpu/backend.js';
+export type { CpuPoolStats } from './cpu/pool.js';
+export type { RelaxedSimdMode } from './cpu/wasm/runtime.js';
 export { CPU_KERNELS } from './cpu/kernels/index.js';
 export type { CpuKernel, CpuStorage } from './cpu/kernels/kernel.js';
 export {
@@ -262,6 +269,6 @@ export { decayGroups, type ParamGroup } from './optim/param-groups.js';
 export { SGD, type SGDGroup, type SGDOptions } from './optim/sgd.js';
 export { RandomGenerator, type RandomGeneratorState } from './random/random-generator.js';
 
-// CPU kernel extras (gemm)
-export { type GemmImplementation, setGemmImplementation } from './cpu/kernels/gemm/gemm.js';
+// CPU kernel extras (gemm; the implementation is a createCpuBackend option)
+export type { GemmImplementation } from './cpu/kernels/gemm/gemm.js';
 export { wasmGemmAvailable } from './cpu/kernels/gemm/wasm-gemm.js';

@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GemmImplementation, gemm, setGemmImplementation } from '../src/cpu/kernels/gemm/gemm.js';
+import { type GemmArgs, type GemmImplementation, gemm } from '../src/cpu/kernels/gemm/gemm.js';
 import { wasmGemmAvailable } from '../src/cpu/kernels/gemm/wasm-gemm.js';
 import { gemmSkinny } from '../src/cpu/kernels/gemm/wasm-skinny.js';
 import { matmulCpu, matmulDims } from '../src/cpu/kernels/matmul.js';
 import { maxAbs, maxAbsDiff, randn32, randn64 } from './cpu-kernels-helpers.js';
+
+/** The GEMM implementation the matmulCpu calls below run on (set per describe block). */
+let current: GemmImplementation = 'auto';
+const run = (g: GemmArgs): void => gemm(g, current);
 
 /** Naive float64 reference: batched op(A)·op(B) with broadcast batch dims, by index arithmetic. */
 function naiveMatmul(
@@ -65,7 +69,7 @@ function check(aShape: number[], bShape: number[], transA: boolean, transB: bool
   const { batch, m, n } = matmulDims({ aShape, bShape, transA, transB });
   expect([...batch, m, n]).toEqual(ref.shape);
   const out = new Float32Array(ref.out.length).fill(Number.NaN); // NaN proves every entry is written
-  matmulCpu(a, b, out, { aShape, bShape, transA, transB });
+  matmulCpu(a, b, out, { aShape, bShape, transA, transB }, false, run);
   const k = transA ? aShape.at(-2)! : aShape.at(-1)!;
   // float32 storage of the result: error grows like sqrt(k)·eps32 relative to the magnitude.
   expect(maxAbsDiff(out, ref.out)).toBeLessThan(1e-6 * Math.max(1, maxAbs(ref.out)) * Math.sqrt(k + 1) * 4);
@@ -98,16 +102,22 @@ it('the WebAssembly SIMD kernels compile on this runtime and take f32 operands o
 // Every case runs on the TypeScript kernel, the wasm SIMD kernel, and the default dispatch.
 for (const impl of ['ts', 'wasm', 'auto'] as GemmImplementation[])
   describe(`matmulCpu [${impl}] vs naive float64`, () => {
-    let before: GemmImplementation;
     beforeAll(() => {
-      before = setGemmImplementation(impl);
+      current = impl;
     });
     afterAll(() => {
-      setGemmImplementation(before);
+      current = 'auto';
     });
     it('1×1 @ 1×1', () => {
       const out = new Float32Array(1);
-      matmulCpu(new Float32Array([3]), new Float32Array([-2]), out, { aShape: [1, 1], bShape: [1, 1] });
+      matmulCpu(
+        new Float32Array([3]),
+        new Float32Array([-2]),
+        out,
+        { aShape: [1, 1], bShape: [1, 1] },
+        false,
+        run,
+      );
       expect(out[0]).toBe(-6);
     });
 
@@ -153,14 +163,14 @@ for (const impl of ['ts', 'wasm', 'auto'] as GemmImplementation[])
       const b = randn32(50 * 30, 2);
       const ref = naiveMatmul(a, b, [40, 50], [50, 30], false, false).out;
       const out = new Float32Array(40 * 30).fill(1);
-      matmulCpu(a, b, out, { aShape: [40, 50], bShape: [50, 30] }, true);
+      matmulCpu(a, b, out, { aShape: [40, 50], bShape: [50, 30] }, true, run);
       expect(
         maxAbsDiff(
           out,
           ref.map((x) => x + 1),
         ),
       ).toBeLessThan(1e-4);
-      matmulCpu(a, b, out, { aShape: [40, 50], bShape: [50, 30] });
+      matmulCpu(a, b, out, { aShape: [40, 50], bShape: [50, 30] }, false, run);
       expect(maxAbsDiff(out, ref)).toBeLessThan(1e-4);
     });
 
@@ -169,16 +179,23 @@ for (const impl of ['ts', 'wasm', 'auto'] as GemmImplementation[])
       const b = randn64(300 * 45, 4);
       const ref = naiveMatmul(a, b, [37, 300], [300, 45], false, false).out;
       const out = new Float64Array(37 * 45);
-      matmulCpu(a, b, out, { aShape: [37, 300], bShape: [300, 45] });
+      matmulCpu(a, b, out, { aShape: [37, 300], bShape: [300, 45] }, false, run);
       expect(maxAbsDiff(out, ref)).toBeLessThan(1e-12);
     });
 
     it('k = 0 gives zeros; empty m or n writes nothing', () => {
       const out = new Float32Array(6).fill(5);
-      matmulCpu(new Float32Array(0), new Float32Array(0), out, { aShape: [2, 0], bShape: [0, 3] });
+      matmulCpu(
+        new Float32Array(0),
+        new Float32Array(0),
+        out,
+        { aShape: [2, 0], bShape: [0, 3] },
+        false,
+        run,
+      );
       expect([...out]).toEqual([0, 0, 0, 0, 0, 0]);
       const none = new Float32Array(0);
-      matmulCpu(new Float32Array(0), randn32(12, 1), none, { aShape: [0, 4], bShape: [4, 3] });
+      matmulCpu(new Float32Array(0), randn32(12, 1), none, { aShape: [0, 4], bShape: [4, 3] }, false, run);
       expect(none.length).toBe(0);
     });
 

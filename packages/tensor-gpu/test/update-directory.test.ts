@@ -90,3 +90,21 @@ describe('updateDirectoryAtomically', () => {
     expect(siblings(dir)).toEqual([]);
   });
 });
+
+describe('updateDirectoryAtomically inside a writeDirectoryAtomically', () => {
+  it('writes straight into the outer temporary directory: no second temporary sibling', async () => {
+    const { writeDirectoryAtomically } = await import('../src/index.js');
+    const dir = join(root, 'nested');
+    let during: string[] = [];
+    await writeDirectoryAtomically(dir, async (tmp) => {
+      writeFileSync(join(tmp, 'weights.bin'), 'an older weights file written first');
+      writeFileSync(join(tmp, 'checkpoint.json'), '{}');
+      await save(tmp, 3);
+      during = readdirSync(root).filter((n) => n.includes('nested'));
+    });
+    expect(during).toHaveLength(1); // only the outer temporary
+    expect(readdirSync(dir).sort()).toEqual(['checkpoint.json', 'config.json', 'weights.bin']);
+    expect(readFileSync(join(dir, 'weights.bin'), 'utf8')).toBe('weights 3');
+    expect(siblings(dir)).toEqual([]);
+  });
+});

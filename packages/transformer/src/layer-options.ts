@@ -27,8 +27,12 @@ import {
 } from '@llmforge/tensor-gpu';
 import type { ModelConfig } from './config.js';
 
-/** Float dtypes a model can hold its parameters in: f32 everywhere, f64 on the CPU backend (tests). */
-export type ModelDType = 'f32' | 'f64';
+/**
+ * Float dtypes a model can hold its parameters in: f32 everywhere, f64 on the CPU backend (tests),
+ * f16 where the backend has it (WebGPU with `shader-f16`; the CPU backend stores half bits and
+ * computes in f32) — the compute copy of mixed-precision training, next to f32 master weights.
+ */
+export type ModelDType = 'f32' | 'f16' | 'f64';
 
 /** The constructor options of each kind of layer in a model (see the file comment). */
 export interface LayerOptions {

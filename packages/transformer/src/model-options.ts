@@ -17,7 +17,7 @@ export interface CreateModelOptions {
   backend?: Backend;
   /** Seed of the initialization (and of dropout masks): an integer ≥ 0. Default 0. */
   seed?: number;
-  /** Parameter dtype. Default 'f32'; 'f64' only on the CPU backend. */
+  /** Parameter dtype. Default 'f32'; 'f64' only on the CPU backend; 'f16' for mixed precision. */
   dtype?: ModelDType;
   /**
    * Initialize parameters (GPT-2 scheme, seeded). Default true; `fromPretrained` passes false and
@@ -105,13 +105,13 @@ export function resolveModelOptions(operation: string, options: unknown): Resolv
     );
   }
   const dtype = o.dtype ?? 'f32';
-  if (dtype !== 'f32' && dtype !== 'f64') {
+  if (dtype !== 'f32' && dtype !== 'f16' && dtype !== 'f64') {
     bad(
       operation,
       'dtype',
-      "'f32' or 'f64'",
+      "'f32', 'f16' or 'f64'",
       String(dtype),
-      'models compute in f32 (f64 on the CPU backend for tests)',
+      'models compute in f32 (f16 for mixed precision, f64 on the CPU backend for tests)',
     );
   }
   if (!backend.dtypes.includes(dtype)) {

@@ -84,6 +84,26 @@ const ENTRY = /^\.(.+)\.(tmp|new|old)-(\d+)-[a-z0-9]+$/;
 /** Names of calls in flight in this process, so a recovery never removes its own live work. */
 const inFlight = new Set<string>();
 
+/** The end of a temporary directory's name (`.<base>.tmp-<pid>-<tag>`). */
+const TMP_SUFFIX = /\.tmp-\d+-[a-z0-9]+$/;
+
+/**
+ * True when `abs` (an absolute path) is the temporary directory of a {@link writeDirectoryAtomically}
+ * of this process that is still being written: whatever goes into it becomes visible atomically
+ * anyway, so a writer nested inside (a `savePretrained` called by a checkpoint manager's write) can
+ * write into it directly.
+ *
+ * @example
+ * ```ts
+ * await writeDirectoryAtomically('/runs/a/step-1', async (tmp) => {
+ *   isWritingInto(tmp); // true (tmp is absolute)
+ * });
+ * ```
+ */
+export function isWritingInto(abs: string): boolean {
+  return inFlight.has(abs) && TMP_SUFFIX.test(abs);
+}
+
 function randomTag(): string {
   return Math.random().toString(36).slice(2, 10).padEnd(8, '0');
 }

@@ -16,6 +16,11 @@
  * nothing; folders are rebuilt and symbolic links copied as links. Owned entries of the previous
  * version that `write` does not produce are gone from the new one (a stale shard).
  *
+ * Called on the temporary directory of a `writeDirectoryAtomically` in progress in this process (a
+ * checkpoint manager whose write callback saves a model into its temporary directory), it writes
+ * there directly, after removing the owned entries: the outer write already makes the result appear
+ * atomically, and a second temporary sibling would only be one more thing a crash could leave.
+ *
  * One writer per directory: an entry another process adds to the directory while an update runs is
  * not in the new version. A symbolic link to a directory is followed (the link stays; its target is
  * updated). Devices, FIFOs and sockets in the directory cannot be carried over and fail the update
@@ -25,6 +30,7 @@
 import {
   AtomicDirectoryError,
   type AtomicDirectoryOptions,
+  isWritingInto,
   writeDirectoryAtomically,
 } from './atomic-directory.js';
 import { statOrUndefined } from './fs-paths.js';
@@ -63,6 +69,18 @@ async function carry(from: string, to: string, dir: string): Promise<void> {
   }
 }
 
+/** A file-system failure of an update, as an {@link AtomicDirectoryError} naming the directory. */
+function fsFailure(target: string, expected: string, hint: string, cause: unknown): never {
+  throw new AtomicDirectoryError({
+    operation: 'updateDirectoryAtomically',
+    file: target,
+    expected,
+    found: (cause as NodeJS.ErrnoException).code ?? String(cause),
+    hint,
+    cause,
+  });
+}
+
 /**
  * Writes the entries `options.owns` names into `dir` and keeps every other entry, atomically as a
  * whole (see the module comment for the exact semantics). Creates `dir` when absent.
@@ -87,14 +105,23 @@ export async function updateDirectoryAtomically(
   try {
     if ((await statOrUndefined(target))?.isSymbolicLink()) target = await fs.realpath(target);
   } catch (cause) {
-    throw new AtomicDirectoryError({
-      operation: 'updateDirectoryAtomically',
-      file: target,
-      expected: 'a symbolic link that resolves',
-      found: (cause as NodeJS.ErrnoException).code ?? String(cause),
-      hint: 'the link points nowhere (or into a loop): fix or remove it',
+    fsFailure(
+      target,
+      'a symbolic link that resolves',
+      'the link points nowhere (or into a loop): fix or remove it',
       cause,
-    });
+    );
+  }
+  if (isWritingInto(target)) {
+    try {
+      for (const name of await fs.readdir(target)) {
+        if (options.owns(name)) await fs.rm(path.join(target, name), { recursive: true, force: true });
+      }
+    } catch (cause) {
+      fsFailure(target, 'to clear the entries it owns', 'check that the directory is writable', cause);
+    }
+    await write(target);
+    return;
   }
   await writeDirectoryAtomically(
     target,

@@ -365,7 +365,7 @@ export function attentionBackwardCpu(
 }
 
 /** Sizes of an attention call from q (B,H,T,D) and k (B,Hkv,S,D). */
-function attentionSpec(
+export function attentionSpec(
   q: readonly number[],
   k: readonly number[],
   attrs: { causal: boolean; scale: number },

@@ -31,7 +31,7 @@ export interface CrossEntropySpec {
   ignoreIndex: number;
 }
 
-function checkTarget(op: string, t: number, row: number, spec: CrossEntropySpec): boolean {
+export function checkTarget(op: string, t: number, row: number, spec: CrossEntropySpec): boolean {
   if (t === spec.ignoreIndex) return false;
   if (t < 0 || t >= spec.V || !Number.isInteger(t)) {
     throw new ShapeError({

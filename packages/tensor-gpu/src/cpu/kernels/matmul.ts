@@ -15,7 +15,7 @@
  * `batch·m` rows: one packing of W serves every row.
  */
 import type { FloatArray } from '../../backend/dtype.js';
-import { gemm } from './gemm/gemm.js';
+import { type GemmArgs, type GemmImplementation, gemm } from './gemm/gemm.js';
 import { type CpuKernel, floatData } from './kernel.js';
 
 /** Shapes and flags of one matmul. */
@@ -84,6 +84,7 @@ export function matmulCpu(
   out: FloatArray,
   spec: MatmulSpec,
   accumulate = false,
+  run: (args: GemmArgs) => void = gemm,
 ): void {
   const { batch, m, k, n } = matmulDims(spec);
   const transA = spec.transA === true;
@@ -100,7 +101,7 @@ export function matmulCpu(
 
   if (!transA && bBatchSize === 1 && aBatchSize === batchSize) {
     // (batch·m, k) @ (k, n): fold the batch into the rows.
-    gemm({
+    run({
       m: batchSize * m,
       n,
       k,
@@ -120,7 +121,7 @@ export function matmulCpu(
     return;
   }
   for (let i = 0; i < batchSize; i++) {
-    gemm({
+    run({
       m,
       n,
       k,
@@ -141,11 +142,23 @@ export function matmulCpu(
 }
 
 /** The contract's `matmul` kernel: `y = op(a) @ op(b)` (see {@link matmulCpu}). */
-export const matmulKernel: CpuKernel<'matmul'> = ({ inputs: { a, b }, outputs: { y }, attrs }) => {
-  matmulCpu(floatData('matmul', a.storage), floatData('matmul', b.storage), floatData('matmul', y.storage), {
-    aShape: a.shape,
-    bShape: b.shape,
-    transA: attrs.transA,
-    transB: attrs.transB,
-  });
-};
+/** The `matmul` kernel with every product computed by `run` (one GEMM call per batch matrix). */
+export function matmulKernelOn(run: (args: GemmArgs) => void): CpuKernel<'matmul'> {
+  return ({ inputs: { a, b }, outputs: { y }, attrs }) => {
+    matmulCpu(
+      floatData('matmul', a.storage),
+      floatData('matmul', b.storage),
+      floatData('matmul', y.storage),
+      { aShape: a.shape, bShape: b.shape, transA: attrs.transA, transB: attrs.transB },
+      false,
+      run,
+    );
+  };
+}
+
+/** The `matmul` kernel with products on GEMM implementation `impl` (`auto`, `ts` or `wasm`). */
+export function matmulKernelWith(impl: GemmImplementation): CpuKernel<'matmul'> {
+  return matmulKernelOn((g) => gemm(g, impl));
+}
+
+export const matmulKernel: CpuKernel<'matmul'> = matmulKernelWith('auto');

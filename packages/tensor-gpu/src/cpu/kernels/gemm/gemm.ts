@@ -27,7 +27,7 @@
  * This TypeScript kernel is the reference path and the one for float64 (gradchecks); f32 products of
  * useful size go to the WebAssembly SIMD version of the same scheme (`wasm-gemm.ts`), about 8× faster
  * here (see `docs/cpu-kernels.md`), and skinny ones (fewer than 8 rows: decoding) to a streaming SIMD
- * kernel (`wasm-skinny.ts`); `setGemmImplementation` picks between TypeScript and WebAssembly.
+ * kernel (`wasm-skinny.ts`); the `implementation` argument (a backend's `gemm` option) picks between TypeScript and WebAssembly.
  *
  * Operands are described by strides, so one routine serves every transpose:
  * `A[i, p] = a[aOffset + i·aRowStride + p·aColStride]` (row-major (m,k): strides (k, 1); transposed
@@ -91,30 +91,10 @@ const WASM_MIN_ROWS = 8;
 /**
  * Which GEMM runs f32 products: `auto` (WebAssembly SIMD when available and the product is not tiny,
  * else TypeScript), `ts` (always the TypeScript kernel, float64 accumulation), `wasm` (SIMD whenever
- * possible, whatever the size). Float64 operands always use the TypeScript kernel.
+ * possible, whatever the size). Float64 operands always use the TypeScript kernel. A CPU backend
+ * takes it as an option: `createCpuBackend({ gemm: 'ts' })`.
  */
 export type GemmImplementation = 'auto' | 'ts' | 'wasm';
-
-let implementation: GemmImplementation = 'auto';
-
-/**
- * Selects the GEMM implementation for f32 products; returns the previous one (benchmarks and tests
- * compare the two paths with it).
- *
- * @example
- * ```ts
- * import { createCpuBackend, randn, setGemmImplementation } from '@llmforge/tensor-gpu';
- * const cpu = createCpuBackend();
- * const a = randn([256, 256], { seed: 1, offset: 0 }, 'f32', cpu);
- * const before = setGemmImplementation('ts'); // float64 accumulation, no WebAssembly
- * try { a.matmul(a).dataSync(); } finally { setGemmImplementation(before); }
- * ```
- */
-export function setGemmImplementation(impl: GemmImplementation): GemmImplementation {
-  const before = implementation;
-  implementation = impl;
-  return before;
-}
 
 /**
  * `C = A·B` (or `C += A·B` with `accumulate`) with a packed, register-blocked kernel.
@@ -129,7 +109,7 @@ export function setGemmImplementation(impl: GemmImplementation): GemmImplementat
  * // c = [4, 5, 10, 11]
  * ```
  */
-export function gemm(args: GemmArgs): void {
+export function gemm(args: GemmArgs, implementation: GemmImplementation = 'auto'): void {
   const { m, n, k } = args;
   if (m === 0 || n === 0) return;
   if (k === 0) {

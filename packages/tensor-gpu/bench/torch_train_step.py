@@ -1,0 +1,114 @@
+"""The PyTorch side of `bench/cpu-train-step.ts`: the same decoder (our ModelConfig, as JSON), the same
+initialisation scheme (GPT-2's: normal 0.02, residual projections 0.02/sqrt(2·layers), zero biases,
+unit norms, tied embeddings), float32 on the CPU with a fixed number of threads.
+
+  python3 torch_train_step.py '{"mode": "train", "config": {...}, "batch": 12, "seqLen": 64,
+                                "warmup": 2, "steps": 5, "threads": 2}'
+  python3 torch_train_step.py '{"mode": "decode", "config": {...}, "prompt": 64, "tokens": 32, ...}'
+
+train: forward, cross entropy against separate targets (nanoGPT's x/y batches), backward, clip 1.0,
+AdamW (lr 1e-3, betas (0.9, 0.99), weight decay 0.1) — milliseconds per step.
+decode: greedy decoding with a KV cache, one token per step — milliseconds per token after the prefill.
+Prints one JSON line: torch version, its BLAS, threads, and the timings."""
+import json, math, re, sys, time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+spec = json.loads(sys.argv[1])
+torch.set_num_threads(spec.get("threads", 2))
+torch.manual_seed(0)
+c = spec["config"]
+C, nh, hs, L, V = c["nEmbd"], c["nHead"], c["headDim"], c["nLayer"], c["vocabSize"]
+assert c["nKvHead"] == nh and c["norm"] == "layernorm" and c["positions"] == "learned" and c["tiedEmbeddings"]
+bias = c["bias"]
+act = {"gelu": lambda x: F.gelu(x), "gelu_tanh": lambda x: F.gelu(x, approximate="tanh")}[c["activation"]]
+
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln1, self.ln2 = nn.LayerNorm(C, eps=c["normEps"], bias=bias), nn.LayerNorm(C, eps=c["normEps"], bias=bias)
+        self.q, self.k, self.v = (nn.Linear(C, nh * hs, bias=bias) for _ in range(3))
+        self.o = nn.Linear(nh * hs, C, bias=bias)
+        self.up, self.down = nn.Linear(C, c["ffnHidden"], bias=bias), nn.Linear(c["ffnHidden"], C, bias=bias)
+
+    def forward(self, x, cache=None):
+        B, T, _ = x.shape
+        h = self.ln1(x)
+        heads = lambda t: t.view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
+        q, k, v = heads(self.q(h)), heads(self.k(h)), heads(self.v(h))
+        if cache is not None:
+            if cache[0] is not None:
+                k, v = torch.cat([cache[0], k], 2), torch.cat([cache[1], v], 2)
+            cache[0], cache[1] = k, v
+        # with a cache, T new queries see every cached key (is_causal only for the square case)
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=T == k.shape[2] and T > 1)
+        x = x + self.o(y.transpose(1, 2).reshape(B, T, nh * hs))
+        return x + self.down(act(self.up(self.ln2(x))))
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.wte, self.wpe = nn.Embedding(V, C), nn.Embedding(c["contextLength"], C)
+        self.h = nn.ModuleList(Block() for _ in range(L))
+        self.lnf = nn.LayerNorm(C, eps=c["normEps"], bias=bias)
+        for name, p in self.named_parameters():
+            if name.endswith("bias"):
+                nn.init.zeros_(p)
+            elif "ln" in name:
+                nn.init.ones_(p)
+            else:
+                std = c["initStd"] / math.sqrt(2 * L) if name.endswith(("o.weight", "down.weight")) else c["initStd"]
+                nn.init.normal_(p, 0.0, std)
+
+    def forward(self, ids, pos0=0, caches=None):
+        T = ids.shape[1]
+        x = self.wte(ids) + self.wpe(torch.arange(pos0, pos0 + T))
+        for i, b in enumerate(self.h):
+            x = b(x, None if caches is None else caches[i])
+        return self.lnf(x) @ self.wte.weight.t()  # (B, T, V)
+
+
+def blas():
+    m = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    return m.group(1) if m else "unknown"
+
+
+model = Model()
+out = {"torch": torch.__version__, "blas": blas(), "threads": torch.get_num_threads()}
+if spec["mode"] == "train":
+    B, T = spec["batch"], spec["seqLen"]
+    g = torch.Generator().manual_seed(7)
+    ids, targets = torch.randint(0, V, (B, T), generator=g), torch.randint(0, V, (B, T), generator=g)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), weight_decay=0.1)
+    times = []
+    for s in range(spec["warmup"] + spec["steps"]):
+        t0 = time.perf_counter()
+        loss = F.cross_entropy(model(ids).view(-1, V), targets.view(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        loss.item()
+        if s >= spec["warmup"]:
+            times.append((time.perf_counter() - t0) * 1000)
+    out["ms"] = times
+else:
+    prompt = torch.tensor([[(i * 7919) % V for i in range(spec["prompt"])]])
+    gaps = []
+    with torch.no_grad():
+        for r in range(spec.get("repeats", 2)):
+            caches = [[None, None] for _ in range(L)]
+            logits = model(prompt, 0, caches)
+            nxt, pos, last = logits[:, -1].argmax(-1, keepdim=True), spec["prompt"], time.perf_counter()
+            for _ in range(spec["tokens"]):
+                logits = model(nxt, pos, caches)
+                nxt, pos = logits[:, -1].argmax(-1, keepdim=True), pos + 1
+                now = time.perf_counter()
+                gaps.append((now - last) * 1000)
+                last = now
+    out["ms"] = gaps
+print(json.dumps(out))

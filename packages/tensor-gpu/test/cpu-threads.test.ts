@@ -1,0 +1,102 @@
+/**
+ * Thread-count determinism and the memory pool of the CPU backend, on nanoGPT's baby GPT:
+ * - 1, 2 and 3 threads give bit-identical losses and gradients (every reduction has a fixed
+ *   partition; `minParallelWork: 0` splits even the small kernels, so every threaded path runs);
+ * - once warm, a training step allocates no new memory (every storage comes from the pool);
+ * - workers are started, used, and terminated by dispose().
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CpuBackend, createCpuBackend } from '../src/index.js';
+import { BABY, BabyGpt, babyBatch } from './cpu-baby-gpt.js';
+
+interface Run {
+  losses: number[];
+  grads: Map<string, Float32Array>;
+}
+
+async function train(backend: CpuBackend, steps: number): Promise<Run> {
+  await backend.ready();
+  const model = new BabyGpt(BABY, backend);
+  const { ids, targets } = babyBatch(BABY, backend);
+  const losses: number[] = [];
+  for (let s = 0; s < steps; s++) losses.push(model.step(ids, targets));
+  // gradients of the last step (AdamW has consumed them; they stay until the next zeroGrad)
+  const grads = new Map<string, Float32Array>();
+  for (const [name, p] of model.params) grads.set(name, p.grad!.dataSync() as Float32Array);
+  model.dispose();
+  ids.dispose();
+  targets.dispose();
+  return { losses, grads };
+}
+
+const backends: CpuBackend[] = [];
+afterAll(() => {
+  for (const b of backends) b.dispose();
+});
+
+describe('CPU backend threads', () => {
+  // plain SIMD first: 'enable-flag' switches V8's relaxed-SIMD flag on for the rest of this process
+  for (const [relaxedSimd, simd, counts] of [
+    ['off', 'plain', [1, 2, 3]],
+    ['enable-flag', 'relaxed', [1, 2]],
+  ] as const) {
+    it(`baby GPT: ${counts.join(', ')} threads give bit-identical losses and gradients (${simd} SIMD)`, async () => {
+      const runs: Run[] = [];
+      for (const threads of counts) {
+        const backend = createCpuBackend({ threads, minParallelWork: 0, relaxedSimd });
+        backends.push(backend);
+        expect(backend.info()).toMatchObject({ arena: true, simd, threads });
+        runs.push(await train(backend, 2));
+        expect(backend.info().readyWorkers).toBe(threads - 1);
+      }
+      const [one, ...others] = runs as [Run, ...Run[]];
+      expect(one.losses[0]).toBeGreaterThan(3.5); // ≈ ln 65 = 4.17 at initialisation
+      expect(one.losses[1]).toBeLessThan(one.losses[0]!);
+      for (const other of others) {
+        expect(other.losses).toEqual(one.losses);
+        for (const [name, g] of one.grads) {
+          const h = other.grads.get(name)!;
+          expect(new Uint32Array(h.buffer, h.byteOffset, h.length)).toEqual(
+            new Uint32Array(g.buffer, g.byteOffset, g.length),
+          );
+        }
+      }
+    });
+  }
+
+  it('once warm, a training step allocates no new memory', async () => {
+    const backend = createCpuBackend({ threads: 2 });
+    backends.push(backend);
+    await backend.ready();
+    const model = new BabyGpt(BABY, backend);
+    const { ids, targets } = babyBatch(BABY, backend);
+    for (let s = 0; s < 3; s++) model.step(ids, targets);
+    const warm = backend.poolStats();
+    for (let s = 0; s < 4; s++) model.step(ids, targets);
+    const later = backend.poolStats();
+    expect(later.allocations).toBeGreaterThan(warm.allocations + 400); // hundreds of storages per step
+    expect(later.allocations - later.reused).toBe(warm.allocations - warm.reused); // all reused
+    expect(later.arenaBytes).toBe(warm.arenaBytes);
+    expect(later.liveBytes).toBe(warm.liveBytes);
+    expect(later.liveOutsideArena).toBe(0);
+    model.dispose();
+  });
+
+  it('dispose() terminates the workers; a disposed backend refuses work', async () => {
+    const backend = createCpuBackend({ threads: 2 });
+    await backend.ready();
+    expect(backend.info().readyWorkers).toBe(1);
+    backend.dispose();
+    expect(() => backend.allocate('f32', 4)).toThrow(/disposed/);
+  });
+
+  it('threads: 1 starts no worker; wasm: false runs the TypeScript kernels only', async () => {
+    const one = createCpuBackend({ threads: 1 });
+    await one.ready();
+    expect(one.info().readyWorkers).toBe(0);
+    const ts = createCpuBackend({ wasm: false });
+    expect(ts.info()).toMatchObject({ simd: 'none', arena: false, threads: 1 });
+    one.dispose();
+    ts.dispose();
+  });
+});

@@ -1,0 +1,153 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import {
+  CheckpointManager,
+  createProgressReporter,
+  formatDuration,
+  MetricsLogger,
+  renderHtmlReport,
+  resolveTrainConfig,
+  TRAIN_DEFAULTS,
+} from '../src/index.js';
+import { runTrainCli } from '../src/train/train-cli.js';
+import { tempDir } from './helpers/fixtures.js';
+
+function sink(): { stream: NodeJS.WritableStream; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(String(chunk));
+      cb();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
+}
+
+describe('CheckpointManager', () => {
+  it('keeps the last K and the best, lists only complete checkpoints, cleans what dead writers left', async () => {
+    const dir = join(tempDir(), 'checkpoints');
+    const m = new CheckpointManager(dir, { keepLast: 2, keepBest: true });
+    const losses = [5, 3, 4, 4.5, 4.2];
+    for (const [i, loss] of losses.entries()) {
+      await m.save((i + 1) * 10, async (tmp) => writeFileSync(join(tmp, 'w.bin'), String(i)), loss);
+    }
+    expect(m.list().map((c) => c.step)).toEqual([20, 40, 50]);
+    expect(m.best()!.step).toBe(20);
+    expect(m.latest()!.step).toBe(50);
+    // leftovers of a writer that died (pid above Linux's default pid_max, never alive)
+    mkdirSync(join(dir, '.step-000060.tmp-4200000-abcdefgh'));
+    mkdirSync(join(dir, '.step-000010.trash-4200000-abcdefgh'));
+    mkdirSync(join(dir, 'step-000070')); // not written by the manager: no checkpoint.json
+    await m.recover();
+    expect(readdirSync(dir).sort()).toEqual(['step-000020', 'step-000040', 'step-000050', 'step-000070']);
+    expect(m.list().map((c) => c.step)).toEqual([20, 40, 50]);
+    expect(() => m.find(30)).toThrow(/expected a checkpoint of step 30, found steps 20, 40, 50/);
+  });
+});
+
+describe('MetricsLogger', () => {
+  it('appends JSON lines, and on resume keeps the lines up to the checkpoint and skips a torn last line', () => {
+    const path = join(tempDir(), 'metrics.jsonl');
+    const a = MetricsLogger.open(path, { keepUntilStep: 0 });
+    for (let s = 1; s <= 5; s++) a.log({ type: 'train', step: s, loss: 5 - s / 10 });
+    writeFileSync(path, `${readFileSync(path, 'utf8')}{"type":"train","st`);
+    const b = MetricsLogger.open(path, { keepUntilStep: 3 });
+    expect(b.records.map((r) => r.step)).toEqual([1, 2, 3]);
+    b.log({ type: 'eval', step: 4, valLoss: 4.1 });
+    expect(readFileSync(path, 'utf8').trim().split('\n').length).toBe(4);
+  });
+});
+
+describe('progress', () => {
+  it('prints plain lines when the stream is not a TTY', () => {
+    const out = sink();
+    const p = createProgressReporter({ mode: 'auto', stream: out.stream, every: 2 });
+    p.start(4, 0);
+    for (let s = 1; s <= 4; s++) p.update(s, { loss: 3.25004, tokensPerSecond: 12345.6, mfu: 0.25 });
+    p.log('step 4: val loss 3.0000');
+    p.stop();
+    const lines = out.text().trim().split('\n');
+    expect(lines[0]).toMatch(/^step 2\/4 \| loss 3\.2500 \| 12,346 tok\/s \| MFU 25\.0% \| ETA \d+s$/);
+    expect(lines.length).toBe(3);
+    expect(formatDuration(125)).toBe('2m 05s');
+    expect(formatDuration(4000)).toBe('1h 06m');
+  });
+
+  it('draws a bar with step, loss, tok/s, MFU and ETA on a TTY', () => {
+    const out = sink();
+    Object.assign(out.stream, {
+      isTTY: true,
+      columns: 120,
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+    });
+    const p = createProgressReporter({ mode: 'auto', stream: out.stream });
+    p.start(10, 0);
+    p.update(5, { loss: 2.5, tokensPerSecond: 1000, mfu: null });
+    p.stop();
+    expect(out.text()).toMatch(/step 5\/10 \| loss 2\.5000 \| 1,000 tok\/s \| MFU n\/a \| ETA/);
+  });
+});
+
+describe('HTML report', () => {
+  it('is one self-contained file with the data and the chart library inlined', () => {
+    const html = renderHtmlReport({
+      title: 'run <a>',
+      charts: [
+        { title: 'loss', xLabel: 'step', yLabel: 'loss', series: [{ label: 'train', points: [[1, 4.2]] }] },
+      ],
+      table: [['model', '4 layers']],
+    });
+    expect(html).toContain('run &lt;a&gt;');
+    expect(html).toContain('[[1,4.2]]');
+    expect(html).toMatch(/uPlot/);
+    expect(html).not.toMatch(/src="http/);
+  });
+});
+
+describe('train config', () => {
+  it('fills defaults from the steps and the preset', () => {
+    const c = resolveTrainConfig({
+      outDir: 'o',
+      data: { dir: 'd' },
+      model: { preset: 'tiny-gpt' },
+      steps: 1000,
+    });
+    expect(c.schedule.warmupSteps).toBe(20);
+    expect(c.schedule.minLr).toBeCloseTo(TRAIN_DEFAULTS.optimizer.lr / 10, 15);
+    expect(c.seqLen).toBe(128);
+    expect(c.model.vocabSize).toBe(0); // taken from the dataset later
+    expect(c.eval.every).toBe(50);
+    expect(c.checkpoint.every).toBe(50);
+  });
+
+  it('the CLI names the field of a bad config and exits with 1, before any work', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        outDir: join(dir, 'o'),
+        data: { dir: dir },
+        model: { preset: 'tiny-gpt' },
+        steps: 10,
+        batch_size: 3,
+      }),
+    );
+    const out = sink();
+    const err = sink();
+    const code = await runTrainCli(['--config', file], {
+      stdout: out.stream,
+      stderr: err.stream,
+      stdin: Readable.from([]),
+    });
+    expect(code).toBe(1);
+    expect(err.text()).toMatch(
+      /llmforge-train: train: batch_size: expected one of the known fields .* hint: did you mean "batchSize"\?/,
+    );
+    expect(readdirSync(dir)).toEqual(['bad.json']);
+  });
+});
