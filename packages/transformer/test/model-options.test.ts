@@ -35,7 +35,7 @@ describe('createModel options', () => {
     ['seed 2^53', { seed: 2 ** 53 }, 'seed'],
     ['backend {}', { backend: {} }, 'backend'],
     ['backend "cpu"', { backend: 'cpu' }, 'backend'],
-    ['dtype f16', { dtype: 'f16' }, 'dtype'],
+    ['dtype bf16', { dtype: 'bf16' }, 'dtype'],
     ['dtype "float32"', { dtype: 'float32' }, 'dtype'],
     ['init "no"', { init: 'no' }, 'init'],
   ] as const)('%s', (_name, options, where) => {
@@ -55,6 +55,12 @@ describe('createModel options', () => {
     expect(rejected(() => createModel(small, { backend })).found).toBe('a disposed one');
   });
 
+  it("dtype 'f16' (the compute copy of mixed precision) is accepted on the CPU backend", () => {
+    const m = createModel(small, { dtype: 'f16' });
+    expect(m.dtype).toBe('f16');
+    expect(m.parameters().every((p) => p.dtype === 'f16')).toBe(true);
+  });
+
   it('seed 0 and the largest safe seed are fine', () => {
     expect(createModel(small, { seed: 0 }).numParams()).toBeGreaterThan(0);
     expect(createModel(small, { seed: 2 ** 53 - 1 }).numParams()).toBeGreaterThan(0);
@@ -67,7 +73,7 @@ describe('createModel options', () => {
   });
 
   it('fromPretrained checks the same options before reading anything', async () => {
-    const e = await fromPretrained(fixtureDir('gpt2-tiny'), { dtype: 'f16' as never }).catch(
+    const e = await fromPretrained(fixtureDir('gpt2-tiny'), { dtype: 'bf16' as never }).catch(
       (err: unknown) => err,
     );
     expect(ModelConfigError.isInstance(e)).toBe(true);
