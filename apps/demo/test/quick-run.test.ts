@@ -1,0 +1,165 @@
+/**
+ * The `--quick` preset end to end, in-process: every stage runs and writes what it should, with
+ * sane figures (finite losses that fell, rates in range); a second run skips every stage; an
+ * interrupted run (a real SIGINT to the program) continues where it stopped. No wall-time asserts.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Tokenizer } from '@llmforge/tokenizer';
+import { fromPretrained } from '@llmforge/transformer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runDemoCli } from '../src/cli.js';
+import type { DemoReport } from '../src/report/report-json.js';
+import { memoryIO, tempDir } from './helpers.js';
+
+const STAGES_RUN = ['prepare', 'tokenizer', 'pretrain'] as const;
+let run = '';
+let first: ReturnType<typeof memoryIO>;
+let code = -1;
+
+beforeAll(async () => {
+  run = join(tempDir(), 'quick');
+  first = memoryIO();
+  code = await runDemoCli(['pretrain', '--quick', '--run', run, '--progress', 'lines'], first);
+}, 600_000);
+
+const json = <T>(...parts: string[]) => JSON.parse(readFileSync(join(run, ...parts), 'utf8')) as T;
+
+describe('llmforge-demo --quick', () => {
+  it('runs every stage, with progress lines and ETAs, and a summary table', () => {
+    expect(code, first.err()).toBe(0);
+    for (const [i, s] of STAGES_RUN.entries()) {
+      expect(first.err()).toContain(`[${i + 1}/${STAGES_RUN.length}] ${s}: done in `);
+      expect(first.out()).toMatch(new RegExp(`│ ${s} +│ ran +│`));
+    }
+    expect(first.err()).toMatch(/^pretrain 60\/60 steps \| loss \d+\.\d{4} · [\d,]+ tok\/s \| ETA 0s$/m);
+    expect(first.err()).toMatch(/^tokenizer \d+\/\d+ merges/m);
+    expect(first.out()).toContain(`report: ${join(run, 'report.json')}`);
+  });
+
+  it('writes the corpus split, the tokenizer, the shards, an HF checkpoint and the metrics', async () => {
+    for (const f of [
+      'run.json',
+      'prepare/train.txt',
+      'prepare/val.txt',
+      'tokenizer/tokenizer.json',
+      'tokenizer/shards/dataset.json',
+      'tokenizer/shards/corpus_train_000000.bin',
+      'tokenizer/shards/corpus_val_000000.bin',
+      'pretrain/metrics.jsonl',
+      'report.json',
+      'report.html',
+    ]) {
+      expect(existsSync(join(run, f)), f).toBe(true);
+    }
+    for (const s of STAGES_RUN) expect(json<{ stage: string }>('stages', `${s}.json`).stage).toBe(s);
+    expect(readdirSync(run).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    const report = json<DemoReport>('report.json');
+    const ckpt = join(run, 'pretrain', report.pretrain!.checkpoint as string);
+    expect(readdirSync(ckpt).sort()).toEqual(
+      expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']),
+    );
+    const model = await fromPretrained(ckpt);
+    const tok = await Tokenizer.fromFile(join(ckpt, 'tokenizer.json'));
+    expect(model.config.vocabSize).toBe(512);
+    expect(tok.decode(tok.encode('Elizabeth Bennet'))).toBe('Elizabeth Bennet');
+    expect(tok.tokenToId('<|assistant|>')).toBeDefined();
+    model.dispose();
+  });
+
+  it('report.json holds sane figures for every stage', () => {
+    const r = json<DemoReport>('report.json');
+    expect(r).toMatchObject({ format: 'llmforge-demo-report', version: 1, preset: 'quick' });
+    const tok = r.tokenizer as unknown as { bytesPerToken: number; vocabSize: number; trainTokens: number };
+    expect(tok.bytesPerToken).toBeGreaterThan(1.5);
+    expect(tok.bytesPerToken).toBeLessThan(6);
+    expect(tok.vocabSize).toBe(512);
+    const pre = r.pretrain as unknown as {
+      valLoss: number;
+      valLossBefore: number;
+      tokensPerSecond: number;
+      samples: unknown[];
+      continuation: { text: string };
+    };
+    expect(Number.isFinite(pre.valLoss)).toBe(true);
+    // ln(512) = 6.24 nats at the start; 60 steps learn at least the unigram statistics
+    expect(pre.valLossBefore).toBeGreaterThan(5.8);
+    expect(pre.valLoss).toBeLessThan(pre.valLossBefore - 0.5);
+    expect(pre.tokensPerSecond).toBeGreaterThan(0);
+    expect(pre.samples).toHaveLength(6);
+    expect(pre.continuation.text.startsWith('It is a truth universally acknowledged')).toBe(true);
+    for (const s of STAGES_RUN) expect((r[s] as { seconds: number }).seconds).toBeGreaterThan(0);
+    // the training losses in metrics.jsonl are finite and fell
+    const losses = readFileSync(join(run, 'pretrain', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; loss?: number })
+      .filter((m) => m.type === 'train')
+      .map((m) => m.loss!);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!); // the first line is step 10, already past the steepest fall
+  });
+
+  it('report.html is one self-contained page with the plots, the tokens and the samples', () => {
+    const html = readFileSync(join(run, 'report.html'), 'utf8');
+    expect(html).toContain('uPlot');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+    expect(html).toContain('Pretraining: next-token loss (nats per token)');
+    expect(html).toContain('<h2>The same prompts after each stage</h2>');
+    expect(html).toContain('<h2>Tokens</h2>');
+    expect(html).toContain('The base model continues a line of Austen');
+  });
+
+  it('a second run finds every stage current and skips it', async () => {
+    const io = memoryIO();
+    expect(await runDemoCli(['pretrain', '--quick', '--run', run, '--progress', 'lines'], io)).toBe(0);
+    for (const [i, s] of STAGES_RUN.entries())
+      expect(io.err()).toContain(`[${i + 1}/${STAGES_RUN.length}] ${s}: current, skipped`);
+    expect(io.err()).not.toContain('done in');
+    expect(io.out()).toMatch(/│ pretrain +│ current +│/);
+  });
+
+  it('Ctrl-C stops with a checkpoint and exit code 130; the same command continues from it', async () => {
+    const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+    const args = ['pretrain', '--quick', '--run', run, '--steps', '150', '--progress', 'lines'];
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@llmforge/source', '--import', 'tsx', main, ...args],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let err = '';
+    let sent = false;
+    child.stderr.on('data', (d: Buffer) => {
+      err += String(d);
+      if (!sent && /^pretrain (1\d|[2-9]\d)\/150 steps/m.test(err)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const exit = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(exit, err).toBe(130);
+    expect(err).toContain('interrupted: stopping after the current step with a checkpoint');
+    expect(err).toMatch(
+      /^llmforge-demo: expected the stages to finish, found an interrupt \(Ctrl-C\).*run the same command again/m,
+    );
+    const partial = readdirSync(join(run, 'pretrain.partial', 'checkpoints'));
+    expect(partial).toHaveLength(1);
+    const stoppedAt = Number(/step-(\d+)/.exec(partial[0]!)![1]);
+    expect(stoppedAt).toBeGreaterThan(9);
+    expect(stoppedAt).toBeLessThan(150);
+    // the previous (60-step) output is still in place until the new one is complete
+    expect(json<{ result: { steps: number } }>('stages', 'pretrain.json').result.steps).toBe(60);
+
+    const io = memoryIO();
+    expect(await runDemoCli(args.slice(0, -2).concat(['--progress', 'lines']), io), io.err()).toBe(0);
+    expect(io.err()).toContain(
+      '[3/3] pretrain: pretrain a GPT on the shards (continuing an interrupted run)',
+    );
+    expect(io.err()).not.toMatch(/^pretrain 1\/150 steps/m);
+    expect(json<{ result: { steps: number } }>('stages', 'pretrain.json').result.steps).toBe(150);
+  });
+});
