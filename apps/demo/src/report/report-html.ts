@@ -39,18 +39,19 @@ const LABEL: Record<StageName, string> = {
 };
 
 /** Series of `records` of one type: one per numeric field whose name matches `field`. */
-function metricSeries(
-  records: readonly MetricRecord[],
-  type: string,
-  field: RegExp,
-  prefix = '',
-): ReportSeries[] {
+function metricSeries(records: readonly MetricRecord[], type: string, field: RegExp): ReportSeries[] {
   const typed = records.filter((r) => r.type === type);
   const names = [...new Set(typed.flatMap((r) => Object.keys(r)))].filter(
     (k) => field.test(k) && typed.some((r) => typeof r[k] === 'number'),
   );
+  // train loss → "train loss", eval valLoss → "validation loss", eval accuracy → "validation accuracy"
+  const kind = type === 'eval' ? 'validation' : type;
+  const show = (name: string) => {
+    const bare = type === 'eval' ? name.replace(/^val([A-Z])/, (_m, c: string) => c.toLowerCase()) : name;
+    return `${kind} ${bare.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}`;
+  };
   return names.map((name) => ({
-    label: `${prefix}${type === 'train' ? '' : `${type} `}${name}`,
+    label: show(name),
     points: typed.filter((r) => typeof r[name] === 'number').map((r) => [r.step, r[name] as number] as const),
   }));
 }
@@ -162,9 +163,15 @@ export function buildHtmlReport(run: RunDirectory, report: DemoReport): HtmlRepo
   if (tok) {
     sections.push({
       title: 'Tokens',
-      note: `The tokenizer (byte-level BPE, ${tok.vocabSize} tokens) splits a sentence into these pieces; the model only ever sees their ids.`,
-      columns: ['piece', 'id'],
-      rows: tok.example.tokens.map((t, i) => [JSON.stringify(t), String(tok.example.ids[i])]),
+      note: `The tokenizer (byte-level BPE, ${tok.vocabSize} tokens, ${tok.bytesPerToken.toFixed(2)} bytes per token on held-out text) splits a sentence into these pieces; the model only ever sees their ids.`,
+      columns: ['text', 'pieces', 'ids'],
+      rows: [
+        [
+          tok.example.text,
+          tok.example.tokens.map((t) => JSON.stringify(t)).join(' '),
+          tok.example.ids.join(' '),
+        ],
+      ],
     });
   }
   const pre = report.pretrain as unknown as PretrainResult | undefined;
