@@ -103,8 +103,9 @@ export class DemoProgress {
       },
       log: (line) => this.log(line),
       stop: () => {
+        // the pipeline logs the stage's result; the next stage gets a fresh bar
         if (bar) multi.remove(bar);
-        multi.log(`${name}: done\n`);
+        bar = null;
       },
     };
   }
@@ -151,6 +152,7 @@ export class DemoProgress {
 
   /** Stops the bars (call once at the end). */
   stop(): void {
+    this.multi?.update(); // flush the log lines cli-progress holds for its next redraw
     this.multi?.stop();
     this.multi = null;
   }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { chatSpecialTokens, trainTokenizer } from '@llmforge/tokenizer';
 import { prepareCorpus, readDocuments } from '@llmforge/trainer';
 import type { Stage } from '../stage.js';
+import type { PrepareResult } from './prepare.js';
 
 /** The document delimiter written before every paragraph in the shards. */
 export const END_OF_TEXT = '<|endoftext|>';
@@ -79,8 +80,10 @@ export const tokenizerStage: Stage<TokenizerResult> = {
     const tokenizerPath = join(ctx.dir, 'tokenizer.json');
     await tokenizer.save(tokenizerPath);
 
-    const encode = ctx.progress.stage('encode', 'MB');
-    encode.start(0, 0);
+    const corpusBytes = ctx.upstream<PrepareResult>('prepare').result;
+    const totalKb = Math.ceil((corpusBytes.trainBytes + corpusBytes.valBytes) / 1000);
+    const encode = ctx.progress.stage('encode', 'kB');
+    encode.start(totalKb, 0);
     let report: Awaited<ReturnType<typeof prepareCorpus>>;
     try {
       report = await prepareCorpus({
@@ -94,8 +97,13 @@ export const tokenizerStage: Stage<TokenizerResult> = {
         endOfText: END_OF_TEXT,
         // a paragraph of dialogue is often one short line: keep it (the other filters stay on)
         filters: { minLength: null },
-        onProgress: (p) => encode.tick(Math.round(p.bytesRead / 1e6), { tokens: String(p.tokens) }),
+        onProgress: (p) =>
+          encode.tick(Math.min(totalKb, Math.round(p.bytesRead / 1000)), {
+            tokens: p.tokens.toLocaleString('en-US'),
+          }),
       });
+      const t = report.manifest.splits;
+      encode.tick(totalKb, { tokens: (t.train.tokens + t.val.tokens).toLocaleString('en-US') });
     } finally {
       encode.stop();
     }
