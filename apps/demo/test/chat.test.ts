@@ -37,6 +37,15 @@ describe('chat', () => {
     expect(io.out()).not.toContain('→ 5]');
   });
 
+  it('takes --temperature, --top-p and --top-k, and says which it uses', async () => {
+    const io = memoryIO(`${QUESTION}\n`);
+    const flags = ['--temperature', '1.3', '--top-p', '0.5', '--top-k', '3'];
+    expect(await runDemoCli(['chat', '--checkpoint', checkpoint, ...flags], io), io.err()).toBe(0);
+    expect(io.out()).toContain('temperature 1.3, top-p 0.5, top-k 3 · calculator on');
+    // the scripted token keeps ~all the probability, so hot sampling with top-p/top-k still picks it
+    expect(io.out()).toContain('model> [calculator(2+3) → 5] The answer is 5.\n');
+  });
+
   it('--show-probs prints every token with its probability and the likeliest others', async () => {
     const io = memoryIO(`${QUESTION}\n`);
     expect(
