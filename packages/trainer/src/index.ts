@@ -26,4 +26,5 @@ export * from './train/html-report.js';
 export * from './train/run-report.js';
 export * from './train/progress.js';
 export * from './train/train.js';
+export * from './train/write-json.js';
 export { type CliIO, loadConfigFile } from './cli-common.js';

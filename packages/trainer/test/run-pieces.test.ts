@@ -1,15 +1,22 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
+import { AdamW } from '@llmforge/tensor-gpu';
+import { createModel } from '@llmforge/transformer';
 import { describe, expect, it } from 'vitest';
 import {
   CheckpointManager,
   createProgressReporter,
   formatDuration,
+  loadModelWeights,
+  loadOptimizerState,
   MetricsLogger,
   renderHtmlReport,
   resolveTrainConfig,
+  saveOptimizerState,
   TRAIN_DEFAULTS,
+  writeJsonAtomically,
+  writeModelWeights,
 } from '../src/index.js';
 import { runTrainCli } from '../src/train/train-cli.js';
 import { tempDir } from './helpers/fixtures.js';
@@ -71,6 +78,11 @@ describe('progress', () => {
     const lines = out.text().trim().split('\n');
     expect(lines[0]).toMatch(/^step 2\/4 \| loss 3\.2500 \| 12,346 tok\/s \| MFU 25\.0% \| ETA \d+s$/);
     expect(lines.length).toBe(3);
+    const more = sink();
+    const q = createProgressReporter({ mode: 'lines', stream: more.stream, every: 1 });
+    q.start(1, 0);
+    q.update(1, { loss: 0.5, tokensPerSecond: 10, mfu: null, extra: { reward: 0.61234, kl: 1.2 } });
+    expect(more.text()).toMatch(/^step 1\/1 \| loss 0\.5000 \| reward 0\.6123 \| kl 1\.2000 \| 10 tok\/s/);
     expect(formatDuration(125)).toBe('2m 05s');
     expect(formatDuration(4000)).toBe('1h 06m');
   });
@@ -89,6 +101,31 @@ describe('progress', () => {
     p.update(5, { loss: 2.5, tokensPerSecond: 1000, mfu: null });
     p.stop();
     expect(out.text()).toMatch(/step 5\/10 \| loss 2\.5000 \| 1,000 tok\/s \| MFU n\/a \| ETA/);
+  });
+});
+
+describe('checkpoint pieces for other loops', () => {
+  it('round-trips model weights and AdamW state exactly, and writes JSON atomically', async () => {
+    const dir = tempDir('pieces');
+    const config = { vocabSize: 11, contextLength: 8, nLayer: 1, nHead: 2, nEmbd: 8 };
+    const a = createModel(config, { seed: 1 });
+    const optA = new AdamW(a.parameters(), { lr: 0.01 });
+    a.forwardBackward([[1, 2, 3, 4]], { labels: [[1, 2, 3, 4]] });
+    optA.step();
+    await writeModelWeights(dir, a);
+    await saveOptimizerState(join(dir, 'optimizer.safetensors'), optA);
+    const b = createModel(config, { seed: 2 });
+    const optB = new AdamW(b.parameters(), { lr: 0.5 });
+    await loadModelWeights(dir, b);
+    await loadOptimizerState(join(dir, 'optimizer.safetensors'), optB);
+    for (const [name, p] of a.namedParameters()) expect(b.parameter(name)!.dataSync()).toEqual(p.dataSync());
+    expect(optB.lr).toBe(0.01);
+    expect((await optB.state()).tensors.get('m.0')!.data).toEqual(
+      (await optA.state()).tensors.get('m.0')!.data,
+    );
+    await writeJsonAtomically(join(dir, 'deep', 'x.json'), { a: 1 });
+    expect(JSON.parse(readFileSync(join(dir, 'deep', 'x.json'), 'utf8'))).toEqual({ a: 1 });
+    expect(readdirSync(join(dir, 'deep'))).toEqual(['x.json']);
   });
 });
 
