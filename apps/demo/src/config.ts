@@ -6,6 +6,7 @@
  *
  * The default preset is sized to finish `all` within 30 minutes on 2 CPU cores; `quick` within 3.
  */
+import { DEMO_RECIPE, type PostTrainingRecipe, QUICK_RECIPE } from '@llmforge/sft-rlhf';
 import type { ModelConfigInput } from '@llmforge/transformer';
 
 /** The stages, in pipeline order. */
@@ -46,16 +47,17 @@ export interface DemoConfig {
     evalEvery: number;
     evalBatches: number;
   };
-  /** The checkable tasks of @llmforge/sft-rlhf: how many for training and for held-out evaluation. */
-  tasks: {
-    train: number;
-    heldout: number;
-  };
-  sft: { steps: number; batchSize: number; lr: number };
-  reward: { steps: number; batchSize: number; lr: number };
-  ppo: { steps: number; batchSize: number; lr: number };
-  grpo: { steps: number; batchSize: number; lr: number };
-  dpo: { steps: number; batchSize: number; lr: number };
+  /**
+   * The checkable tasks of @llmforge/sft-rlhf: the family mix, how many training tasks each
+   * post-training stage draws, and the held-out tasks every stage is judged on.
+   */
+  tasks: PostTrainingRecipe['tasks'];
+  /** The trainers' settings (their other settings keep @llmforge/sft-rlhf's commented defaults). */
+  sft: PostTrainingRecipe['sft'];
+  reward: PostTrainingRecipe['reward'];
+  ppo: PostTrainingRecipe['ppo'];
+  grpo: PostTrainingRecipe['grpo'];
+  dpo: PostTrainingRecipe['dpo'];
   /** The RL stages `all` runs after the reward model. */
   rl: RlStageName[];
   /** Sample generations shown after each stage: most new tokens. */
@@ -89,12 +91,13 @@ export const DEFAULT_CONFIG: DemoConfig = {
     evalEvery: 250,
     evalBatches: 20,
   },
-  tasks: { train: 3000, heldout: 200 },
-  sft: { steps: 600, batchSize: 16, lr: 1e-3 },
-  reward: { steps: 300, batchSize: 16, lr: 1e-3 },
-  ppo: { steps: 40, batchSize: 16, lr: 1e-5 },
-  grpo: { steps: 40, batchSize: 16, lr: 1e-5 },
-  dpo: { steps: 100, batchSize: 16, lr: 5e-6 },
+  // post-training: @llmforge/sft-rlhf's demo recipe, the one its README's results were measured with
+  tasks: DEMO_RECIPE.tasks,
+  sft: DEMO_RECIPE.sft,
+  reward: DEMO_RECIPE.reward,
+  ppo: DEMO_RECIPE.ppo,
+  grpo: DEMO_RECIPE.grpo,
+  dpo: DEMO_RECIPE.dpo,
   rl: ['ppo'],
   samples: { maxNewTokens: 40 },
 };
@@ -118,12 +121,12 @@ export const QUICK_CONFIG: DemoConfig = {
     evalEvery: 30,
     evalBatches: 4,
   },
-  tasks: { train: 400, heldout: 40 },
-  sft: { steps: 40, batchSize: 8, lr: 3e-3 },
-  reward: { steps: 30, batchSize: 8, lr: 3e-3 },
-  ppo: { steps: 3, batchSize: 8, lr: 1e-4 },
-  grpo: { steps: 3, batchSize: 8, lr: 1e-4 },
-  dpo: { steps: 10, batchSize: 8, lr: 1e-4 },
+  tasks: QUICK_RECIPE.tasks,
+  sft: QUICK_RECIPE.sft,
+  reward: QUICK_RECIPE.reward,
+  ppo: QUICK_RECIPE.ppo,
+  grpo: QUICK_RECIPE.grpo,
+  dpo: QUICK_RECIPE.dpo,
   rl: ['ppo', 'grpo', 'dpo'],
   samples: { maxNewTokens: 24 },
 };

@@ -285,8 +285,9 @@ export function parseCommandLine(argv: readonly string[]): DemoRequest {
     );
     config.pretrain.evalEvery = Math.max(1, Math.min(config.pretrain.evalEvery, config.pretrain.steps));
   }
-  config.sft.steps = steps('sft-steps', v['sft-steps'], config.sft.steps);
-  config.reward.steps = steps('reward-steps', v['reward-steps'], config.reward.steps);
+  // the post-training recipes count SFT, reward and DPO training in epochs; a step count overrides them
+  if (v['sft-steps'] !== undefined) config.sft.steps = steps('sft-steps', v['sft-steps'], 0);
+  if (v['reward-steps'] !== undefined) config.reward.steps = steps('reward-steps', v['reward-steps'], 0);
   if (v['rl-steps'] !== undefined) {
     const n = steps('rl-steps', v['rl-steps'], 0);
     config.ppo.steps = n;

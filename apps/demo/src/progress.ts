@@ -8,7 +8,7 @@
  * unreadable log. A stage's bar is also a `ProgressReporter` of @llmforge/trainer, so the trainer's
  * loop (and the post-training trainers built on it) report into it directly.
  */
-import { formatDuration, type ProgressReporter } from '@llmforge/trainer';
+import { formatDuration, type ProgressFields, type ProgressReporter } from '@llmforge/trainer';
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { ProgressMode } from './options.js';
 
@@ -31,6 +31,11 @@ export function figuresText(f: ProgressFigures): string {
     .filter((e): e is [string, number | string] => e[1] !== null && e[1] !== undefined)
     .map(([k, v]) => showFigure(k, v))
     .join(' · ');
+}
+
+/** A training loop's fields as figures: the loss, its `extra` figures (reward, KL, ...), then speed. */
+function stepFigures({ loss, extra, tokensPerSecond, mfu }: ProgressFields): ProgressFigures {
+  return { loss, ...extra, tokensPerSecond, mfu };
 }
 
 /** One stage's progress: a trainer `ProgressReporter`, plus `tick` for work that is not steps. */
@@ -94,7 +99,7 @@ export class DemoProgress {
       },
       update(step, fields) {
         ensure(step, step);
-        bar!.update(step, { ...payload, figures: figuresText(fields as unknown as ProgressFigures) });
+        bar!.update(step, { ...payload, figures: figuresText(stepFigures(fields)) });
       },
       tick(done, figures = {}, total = 0) {
         ensure(total, done);
@@ -136,7 +141,7 @@ export class DemoProgress {
         t0 = performance.now();
       },
       update(step, fields) {
-        print(step, fields as unknown as ProgressFigures);
+        print(step, stepFigures(fields));
       },
       tick(done, figures = {}, t = 0) {
         if (t > 0 && t !== total) {

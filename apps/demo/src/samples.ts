@@ -20,15 +20,11 @@ import { loadTaskData } from '@llmforge/sft-rlhf/node';
 import type { Tokenizer } from '@llmforge/tokenizer';
 import type { Model } from '@llmforge/transformer';
 
-/** The families sampled, each showing one idea. */
-export const SAMPLE_FAMILIES = [
-  'capital',
-  'addition',
-  'reverse',
-  'calculator',
-  'refusal',
-  'unknown',
-] as const;
+/**
+ * The families sampled, the ones the post-training recipes train: a fact looked up in the prompt,
+ * a sum the calculator does, a skill, a made-up entity ("I don't know"), a harmful request.
+ */
+export const SAMPLE_FAMILIES = ['capital-lookup', 'calculator', 'sort', 'unknown', 'refusal'] as const;
 
 /** One sampled answer. */
 export interface Sample {
@@ -70,7 +66,7 @@ export async function loadSampleTasks(): Promise<Task[]> {
  * @example
  * ```ts
  * const samples = await sampleAnswers(model, tokenizer, 40);
- * samples[3]; // { family: 'calculator', answer: '10063', calls: [{ call: 'calculator(347*29)', result: '10063' }], ... }
+ * samples[1]; // { family: 'calculator', answer: '10063', calls: [{ call: 'calculator(347*29)', result: '10063' }], ... }
  * ```
  */
 export async function sampleAnswers(

@@ -43,14 +43,17 @@ describe('progress', () => {
   it('on a terminal: a cli-progress bar with the stage, the figures and the ETA', async () => {
     const out = sink(true);
     const p = new DemoProgress('auto', out.stream);
-    const s = p.stage('sft', 'steps');
+    const s = p.stage('ppo', 'steps');
     s.start(10, 0);
-    s.update(5, { loss: 1.25, tokensPerSecond: 800, mfu: null });
+    // an RL loop's extra figures come after the loss
+    s.update(5, { loss: 1.25, tokensPerSecond: 800, mfu: null, extra: { reward: 0.5, kl: 1.5 } });
     p.log('an evaluation');
     await new Promise((r) => setTimeout(r, 300)); // cli-progress redraws on a timer
     s.stop();
     p.stop();
-    expect(out.text()).toMatch(/sft +\S+ 5\/10 steps \| loss 1\.2500 · 800 tok\/s \| ETA /);
+    expect(out.text()).toMatch(
+      /ppo +\S+ 5\/10 steps \| loss 1\.2500 · reward 0\.5000 · kl 1\.5000 · 800 tok\/s \| ETA /,
+    );
     expect(out.text()).toContain('an evaluation');
   });
 

@@ -7,36 +7,34 @@
  *   grpo    SFT policy, checker rewards, group-normalised advantages ─► trainGrpo
  *   dpo     SFT policy, preference pairs, no reward model ─► trainDpo
  *
- * Every trainer writes into the stage's folder (checkpoint + metrics.jsonl) and returns its
- * figures; the stage then answers the sample prompts with the new model.
+ * Each trainer writes into the stage's folder (checkpoints, metrics.jsonl, its own report.html and
+ * result.json) and returns its figures; the stage keeps them (without the trainer's long sample
+ * lists, which stay in result.json) and answers the demo's sample prompts with the new model.
+ * The settings and task counts are the preset's (`config.ts`: sft-rlhf's demo and quick recipes).
  */
 import { relative } from 'node:path';
-import { buildTasks, SMALL_MODEL_MIX, type Task } from '@llmforge/sft-rlhf';
-import { loadTaskData } from '@llmforge/sft-rlhf/node';
+import { DEMO_RECIPE, type RecipeTasks, recipeTasks } from '@llmforge/sft-rlhf';
+import {
+  loadTaskData,
+  type RewardResult as RewardTrainerResult,
+  type RlResult as RlTrainerResult,
+  type SftResult as SftTrainerResult,
+  trainDpo,
+  trainGrpo,
+  trainPpo,
+  trainRewardModel,
+  trainSft,
+} from '@llmforge/sft-rlhf/node';
+import type { Backend } from '@llmforge/tensor-gpu';
+import type { ProgressReporter } from '@llmforge/trainer';
 import { loadCheckpoint } from '../checkpoint.js';
 import type { DemoConfig, RlStageName } from '../config.js';
-import {
-  loadPostTrainers,
-  type RewardResultLike,
-  type RlResultLike,
-  type SftResultLike,
-  type TrainerCommon,
-} from '../post-trainers.js';
 import { type Sample, sampleAnswers } from '../samples.js';
 import type { Stage, StageContext } from '../stage.js';
 
-/** The task sets: training tasks and held-out ones (never sharing an item). */
-async function taskSets(c: DemoConfig): Promise<{ tasks: Task[]; heldout: Task[] }> {
-  const data = await loadTaskData();
-  return {
-    tasks: buildTasks(data, { mix: SMALL_MODEL_MIX, count: c.tasks.train, seed: c.seed, split: 'train' }),
-    heldout: buildTasks(data, {
-      mix: SMALL_MODEL_MIX,
-      count: c.tasks.heldout,
-      seed: c.seed + 1,
-      split: 'heldout',
-    }),
-  };
+/** The task sets of the preset: training tasks per stage, and held-out ones (never sharing an item). */
+async function taskSets(c: DemoConfig): Promise<RecipeTasks> {
+  return recipeTasks(await loadTaskData(), { ...DEMO_RECIPE, tasks: c.tasks });
 }
 
 /** The checkpoint folder of a finished stage, absolute. */
@@ -45,18 +43,23 @@ function checkpointOf(ctx: StageContext, stage: 'pretrain' | 'sft' | 'reward'): 
   return ctx.run.path(stage, r.checkpoint);
 }
 
-/** What every trainer config shares: folder, backend, seed, steps, progress, signal, resume. */
+/** What every trainer config shares: folder, backend, seed, progress, signal, resume. */
 async function common(
   ctx: StageContext,
   stage: string,
-  steps: { steps: number; batchSize: number; lr: number },
-): Promise<TrainerCommon> {
+): Promise<{
+  outDir: string;
+  backend: Backend;
+  seed: number;
+  progress: ProgressReporter;
+  signal: AbortSignal;
+  resume: boolean;
+}> {
   const { backend } = await ctx.backend();
   return {
     outDir: ctx.dir,
     backend,
     seed: ctx.config.seed,
-    ...steps,
     progress: ctx.progress.stage(stage, 'steps'),
     signal: ctx.signal,
     resume: ctx.resumable,
@@ -74,8 +77,12 @@ async function samplesOf(ctx: StageContext, checkpointDir: string, stage: string
   }
 }
 
-/** What `sft` reports. */
-export interface SftResult extends Omit<SftResultLike, 'checkpointDir'> {
+/** A rate as `12.5%`, or `—` when the trainer had nothing to measure it on. */
+const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+const fixed = (v: number | null, digits: number) => (v === null ? '—' : v.toFixed(digits));
+
+/** What `sft` reports: the trainer's figures, its checkpoint (relative to the stage), the samples. */
+export interface SftResult extends Omit<SftTrainerResult, 'checkpointDir' | 'samples'> {
   checkpoint: string;
   samples: Sample[];
 }
@@ -84,28 +91,28 @@ export const sftStage: Stage<SftResult> = {
   name: 'sft',
   title: 'supervised fine-tuning on task conversations',
   needs: ['pretrain'],
-  config: (c) => ({ ...c.sft, tasks: c.tasks, mix: SMALL_MODEL_MIX, seed: c.seed }),
+  config: (c) => ({ ...c.sft, tasks: c.tasks, seed: c.seed }),
   async run(ctx) {
-    const { trainSft } = await loadPostTrainers('sft');
-    const r = await trainSft({
-      ...(await common(ctx, 'sft', ctx.config.sft)),
+    const tasks = await taskSets(ctx.config);
+    const { checkpointDir, samples: _judged, ...figures } = await trainSft({
+      ...ctx.config.sft,
+      ...(await common(ctx, 'sft')),
       model: checkpointOf(ctx, 'pretrain'),
-      ...(await taskSets(ctx.config)),
+      tasks: tasks.sft,
+      heldout: tasks.heldout,
     });
     ctx.signal.throwIfAborted();
-    const { checkpointDir, ...figures } = r;
     return {
       ...figures,
       checkpoint: relative(ctx.dir, checkpointDir),
       samples: await samplesOf(ctx, checkpointDir, 'sft'),
     };
   },
-  summary: (r) =>
-    `task accuracy ${(r.taskAccuracy * 100).toFixed(1)}%, held-out loss ${r.heldoutLoss.toFixed(3)}`,
+  summary: (r) => `task accuracy ${pct(r.taskAccuracy)}, held-out loss ${fixed(r.heldoutLoss, 3)}`,
 };
 
 /** What `reward` reports. */
-export interface RewardResult extends Omit<RewardResultLike, 'checkpointDir'> {
+export interface RewardResult extends Omit<RewardTrainerResult, 'checkpointDir'> {
   checkpoint: string;
 }
 
@@ -113,26 +120,40 @@ export const rewardStage: Stage<RewardResult> = {
   name: 'reward',
   title: 'train a reward model on answer pairs',
   needs: ['sft'],
-  config: (c) => ({ ...c.reward, tasks: c.tasks, mix: SMALL_MODEL_MIX, seed: c.seed }),
+  config: (c) => ({ ...c.reward, tasks: c.tasks, seed: c.seed }),
   async run(ctx) {
-    const { trainRewardModel } = await loadPostTrainers('reward');
-    const r = await trainRewardModel({
-      ...(await common(ctx, 'reward', ctx.config.reward)),
+    const tasks = await taskSets(ctx.config);
+    const { checkpointDir, ...figures } = await trainRewardModel({
+      ...ctx.config.reward,
+      ...(await common(ctx, 'reward')),
       model: checkpointOf(ctx, 'sft'),
-      ...(await taskSets(ctx.config)),
+      tasks: tasks.reward,
+      heldout: tasks.heldout,
     });
     ctx.signal.throwIfAborted();
-    const { checkpointDir, ...figures } = r;
     return { ...figures, checkpoint: relative(ctx.dir, checkpointDir) };
   },
-  summary: (r) =>
-    `pair accuracy ${(r.pairAccuracy * 100).toFixed(1)}%, mean margin ${r.meanMargin.toFixed(2)}`,
+  summary: (r) => `pair accuracy ${pct(r.pairAccuracy)}, mean margin ${fixed(r.meanMargin, 2)}`,
 };
 
 /** What `ppo`, `grpo` and `dpo` report. */
-export interface RlResult extends Omit<RlResultLike, 'checkpointDir'> {
+export interface RlResult extends Omit<RlTrainerResult, 'checkpointDir' | 'samplesBefore' | 'samplesAfter'> {
   checkpoint: string;
   samples: Sample[];
+}
+
+async function trainRl(ctx: StageContext, name: RlStageName): Promise<RlTrainerResult> {
+  const tasks = await taskSets(ctx.config);
+  const base = {
+    ...(await common(ctx, name)),
+    policy: checkpointOf(ctx, 'sft'),
+    tasks: tasks.rl,
+    heldout: tasks.heldout,
+  };
+  if (name === 'ppo') {
+    return trainPpo({ ...ctx.config.ppo, ...base, rewardModel: checkpointOf(ctx, 'reward') });
+  }
+  return name === 'grpo' ? trainGrpo({ ...ctx.config.grpo, ...base }) : trainDpo({ ...ctx.config.dpo, ...base });
 }
 
 function rlStage(name: RlStageName, title: string): Stage<RlResult> {
@@ -140,22 +161,10 @@ function rlStage(name: RlStageName, title: string): Stage<RlResult> {
     name,
     title,
     needs: name === 'ppo' ? ['sft', 'reward'] : ['sft'],
-    config: (c) => ({ ...c[name], tasks: c.tasks, mix: SMALL_MODEL_MIX, seed: c.seed }),
+    config: (c) => ({ ...c[name], tasks: c.tasks, seed: c.seed }),
     async run(ctx) {
-      const trainers = await loadPostTrainers(name);
-      const base = {
-        ...(await common(ctx, name, ctx.config[name])),
-        policy: checkpointOf(ctx, 'sft'),
-        ...(await taskSets(ctx.config)),
-      };
-      const r =
-        name === 'ppo'
-          ? await trainers.trainPpo({ ...base, rewardModel: checkpointOf(ctx, 'reward') })
-          : name === 'grpo'
-            ? await trainers.trainGrpo(base)
-            : await trainers.trainDpo(base);
+      const { checkpointDir, samplesBefore: _b, samplesAfter: _a, ...figures } = await trainRl(ctx, name);
       ctx.signal.throwIfAborted();
-      const { checkpointDir, ...figures } = r;
       return {
         ...figures,
         checkpoint: relative(ctx.dir, checkpointDir),
@@ -163,7 +172,7 @@ function rlStage(name: RlStageName, title: string): Stage<RlResult> {
       };
     },
     summary: (r) =>
-      `success ${(r.successBefore * 100).toFixed(1)}% → ${(r.successAfter * 100).toFixed(1)}%, KL ${r.meanKL.toFixed(2)} nats`,
+      `success ${pct(r.successBefore)} → ${pct(r.successAfter)}, KL ${r.meanKL.toFixed(2)} nats`,
   };
 }
 
