@@ -106,7 +106,7 @@ const sft = await stage<SftResult>('sft', (dir) =>
     outDir: dir,
     model: base.checkpoint,
     tasks: tasks.sft,
-    heldOut: tasks.heldOut,
+    heldout: tasks.heldout,
   }),
 );
 const reward = await stage<RewardResult>('reward', (dir) =>
@@ -116,13 +116,13 @@ const reward = await stage<RewardResult>('reward', (dir) =>
     outDir: dir,
     model: sft.result.checkpointDir,
     tasks: tasks.reward,
-    heldOut: tasks.heldOut,
+    heldout: tasks.heldout,
   }),
 );
 const rl = {
   policy: sft.result.checkpointDir,
   rewardModel: reward.result.checkpointDir,
-  heldOut: tasks.heldOut,
+  heldout: tasks.heldout,
   tasks: tasks.rl,
 };
 const ppo = await stage<RlResult>('ppo', (dir) => trainPpo({ ...recipe.ppo, ...common, ...rl, outDir: dir }));
@@ -161,9 +161,11 @@ const chain = sft.wall + reward.wall + ppo.wall;
 const chainCpu = sft.cpu + reward.cpu + ppo.cpu;
 console.log(`\nSFT + reward model + PPO: ${chain.toFixed(0)} s wall, ${chainCpu.toFixed(0)} s CPU`);
 console.log('\nper family (held-out greedy success, SFT → PPO / GRPO / DPO):');
-for (const [f, r] of Object.entries(ppo.result.perFamily)) {
+const fam = ppo.result.perFamily;
+for (const f of Object.keys(fam.before)) {
+  const after = (r: typeof ppo.result) => pct(r.perFamily.after[f] ?? null).padStart(6);
   console.log(
-    `  ${f.padEnd(16)} ${pct(r.before).padStart(6)} → ${pct(r.after).padStart(6)} / ${pct(grpo.result.perFamily[f]?.after ?? null).padStart(6)} / ${pct(dpo.result.perFamily[f]?.after ?? null).padStart(6)}   (${r.total})`,
+    `  ${f.padEnd(16)} ${pct(fam.before[f]!).padStart(6)} → ${after(ppo.result)} / ${after(grpo.result)} / ${after(dpo.result)}   (${fam.total[f]})`,
   );
 }
 console.log('\nreward model per family:', JSON.stringify(reward.result.perFamily));

@@ -6,9 +6,9 @@
  *
  * ```ts
  * const tasks = recipeTasks(await loadTaskData(), DEMO_RECIPE);
- * const sft = await trainSft({ ...DEMO_RECIPE.sft, outDir: 'runs/sft', model: baseDir, tasks: tasks.sft, heldOut: tasks.heldOut });
- * const rm = await trainRewardModel({ ...DEMO_RECIPE.reward, outDir: 'runs/rm', model: sft.checkpointDir, tasks: tasks.reward, heldOut: tasks.heldOut });
- * const ppo = await trainPpo({ ...DEMO_RECIPE.ppo, outDir: 'runs/ppo', policy: sft.checkpointDir, rewardModel: rm.checkpointDir, tasks: tasks.rl, heldOut: tasks.heldOut });
+ * const sft = await trainSft({ ...DEMO_RECIPE.sft, outDir: 'runs/sft', model: baseDir, tasks: tasks.sft, heldout: tasks.heldout });
+ * const rm = await trainRewardModel({ ...DEMO_RECIPE.reward, outDir: 'runs/rm', model: sft.checkpointDir, tasks: tasks.reward, heldout: tasks.heldout });
+ * const ppo = await trainPpo({ ...DEMO_RECIPE.ppo, outDir: 'runs/ppo', policy: sft.checkpointDir, rewardModel: rm.checkpointDir, tasks: tasks.rl, heldout: tasks.heldout });
  * ```
  */
 import type { DpoConfig } from './dpo/dpo-config.js';
@@ -27,7 +27,7 @@ type Omitted =
   | 'policy'
   | 'rewardModel'
   | 'tasks'
-  | 'heldOut'
+  | 'heldout'
   | 'conversations'
   | 'pairs';
 
@@ -49,7 +49,7 @@ export interface PostTrainingRecipe {
     sft: number;
     reward: number;
     rl: number;
-    heldOut: number;
+    heldout: number;
   };
   sft: Omit<Partial<SftConfig>, Omitted>;
   reward: Omit<Partial<RewardConfig>, Omitted>;
@@ -63,7 +63,7 @@ export interface RecipeTasks {
   sft: Task[];
   reward: Task[];
   rl: Task[];
-  heldOut: Task[];
+  heldout: Task[];
 }
 
 /**
@@ -72,7 +72,7 @@ export interface RecipeTasks {
  *
  * @example
  * ```ts
- * const { sft, heldOut } = recipeTasks(await loadTaskData(), DEMO_RECIPE);
+ * const { sft, heldout } = recipeTasks(await loadTaskData(), DEMO_RECIPE);
  * ```
  */
 export function recipeTasks(data: TaskData, recipe: PostTrainingRecipe): RecipeTasks {
@@ -81,7 +81,7 @@ export function recipeTasks(data: TaskData, recipe: PostTrainingRecipe): RecipeT
     sft: buildTasks(data, { mix, count: recipe.tasks.sft, seed: 1, repeat: true }),
     reward: buildTasks(data, { mix, count: recipe.tasks.reward, seed: 3, repeat: true }),
     rl: buildTasks(data, { mix, count: recipe.tasks.rl, seed: 4, repeat: true }),
-    heldOut: buildTasks(data, { mix, count: recipe.tasks.heldOut, seed: 2, split: 'heldout' }),
+    heldout: buildTasks(data, { mix, count: recipe.tasks.heldout, seed: 2, split: 'heldout' }),
   };
 }
 
@@ -113,7 +113,7 @@ export const DEMO_RECIPE: PostTrainingRecipe = {
     ],
   },
   pretrain: { model: { preset: 'tiny-gpt', contextLength: 128 }, steps: 1500, batchSize: 16, lr: 2e-3 },
-  tasks: { mix: RECIPE_MIX, sft: 2000, reward: 1000, rl: 1000, heldOut: 200 },
+  tasks: { mix: RECIPE_MIX, sft: 2000, reward: 1000, rl: 1000, heldout: 200 },
   sft: { epochs: 3, batchSize: 16, lr: 1e-3 },
   reward: { epochs: 2, batchSize: 16, lr: 3e-4, pairsPerTask: 2 },
   ppo: { steps: 40, promptsPerStep: 8, samplesPerPrompt: 2, lr: 1e-4 },
@@ -135,7 +135,7 @@ export const QUICK_RECIPE: PostTrainingRecipe = {
     batchSize: 8,
     lr: 3e-3,
   },
-  tasks: { mix: RECIPE_MIX, sft: 200, reward: 100, rl: 100, heldOut: 20 },
+  tasks: { mix: RECIPE_MIX, sft: 200, reward: 100, rl: 100, heldout: 20 },
   sft: { epochs: 2, batchSize: 16, lr: 2e-3 },
   reward: { epochs: 1, batchSize: 16, lr: 3e-4, pairsPerTask: 1 },
   ppo: { steps: 3, promptsPerStep: 4, samplesPerPrompt: 2, lr: 1e-4 },

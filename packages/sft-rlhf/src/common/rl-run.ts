@@ -87,17 +87,17 @@ export interface RlEvaluationOptions {
  *
  * @example
  * ```ts
- * const before = await evaluateRl(models, heldOut, { maxNewTokens: 32, samples: 1, seed: 0 });
+ * const before = await evaluateRl(models, heldout, { maxNewTokens: 32, samples: 1, seed: 0 });
  * ```
  */
 export async function evaluateRl(
   models: RlModels,
-  heldOut: readonly Task[],
+  heldout: readonly Task[],
   o: RlEvaluationOptions,
 ): Promise<RlEvaluation> {
   const system = o.system === undefined ? {} : { system: o.system };
   const { model, format } = models.policy;
-  const greedy = await evaluateTasks(model, format, heldOut, {
+  const greedy = await evaluateTasks(model, format, heldout, {
     maxNewTokens: o.maxNewTokens,
     keepSamples: 12,
     ...system,
@@ -105,7 +105,7 @@ export async function evaluateRl(
   const rm = models.rewardModel;
   const sampled =
     o.samples > 0
-      ? await sampleAnswers(model, models.reference, format, heldOut, {
+      ? await sampleAnswers(model, models.reference, format, heldout, {
           samplesPerPrompt: o.samples,
           maxNewTokens: o.maxNewTokens,
           seed: o.seed,
@@ -135,11 +135,16 @@ export interface RlResult {
   /** Checker success of sampled (not greedy) held-out answers, before and after. */
   sampledSuccessBefore: number | null;
   sampledSuccessAfter: number | null;
-  perFamily: Record<string, { before: number; after: number; total: number }>;
-  /** Per training step: the mean reward of the step's rollouts (PPO: RM score; GRPO: checker; DPO: implicit-reward margin). */
-  rewardCurve: [number, number][];
-  /** Per training step: the mean KL to the reference of the step's samples (nats per sequence). */
-  klCurve: [number, number][];
+  /** Greedy success per task family before and after, and the held-out tasks per family. */
+  perFamily: {
+    before: Record<string, number>;
+    after: Record<string, number>;
+    total: Record<string, number>;
+  };
+  /** The mean reward of each training step's rollouts, step 1 first (PPO: RM score; GRPO: checker; DPO: implicit-reward margin). */
+  rewardCurve: number[];
+  /** The mean KL to the reference of each step's samples, nats per sequence (DPO: at each evaluation). */
+  klCurve: number[];
   samplesBefore: JudgedAnswer[];
   samplesAfter: JudgedAnswer[];
   stopped: boolean;
@@ -175,18 +180,15 @@ export async function finishRl<S>(
     rewardAfter: after.sampled?.meanReward ?? null,
     sampledSuccessBefore: before.sampled?.checkerSuccess ?? null,
     sampledSuccessAfter: after.sampled?.checkerSuccess ?? null,
-    perFamily: Object.fromEntries(
-      families.map((f) => [
-        f,
-        {
-          before: before.perFamily[f]?.success ?? 0,
-          after: after.perFamily[f]?.success ?? 0,
-          total: after.perFamily[f]?.total ?? before.perFamily[f]?.total ?? 0,
-        },
-      ]),
-    ),
-    rewardCurve: o.rewardCurve,
-    klCurve: o.klCurve,
+    perFamily: {
+      before: Object.fromEntries(families.map((f) => [f, before.perFamily[f]?.success ?? 0])),
+      after: Object.fromEntries(families.map((f) => [f, after.perFamily[f]?.success ?? 0])),
+      total: Object.fromEntries(
+        families.map((f) => [f, after.perFamily[f]?.total ?? before.perFamily[f]?.total ?? 0]),
+      ),
+    },
+    rewardCurve: o.rewardCurve.map(([, v]) => v),
+    klCurve: o.klCurve.map(([, v]) => v),
     samplesBefore: before.samples,
     samplesAfter: after.samples,
     stopped: o.stopped,
@@ -227,8 +229,8 @@ export async function finishRl<S>(
         `${result.meanKL.toFixed(3)} (k3 ${result.meanKLk3.toFixed(3)})`,
       ],
       ...families.map((f): [string, string] => {
-        const r = result.perFamily[f]!;
-        return [`  ${f}`, `${pct(r.before)} → ${pct(r.after)} of ${r.total}`];
+        const { before: b, after: a, total: t } = result.perFamily;
+        return [`  ${f}`, `${pct(b[f]!)} → ${pct(a[f]!)} of ${t[f]}`];
       }),
       ['seconds', result.seconds.toFixed(1)],
     ],

@@ -46,7 +46,7 @@ export interface DpoConfig extends RunOptions, Partial<typeof DPO_DEFAULTS> {
   tasks?: readonly Task[];
   /** And/or pairs of your own. */
   pairs?: readonly PreferencePair[];
-  heldOut: readonly Task[];
+  heldout: readonly Task[];
   /** Optional: a reward model that scores sampled held-out answers for the results table. */
   rewardModel?: string | RewardModel;
   system?: string;
@@ -63,7 +63,7 @@ export type ResolvedDpoConfig = DpoConfig & typeof DPO_DEFAULTS;
  *
  * @example
  * ```ts
- * resolveDpoConfig({ outDir, policy, tasks, heldOut }).beta; // 0.1
+ * resolveDpoConfig({ outDir, policy, tasks, heldout }).beta; // 0.1
  * ```
  */
 export function resolveDpoConfig(config: DpoConfig): ResolvedDpoConfig {
@@ -73,7 +73,7 @@ export function resolveDpoConfig(config: DpoConfig): ResolvedDpoConfig {
     'policy',
     'tasks',
     'pairs',
-    'heldOut',
+    'heldout',
     'rewardModel',
     'system',
     'steps',

@@ -34,7 +34,7 @@ import { type DpoConfig, resolveDpoConfig } from './dpo-config.js';
  *
  * @example
  * ```ts
- * const dpo = await trainDpo({ outDir: 'runs/dpo', policy: sft.checkpointDir, tasks, heldOut, beta: 0.1 });
+ * const dpo = await trainDpo({ outDir: 'runs/dpo', policy: sft.checkpointDir, tasks, heldout, beta: 0.1 });
  * console.log(dpo.successBefore, '→', dpo.successAfter, `KL ${dpo.meanKL.toFixed(2)} nats`);
  * ```
  */
@@ -47,7 +47,7 @@ export async function trainDpo(config: DpoConfig): Promise<RlResult> {
     ...(c.pairs ?? []),
   ];
   if (pairs.length === 0) badConfig(op, 'tasks', 'at least one task or preference pair', 'an empty dataset');
-  if (c.heldOut.length === 0) badConfig(op, 'heldOut', 'at least one held-out task', 'an empty dataset');
+  if (c.heldout.length === 0) badConfig(op, 'heldout', 'at least one held-out task', 'an empty dataset');
   const models = await loadRlModels(op, c);
   const { model, format } = models.policy;
   try {
@@ -84,7 +84,7 @@ export async function trainDpo(config: DpoConfig): Promise<RlResult> {
     };
     const evaluate = async (at: number) => {
       model.eval();
-      const ev = await evaluateRl(models, c.heldOut, evalOptions);
+      const ev = await evaluateRl(models, c.heldout, evalOptions);
       model.train();
       run.log('evaluate', at, steps, {
         success: ev.success,

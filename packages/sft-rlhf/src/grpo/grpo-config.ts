@@ -58,7 +58,7 @@ export interface GrpoConfig extends RunOptions, Partial<typeof GRPO_DEFAULTS> {
   policy: ModelSource;
   /** Tasks to train on: each answer's reward is its checker's verdict (1 or 0). */
   tasks: readonly Task[];
-  heldOut: readonly Task[];
+  heldout: readonly Task[];
   /**
    * Optional: a reward model whose score replaces the checker's reward (`rewardFrom: 'model'`), or
    * that only scores the held-out answers for the results table (the default, `'checker'`).
@@ -77,7 +77,7 @@ export type ResolvedGrpoConfig = GrpoConfig & typeof GRPO_DEFAULTS & { rewardFro
  *
  * @example
  * ```ts
- * resolveGrpoConfig({ outDir, policy, tasks, heldOut }).groupSize; // 8
+ * resolveGrpoConfig({ outDir, policy, tasks, heldout }).groupSize; // 8
  * ```
  */
 export function resolveGrpoConfig(config: GrpoConfig): ResolvedGrpoConfig {
@@ -86,7 +86,7 @@ export function resolveGrpoConfig(config: GrpoConfig): ResolvedGrpoConfig {
     'outDir',
     'policy',
     'tasks',
-    'heldOut',
+    'heldout',
     'rewardModel',
     'rewardFrom',
     'system',

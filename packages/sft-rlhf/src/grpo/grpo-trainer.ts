@@ -48,7 +48,7 @@ async function host(t: Tensor): Promise<Float32Array> {
  *
  * @example
  * ```ts
- * const grpo = await trainGrpo({ outDir: 'runs/grpo', policy: sft.checkpointDir, tasks, heldOut, groupSize: 8 });
+ * const grpo = await trainGrpo({ outDir: 'runs/grpo', policy: sft.checkpointDir, tasks, heldout, groupSize: 8 });
  * console.log(grpo.successBefore, '→', grpo.successAfter, `KL ${grpo.meanKL.toFixed(2)} nats`);
  * ```
  */
@@ -56,7 +56,7 @@ export async function trainGrpo(config: GrpoConfig): Promise<RlResult> {
   const op = 'trainGrpo';
   const c = resolveGrpoConfig(config);
   if (c.tasks.length === 0) badConfig(op, 'tasks', 'at least one task (prompt)', 'an empty dataset');
-  if (c.heldOut.length === 0) badConfig(op, 'heldOut', 'at least one held-out task', 'an empty dataset');
+  if (c.heldout.length === 0) badConfig(op, 'heldout', 'at least one held-out task', 'an empty dataset');
   const models = await loadRlModels(op, c);
   const { model, format } = models.policy;
   try {
@@ -105,7 +105,7 @@ export async function trainGrpo(config: GrpoConfig): Promise<RlResult> {
       generator.setState(run.resumed.state.data.generator);
       before = run.resumed.state.data.before;
     } else {
-      before = await evaluateRl(models, c.heldOut, evalOptions);
+      before = await evaluateRl(models, c.heldout, evalOptions);
       run.log('evaluate', 0, c.steps, { success: before.success });
     }
     const padId = format.endOfTurnIds[0]!;
@@ -244,7 +244,7 @@ export async function trainGrpo(config: GrpoConfig): Promise<RlResult> {
       optimizer.dispose();
     }
     model.eval();
-    const after = await evaluateRl(models, c.heldOut, evalOptions);
+    const after = await evaluateRl(models, c.heldout, evalOptions);
     run.log('evaluate', step, c.steps, {
       success: after.success,
       ...(after.sampled ? { meanKl: after.sampled.meanKl } : {}),

@@ -75,7 +75,7 @@ export interface PpoConfig extends RunOptions, Partial<typeof PPO_TRAINER_DEFAUL
   /** The prompts to train on (their answers are scored by the reward model, not checked). */
   tasks: readonly Task[];
   /** Held-out tasks: success before / after, KL and reward. */
-  heldOut: readonly Task[];
+  heldout: readonly Task[];
   system?: string;
   backend?: Backend;
 }
@@ -88,7 +88,7 @@ export type ResolvedPpoConfig = PpoConfig & typeof PPO_TRAINER_DEFAULTS;
  *
  * @example
  * ```ts
- * resolvePpoConfig({ outDir, policy, rewardModel, tasks, heldOut }).klCoef; // 0.05
+ * resolvePpoConfig({ outDir, policy, rewardModel, tasks, heldout }).klCoef; // 0.05
  * ```
  */
 export function resolvePpoConfig(config: PpoConfig): ResolvedPpoConfig {
@@ -98,7 +98,7 @@ export function resolvePpoConfig(config: PpoConfig): ResolvedPpoConfig {
     'policy',
     'rewardModel',
     'tasks',
-    'heldOut',
+    'heldout',
     'system',
   ]);
   checkInt(op, 'steps', c.steps, 1);

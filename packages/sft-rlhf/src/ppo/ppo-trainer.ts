@@ -84,7 +84,7 @@ async function host(t: Tensor): Promise<Float32Array> {
  *   policy: sft.checkpointDir,
  *   rewardModel: rm.checkpointDir,
  *   tasks: buildTasks(data, { mix: SMALL_MODEL_MIX, count: 1000, seed: 4 }),
- *   heldOut,
+ *   heldout,
  *   steps: 40,
  * });
  * console.log(ppo.successBefore, '→', ppo.successAfter, `KL ${ppo.meanKL.toFixed(2)} nats`);
@@ -94,7 +94,7 @@ export async function trainPpo(config: PpoConfig): Promise<RlResult> {
   const op = 'trainPpo';
   const c = resolvePpoConfig(config);
   if (c.tasks.length === 0) badConfig(op, 'tasks', 'at least one task (prompt)', 'an empty dataset');
-  if (c.heldOut.length === 0) badConfig(op, 'heldOut', 'at least one held-out task', 'an empty dataset');
+  if (c.heldout.length === 0) badConfig(op, 'heldout', 'at least one held-out task', 'an empty dataset');
   const models = await loadRlModels(op, c);
   const { model, format } = models.policy;
   const rm = models.rewardModel!;
@@ -147,7 +147,7 @@ export async function trainPpo(config: PpoConfig): Promise<RlResult> {
       generator.setState(run.resumed.state.data.generator);
       before = run.resumed.state.data.before;
     } else {
-      before = await evaluateRl(models, c.heldOut, evalOptions);
+      before = await evaluateRl(models, c.heldout, evalOptions);
       run.log('evaluate', 0, c.steps, {
         success: before.success,
         ...(before.sampled ? { reward: before.sampled.meanReward ?? 0 } : {}),
@@ -333,7 +333,7 @@ export async function trainPpo(config: PpoConfig): Promise<RlResult> {
       optimizer.dispose();
     }
     model.eval();
-    const after = await evaluateRl(models, c.heldOut, evalOptions);
+    const after = await evaluateRl(models, c.heldout, evalOptions);
     run.log('evaluate', step, c.steps, {
       success: after.success,
       ...(after.sampled ? { meanKl: after.sampled.meanKl, reward: after.sampled.meanReward ?? 0 } : {}),

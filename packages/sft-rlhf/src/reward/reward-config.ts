@@ -45,8 +45,8 @@ export interface RewardConfig extends RunOptions, Partial<typeof REWARD_DEFAULTS
   /** And/or pairs of your own. */
   pairs?: readonly PreferencePair[];
   /** Held-out tasks (or pairs) for the pair accuracy and the mean margin. */
-  heldOut?: readonly Task[];
-  heldOutPairs?: readonly PreferencePair[];
+  heldout?: readonly Task[];
+  heldoutPairs?: readonly PreferencePair[];
   /** A system message before every task prompt. */
   system?: string;
   /** Optimizer steps (default: `epochs` passes). */
@@ -74,8 +74,8 @@ export function resolveRewardConfig(config: RewardConfig): ResolvedRewardConfig 
     'model',
     'tasks',
     'pairs',
-    'heldOut',
-    'heldOutPairs',
+    'heldout',
+    'heldoutPairs',
     'system',
     'steps',
     'minLr',

@@ -62,7 +62,7 @@ export interface RewardResult {
  *
  * @example
  * ```ts
- * const ev = await evaluatePairs(rm, heldOutPairs.map((p) => renderPair(rm.policy.format, p)));
+ * const ev = await evaluatePairs(rm, heldoutPairs.map((p) => renderPair(rm.policy.format, p)));
  * ev.accuracy; // 0.97
  * ```
  */
@@ -97,7 +97,7 @@ export async function evaluatePairs(
  *   outDir: 'runs/reward',
  *   model: sft.checkpointDir,
  *   tasks: buildTasks(data, { mix: SMALL_MODEL_MIX, count: 2000, seed: 3 }),
- *   heldOut: buildTasks(data, { mix: SMALL_MODEL_MIX, count: 200, seed: 2, split: 'heldout' }),
+ *   heldout: buildTasks(data, { mix: SMALL_MODEL_MIX, count: 200, seed: 2, split: 'heldout' }),
  * });
  * console.log(rm.pairAccuracy, rm.meanMargin);
  * ```
@@ -127,7 +127,7 @@ export async function trainRewardModel(config: RewardConfig): Promise<RewardResu
   });
   const { format } = rm.policy;
   const train = trainPairs.map((p) => renderPair(format, p)); // ConversationError names the pair
-  const heldOut = pairsOf(c.heldOut ?? [], c.heldOutPairs ?? []).map((p) => renderPair(format, p));
+  const heldOut = pairsOf(c.heldout ?? [], c.heldoutPairs ?? []).map((p) => renderPair(format, p));
   const context = rm.trunk.config.contextLength;
   const tooLong = [...train, ...heldOut].find(
     (p) => Math.max(p.chosen.ids.length, p.rejected.ids.length) > context,

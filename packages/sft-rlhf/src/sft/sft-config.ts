@@ -50,7 +50,7 @@ export interface SftConfig extends RunOptions, Partial<typeof SFT_DEFAULTS> {
   /** And/or conversations of your own: an array, or a JSONL file (`readConversationsFile`). */
   conversations?: readonly Conversation[] | string;
   /** Held-out tasks: their conversations give the held-out loss, their checkers the accuracy. */
-  heldOut?: readonly Task[];
+  heldout?: readonly Task[];
   /** A system message before every task prompt. */
   system?: string;
   /** Optimizer steps (default: `epochs` passes over the data). */
@@ -83,7 +83,7 @@ export function resolveSftConfig(config: SftConfig): ResolvedSftConfig {
     'model',
     'tasks',
     'conversations',
-    'heldOut',
+    'heldout',
     'system',
     'steps',
     'maxLength',

@@ -24,7 +24,7 @@ import { badConfig } from '../common/check-config.js';
 import { clippedStep, createOptimizer } from '../common/optimizer-step.js';
 import { loadPolicy } from '../common/policy.js';
 import { PostTrainingRun } from '../common/run.js';
-import { evaluateTasks, type JudgedAnswer, type SuccessRate } from '../evaluate/evaluate-tasks.js';
+import { evaluateTasks, type JudgedAnswer } from '../evaluate/evaluate-tasks.js';
 import { sftLoss } from '../losses/sft-loss.js';
 import { TaskRandom } from '../tasks/random.js';
 import { taskConversation } from '../tasks/task.js';
@@ -40,9 +40,12 @@ export interface SftResult {
   /** Mean cross entropy per assistant token on the held-out conversations, before and after. */
   heldoutLossBefore: number | null;
   heldoutLoss: number | null;
-  /** Greedy, checker-judged success on the held-out tasks (null without `heldOut`). */
+  /** Greedy, checker-judged success on the held-out tasks (null without `heldout`). */
   taskAccuracy: number | null;
-  perFamily: Record<string, SuccessRate>;
+  /** Greedy success per task family on the held-out tasks. */
+  perFamily: Record<string, number>;
+  /** Held-out tasks per family. */
+  familyTotals: Record<string, number>;
   /** Some judged held-out answers. */
   samples: JudgedAnswer[];
   /** Conversations trained on, and those skipped as longer than a row. */
@@ -81,7 +84,7 @@ export async function heldOutLoss(model: Model, batches: readonly SftBatch[]): P
  *   outDir: 'runs/sft',
  *   model: 'runs/base/checkpoints/step-001500',
  *   tasks: buildTasks(data, { mix: SMALL_MODEL_MIX, count: 2000, seed: 1 }),
- *   heldOut: buildTasks(data, { mix: SMALL_MODEL_MIX, count: 200, seed: 2, split: 'heldout' }),
+ *   heldout: buildTasks(data, { mix: SMALL_MODEL_MIX, count: 200, seed: 2, split: 'heldout' }),
  *   epochs: 3,
  * });
  * console.log(result.taskAccuracy, result.checkpointDir);
@@ -126,7 +129,7 @@ export async function trainSft(config: SftConfig): Promise<SftResult> {
       `all ${examples.length} longer`,
     );
   }
-  const heldOut = c.heldOut ?? [];
+  const heldOut = c.heldout ?? [];
   const heldOutBatches = batchesOf(heldOut.map((t) => format.render(taskConversation(t)))).batches;
   const steps = c.steps ?? Math.max(1, Math.round(c.epochs * first.batches.length));
 
@@ -240,7 +243,12 @@ export async function trainSft(config: SftConfig): Promise<SftResult> {
     heldoutLossBefore,
     heldoutLoss: last.loss,
     taskAccuracy: last.tasks?.success ?? null,
-    perFamily: last.tasks?.perFamily ?? {},
+    perFamily: Object.fromEntries(
+      Object.entries(last.tasks?.perFamily ?? {}).map(([f, r]) => [f, r.success]),
+    ),
+    familyTotals: Object.fromEntries(
+      Object.entries(last.tasks?.perFamily ?? {}).map(([f, r]) => [f, r.total]),
+    ),
     samples: last.tasks?.samples ?? [],
     examples: first.stats.examples,
     skipped: first.skipped.length,
@@ -272,7 +280,7 @@ export async function trainSft(config: SftConfig): Promise<SftResult> {
       ['task accuracy', result.taskAccuracy === null ? 'n/a' : `${(100 * result.taskAccuracy).toFixed(1)}%`],
       ...Object.entries(result.perFamily).map(([f, r]): [string, string] => [
         `  ${f}`,
-        `${r.solved}/${r.total}`,
+        `${(100 * r).toFixed(1)}% of ${result.familyTotals[f]}`,
       ]),
       ['skipped (too long)', String(result.skipped)],
       ['seconds', result.seconds.toFixed(1)],
