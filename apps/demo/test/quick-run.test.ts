@@ -14,7 +14,8 @@ import { runDemoCli } from '../src/cli.js';
 import type { DemoReport } from '../src/report/report-json.js';
 import { memoryIO, tempDir } from './helpers.js';
 
-const STAGES_RUN = ['prepare', 'tokenizer', 'pretrain'] as const;
+const STAGES_RUN = ['prepare', 'tokenizer', 'pretrain', 'sft', 'reward', 'ppo', 'grpo', 'dpo'] as const;
+const POST = ['sft', 'ppo', 'grpo', 'dpo'] as const;
 let run = '';
 let first: ReturnType<typeof memoryIO>;
 let code = -1;
@@ -22,7 +23,7 @@ let code = -1;
 beforeAll(async () => {
   run = join(tempDir(), 'quick');
   first = memoryIO();
-  code = await runDemoCli(['pretrain', '--quick', '--run', run, '--progress', 'lines'], first);
+  code = await runDemoCli(['all', '--quick', '--run', run, '--progress', 'lines'], first);
 }, 600_000);
 
 const json = <T>(...parts: string[]) => JSON.parse(readFileSync(join(run, ...parts), 'utf8')) as T;
@@ -36,6 +37,9 @@ describe('llmforge-demo --quick', () => {
     }
     expect(first.err()).toMatch(/^pretrain 60\/60 steps \| loss \d+\.\d{4} · [\d,]+ tok\/s \| ETA 0s$/m);
     expect(first.err()).toMatch(/^tokenizer \d+\/\d+ merges/m);
+    // the post-training trainers report into the same progress lines, RL with reward and KL
+    expect(first.err()).toMatch(/^sft \d+\/\d+ steps \| loss \d+\.\d{4}/m);
+    expect(first.err()).toMatch(/^ppo 3\/3 steps \| loss -?\d+\.\d{4} · reward -?\d+\.\d{4} · kl /m);
     expect(first.out()).toContain(`report: ${join(run, 'report.json')}`);
   });
 
@@ -49,6 +53,7 @@ describe('llmforge-demo --quick', () => {
       'tokenizer/shards/corpus_train_000000.bin',
       'tokenizer/shards/corpus_val_000000.bin',
       'pretrain/metrics.jsonl',
+      ...['sft', 'reward', ...POST.slice(1)].flatMap((st) => [`${st}/metrics.jsonl`, `${st}/result.json`]),
       'report.json',
       'report.html',
     ]) {
@@ -67,6 +72,16 @@ describe('llmforge-demo --quick', () => {
     expect(tok.decode(tok.encode('Elizabeth Bennet'))).toBe('Elizabeth Bennet');
     expect(tok.tokenToId('<|assistant|>')).toBeDefined();
     model.dispose();
+    // every post-trained model is an HF checkpoint with its tokenizer; the reward model has its head
+    for (const st of [...POST, 'reward'] as const) {
+      const dir = join(run, st, (report[st] as { checkpoint: string }).checkpoint);
+      expect(readdirSync(dir), st).toEqual(
+        expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']),
+      );
+    }
+    expect(readdirSync(join(run, 'reward', report.reward!.checkpoint as string))).toContain(
+      'reward_head.safetensors',
+    );
   });
 
   it('report.json holds sane figures for every stage', () => {
@@ -102,6 +117,54 @@ describe('llmforge-demo --quick', () => {
     expect(losses.at(-1)!).toBeLessThan(losses[0]!); // the first line is step 10, already past the steepest fall
   });
 
+  it('report.json holds sane post-training figures: losses that fell, rates in range', () => {
+    const r = json<DemoReport>('report.json');
+    const rate = (v: unknown) => {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    };
+    const sft = r.sft as unknown as {
+      heldoutLossBefore: number;
+      heldoutLoss: number;
+      taskAccuracy: number;
+      perFamily: Record<string, number>;
+      lossCurve: [number, number][];
+    };
+    expect(Number.isFinite(sft.heldoutLoss)).toBe(true);
+    expect(sft.heldoutLoss).toBeLessThan(sft.heldoutLossBefore - 0.5);
+    expect(sft.lossCurve.every(([, l]) => Number.isFinite(l))).toBe(true);
+    expect(sft.lossCurve.at(-1)![1]).toBeLessThan(sft.lossCurve[0]![1]);
+    rate(sft.taskAccuracy);
+    Object.values(sft.perFamily).forEach(rate);
+    const reward = r.reward as unknown as { pairAccuracy: number; meanMargin: number; trainLoss: number };
+    rate(reward.pairAccuracy);
+    expect(Number.isFinite(reward.meanMargin)).toBe(true);
+    // Bradley–Terry starts at ln 2 = 0.693 for an untrained head
+    expect(reward.trainLoss).toBeLessThan(0.75);
+    for (const st of ['ppo', 'grpo', 'dpo'] as const) {
+      const rl = r[st] as unknown as {
+        steps: number;
+        successBefore: number;
+        successAfter: number;
+        meanKL: number;
+        perFamily: { before: Record<string, number>; after: Record<string, number> };
+        rewardCurve: number[];
+        klCurve: number[];
+        samples: unknown[];
+      };
+      rate(rl.successBefore);
+      rate(rl.successAfter);
+      expect(Number.isFinite(rl.meanKL), st).toBe(true);
+      expect(rl.rewardCurve.length, st).toBeGreaterThan(0);
+      expect([...rl.rewardCurve, ...rl.klCurve].every(Number.isFinite), st).toBe(true);
+      [...Object.values(rl.perFamily.before), ...Object.values(rl.perFamily.after)].forEach(rate);
+      expect(rl.samples, st).toHaveLength(5);
+      // every RL stage starts from the same SFT model, judged on the same held-out tasks
+      expect(rl.successBefore, st).toBe((r.ppo as unknown as { successBefore: number }).successBefore);
+    }
+    expect((r.sft as unknown as { samples: unknown[] }).samples).toHaveLength(5);
+  });
+
   it('report.html is one self-contained page with the plots, the tokens and the samples', () => {
     const html = readFileSync(join(run, 'report.html'), 'utf8');
     expect(html).toContain('uPlot');
@@ -110,15 +173,29 @@ describe('llmforge-demo --quick', () => {
     expect(html).toContain('<h2>The same prompts after each stage</h2>');
     expect(html).toContain('<h2>Tokens</h2>');
     expect(html).toContain('The base model continues a line of Austen');
+    expect(html).toContain('SFT: loss on the assistant tokens');
+    expect(html).toContain('Reward model: pairwise accuracy (held-out pairs)');
+    expect(html).toContain('RL: KL to the reference model per step (nats per sequence)');
+    expect(html).toContain('Success per task family on held-out prompts');
+  });
+
+  it("chat talks to the run's newest RL model by default, and to a named stage with --stage", async () => {
+    const io = memoryIO('Sort these numbers: 3, 1, 2.\n');
+    expect(await runDemoCli(['chat', '--run', run, '--max-new-tokens', '8'], io), io.err()).toBe(0);
+    expect(io.out()).toContain(`chat with the ppo model of ${run}`);
+    expect(io.out()).toContain('model> ');
+    const sft = memoryIO('hello\n');
+    expect(await runDemoCli(['chat', '--run', run, '--stage', 'sft', '--max-new-tokens', '4'], sft)).toBe(0);
+    expect(sft.out()).toContain(`chat with the sft model of ${run}`);
   });
 
   it('a second run finds every stage current and skips it', async () => {
     const io = memoryIO();
-    expect(await runDemoCli(['pretrain', '--quick', '--run', run, '--progress', 'lines'], io)).toBe(0);
+    expect(await runDemoCli(['all', '--quick', '--run', run, '--progress', 'lines'], io)).toBe(0);
     for (const [i, s] of STAGES_RUN.entries())
       expect(io.err()).toContain(`[${i + 1}/${STAGES_RUN.length}] ${s}: current, skipped`);
     expect(io.err()).not.toContain('done in');
-    expect(io.out()).toMatch(/│ pretrain +│ current +│/);
+    expect(io.out()).toMatch(/│ dpo +│ current +│/);
   });
 
   it('Ctrl-C stops with a checkpoint and exit code 130; the same command continues from it', async () => {

@@ -94,7 +94,11 @@ export const sftStage: Stage<SftResult> = {
   config: (c) => ({ ...c.sft, tasks: c.tasks, seed: c.seed }),
   async run(ctx) {
     const tasks = await taskSets(ctx.config);
-    const { checkpointDir, samples: _judged, ...figures } = await trainSft({
+    const {
+      checkpointDir,
+      samples: _judged,
+      ...figures
+    } = await trainSft({
       ...ctx.config.sft,
       ...(await common(ctx, 'sft')),
       model: checkpointOf(ctx, 'pretrain'),
@@ -153,7 +157,9 @@ async function trainRl(ctx: StageContext, name: RlStageName): Promise<RlTrainerR
   if (name === 'ppo') {
     return trainPpo({ ...ctx.config.ppo, ...base, rewardModel: checkpointOf(ctx, 'reward') });
   }
-  return name === 'grpo' ? trainGrpo({ ...ctx.config.grpo, ...base }) : trainDpo({ ...ctx.config.dpo, ...base });
+  return name === 'grpo'
+    ? trainGrpo({ ...ctx.config.grpo, ...base })
+    : trainDpo({ ...ctx.config.dpo, ...base });
 }
 
 function rlStage(name: RlStageName, title: string): Stage<RlResult> {
