@@ -13,9 +13,9 @@ import { buildTasks, type Task, type TaskMix } from '../../src/index.js';
 import { loadTaskData } from '../../src/node.js';
 import { chatTokenizer, tinyConfig } from './chat.js';
 
-/** A fresh tiny model for the shared tokenizer (context 96, one layer, width 16). */
-export function tinyModel(tok: Tokenizer, seed = 0, nLayer = 1): Model {
-  return createModel(tinyConfig(tok.vocabSize, 96, nLayer), { seed });
+/** A fresh tiny model for the shared tokenizer (one layer, width 16, context 96 by default). */
+export function tinyModel(tok: Tokenizer, seed = 0, nLayer = 1, contextLength = 96): Model {
+  return createModel(tinyConfig(tok.vocabSize, contextLength, nLayer), { seed });
 }
 
 /** Train and held-out tasks of `mix`. */
