@@ -28,6 +28,25 @@ beforeAll(async () => {
 
 const json = <T>(...parts: string[]) => JSON.parse(readFileSync(join(run, ...parts), 'utf8')) as T;
 
+/** Runs the program with `args`, sends SIGINT once stderr matches `when`; its exit code and stderr. */
+async function interrupted(args: string[], when: RegExp): Promise<{ exit: number | null; err: string }> {
+  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--conditions=@llmforge/source', '--import', 'tsx', main, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  let sent = false;
+  child.stderr.on('data', (d: Buffer) => {
+    err += String(d);
+    if (!sent && when.test(err)) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  });
+  const exit = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  return { exit, err };
+}
+
 describe('llmforge-demo --quick', () => {
   it('runs every stage, with progress lines and ETAs, and a summary table', () => {
     expect(code, first.err()).toBe(0);
@@ -74,7 +93,7 @@ describe('llmforge-demo --quick', () => {
     model.dispose();
     // every post-trained model is an HF checkpoint with its tokenizer; the reward model has its head
     for (const st of [...POST, 'reward'] as const) {
-      const dir = join(run, st, (report[st] as { checkpoint: string }).checkpoint);
+      const dir = join(run, st, report[st]!.checkpoint as string);
       expect(readdirSync(dir), st).toEqual(
         expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']),
       );
@@ -199,25 +218,8 @@ describe('llmforge-demo --quick', () => {
   });
 
   it('Ctrl-C stops with a checkpoint and exit code 130; the same command continues from it', async () => {
-    const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
     const args = ['pretrain', '--quick', '--run', run, '--steps', '150', '--progress', 'lines'];
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@llmforge/source', '--import', 'tsx', main, ...args],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let err = '';
-    let sent = false;
-    child.stderr.on('data', (d: Buffer) => {
-      err += String(d);
-      if (!sent && /^pretrain (1\d|[2-9]\d)\/150 steps/m.test(err)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
-    const exit = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    const { exit, err } = await interrupted(args, /^pretrain (1\d|[2-9]\d)\/150 steps/m);
     expect(exit, err).toBe(130);
     expect(err).toContain('interrupted: stopping after the current step with a checkpoint');
     expect(err).toMatch(
