@@ -12,6 +12,7 @@ import { fromPretrained } from '@llmforge/transformer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDemoCli } from '../src/cli.js';
 import type { DemoReport } from '../src/report/report-json.js';
+import { SAMPLE_FAMILIES } from '../src/samples.js';
 import { memoryIO, tempDir } from './helpers.js';
 
 const STAGES_RUN = ['prepare', 'tokenizer', 'pretrain', 'sft', 'reward', 'ppo', 'grpo', 'dpo'] as const;
@@ -122,7 +123,7 @@ describe('llmforge-demo --quick', () => {
     expect(pre.valLossBefore).toBeGreaterThan(5.8);
     expect(pre.valLoss).toBeLessThan(pre.valLossBefore - 0.5);
     expect(pre.tokensPerSecond).toBeGreaterThan(0);
-    expect(pre.samples).toHaveLength(5);
+    expect(pre.samples).toHaveLength(SAMPLE_FAMILIES.length);
     expect(pre.continuation.text.startsWith('It is a truth universally acknowledged')).toBe(true);
     for (const s of STAGES_RUN) expect((r[s] as { seconds: number }).seconds).toBeGreaterThan(0);
     // the training losses in metrics.jsonl are finite and fell
@@ -177,11 +178,11 @@ describe('llmforge-demo --quick', () => {
       expect(rl.rewardCurve.length, st).toBeGreaterThan(0);
       expect([...rl.rewardCurve, ...rl.klCurve].every(Number.isFinite), st).toBe(true);
       [...Object.values(rl.perFamily.before), ...Object.values(rl.perFamily.after)].forEach(rate);
-      expect(rl.samples, st).toHaveLength(5);
+      expect(rl.samples, st).toHaveLength(SAMPLE_FAMILIES.length);
       // every RL stage starts from the same SFT model, judged on the same held-out tasks
       expect(rl.successBefore, st).toBe((r.ppo as unknown as { successBefore: number }).successBefore);
     }
-    expect((r.sft as unknown as { samples: unknown[] }).samples).toHaveLength(5);
+    expect((r.sft as unknown as { samples: unknown[] }).samples).toHaveLength(SAMPLE_FAMILIES.length);
   });
 
   it('report.html is one self-contained page with the plots, the tokens and the samples', () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDemoCli } from '../src/cli.js';
 import type { DemoReport } from '../src/report/report-json.js';
+import { SAMPLE_FAMILIES } from '../src/samples.js';
 import { memoryIO, tempDir } from './helpers.js';
 
 async function adapter(): Promise<string | undefined> {
@@ -52,6 +53,6 @@ describe.skipIf(missing !== undefined)(title, () => {
     expect(pre.backend).toMatch(/^webgpu: /);
     expect(Number.isFinite(pre.valLoss)).toBe(true);
     expect(pre.valLoss).toBeLessThan(pre.valLossBefore);
-    expect(pre.samples).toHaveLength(6);
+    expect(pre.samples).toHaveLength(SAMPLE_FAMILIES.length);
   }, 600_000);
 });
