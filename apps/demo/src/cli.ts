@@ -2,7 +2,7 @@
  * `llmforge-demo`: the whole chain from a text corpus to a chatting, RL-tuned model, one command.
  *
  * ```
- * llmforge-demo all                 every stage on the embedded corpus (≈30 min on 2 cores)
+ * llmforge-demo all                 every stage on the embedded corpus (target: 30 min on 2 cores)
  * llmforge-demo all --quick         the small preset (a few minutes)
  * llmforge-demo pretrain --steps 3000
  * llmforge-demo chat --show-probs

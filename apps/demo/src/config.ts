@@ -4,7 +4,8 @@
  * (see `stages/*.ts`), so changing `pretrain.steps` reruns pretraining and everything after it,
  * and nothing before.
  *
- * The default preset is sized to finish `all` within 30 minutes on 2 CPU cores; `quick` within 3.
+ * The default preset aims at `all` within 30 minutes on 2 CPU cores (not yet timed on an idle
+ * machine: see the README); `quick` finishes within 3.
  */
 import { DEMO_RECIPE, type PostTrainingRecipe, QUICK_RECIPE } from '@llmforge/sft-rlhf';
 import type { ModelConfigInput } from '@llmforge/transformer';

@@ -77,6 +77,8 @@ options:
   --vocab-size N         tokenizer vocabulary size
   --steps N              pretraining steps
   --sft-steps N, --reward-steps N, --rl-steps N
+                         post-training steps (default: the preset's recipe, SFT, reward
+                         and DPO in epochs)
   --rl LIST              RL stages \`all\` runs, comma-separated: ppo, grpo, dpo
   --force                rerun the named stage even when its output is current
   --progress MODE        auto (bar on a terminal, lines otherwise), bar, lines, none
