@@ -7,7 +7,7 @@
  *   pnpm bench -- --recipe quick                 # QUICK_RECIPE
  *   pnpm bench -- --stages ppo --set ppo.lr=2e-4 # rerun a stage with an override (others reused)
  *   options: --out DIR (default /tmp/llmforge-sftalgo/runs/<recipe>), --base DIR (a checkpoint to
- *            start from instead of pretraining one), --threads N
+ *            start from instead of pretraining one), --threads N, --skip grpo,dpo (stages left out)
  *
  * The base model (tokenizer, shards, pretraining with @llmforge/trainer) is made once and cached
  * (bench/base-model.ts). A stage whose result.json exists is reused unless named in --stages.
@@ -53,6 +53,7 @@ for (let i = 0; i < args.length; i++) {
 }
 const out = arg('out') ?? `/tmp/llmforge-sftalgo/runs/${recipeName}`;
 const rerun = new Set((arg('stages') ?? 'sft,reward,ppo,grpo,dpo').split(','));
+const skip = new Set((arg('skip') ?? '').split(',').filter(Boolean));
 const threads = arg('threads') === undefined ? undefined : Number(arg('threads'));
 const backend = createCpuBackend(threads === undefined ? {} : { threads });
 const load = () =>
@@ -126,10 +127,12 @@ const rl = {
   tasks: tasks.rl,
 };
 const ppo = await stage<RlResult>('ppo', (dir) => trainPpo({ ...recipe.ppo, ...common, ...rl, outDir: dir }));
-const grpo = await stage<RlResult>('grpo', (dir) =>
-  trainGrpo({ ...recipe.grpo, ...common, ...rl, outDir: dir }),
-);
-const dpo = await stage<RlResult>('dpo', (dir) => trainDpo({ ...recipe.dpo, ...common, ...rl, outDir: dir }));
+const grpo = skip.has('grpo')
+  ? null
+  : await stage<RlResult>('grpo', (dir) => trainGrpo({ ...recipe.grpo, ...common, ...rl, outDir: dir }));
+const dpo = skip.has('dpo')
+  ? null
+  : await stage<RlResult>('dpo', (dir) => trainDpo({ ...recipe.dpo, ...common, ...rl, outDir: dir }));
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 const num = (x: number | null, d = 2) => (x === null ? 'n/a' : x.toFixed(d));
@@ -151,6 +154,7 @@ for (const [name, r] of [
   ['GRPO', grpo],
   ['DPO', dpo],
 ] as const) {
+  if (r === null) continue;
   const x = r.result;
   const ratio = x.successBefore > 0 ? `${(x.successAfter / x.successBefore).toFixed(2)}×` : 'n/a';
   console.log(
@@ -163,9 +167,9 @@ console.log(`\nSFT + reward model + PPO: ${chain.toFixed(0)} s wall, ${chainCpu.
 console.log('\nper family (held-out greedy success, SFT → PPO / GRPO / DPO):');
 const fam = ppo.result.perFamily;
 for (const f of Object.keys(fam.before)) {
-  const after = (r: typeof ppo.result) => pct(r.perFamily.after[f] ?? null).padStart(6);
+  const after = (r: Timed<RlResult> | null) => pct(r?.result.perFamily.after[f] ?? null).padStart(6);
   console.log(
-    `  ${f.padEnd(16)} ${pct(fam.before[f]!).padStart(6)} → ${after(ppo.result)} / ${after(grpo.result)} / ${after(dpo.result)}   (${fam.total[f]})`,
+    `  ${f.padEnd(16)} ${pct(fam.before[f]!).padStart(6)} → ${after(ppo)} / ${after(grpo)} / ${after(dpo)}   (${fam.total[f]})`,
   );
 }
 console.log('\nreward model per family:', JSON.stringify(reward.result.perFamily));

@@ -9,11 +9,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tokenizer } from '@llmforge/tokenizer';
-import { ScalarHead } from '@llmforge/transformer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '../src/index.js';
-import { RewardModel, trainPpo } from '../src/node.js';
-import { chatTokenizer, tempRoot, tinyModel, tinyTasks } from './helpers/tiny-run.js';
+import { trainPpo } from '../src/node.js';
+import { chatTokenizer, fixedScorer, tempRoot, tinyModel, tinyTasks } from './helpers/tiny-run.js';
 
 const dir = tempRoot('ppo');
 let tok: Tokenizer;
@@ -28,14 +27,7 @@ beforeAll(async () => {
 
 describe('trainPpo', () => {
   it('raises the score of its samples, leashed to the reference', async () => {
-    const trunk = await RewardModel.create(
-      { model: tinyModel(tok, 7, 1, 192), tokenizer: tok },
-      { operation: 'test', seed: 3 },
-    );
-    const scorer = new RewardModel(
-      trunk.policy,
-      new ScalarHead(16, { backend: trunk.trunk.backend, seed: 3, std: 1 }),
-    );
+    const scorer = await fixedScorer(tok);
     const r = await trainPpo({
       outDir: dir('ppo'),
       policy: { model: tinyModel(tok, 0, 1, 192), tokenizer: tok },
