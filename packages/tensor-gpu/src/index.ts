@@ -145,7 +145,7 @@ export {
   type SamplingFilters,
 } from './sampling/filters.js';
 export { drawRowUniforms, pickToken } from './sampling/pick.js';
-export { argmaxRow, logSoftmaxRow, softmaxRow } from './sampling/row.js';
+export { argmaxRow, logSoftmaxRow, NON_FINITE_ROW, nonFiniteScores, softmaxRow } from './sampling/row.js';
 export {
   fillNormal,
   fillUniform,
@@ -181,13 +181,6 @@ export {
   encodeF16,
   f32ToBf16Bits,
 } from './io/half-float.js';
-export {
-  AtomicDirectoryError,
-  type AtomicDirectoryOptions,
-  type RecoverResult,
-  recoverDirectory,
-  writeDirectoryAtomically,
-} from './io/atomic-directory.js';
 export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
 export { decodeSafetensors, decodeTensor } from './io/safetensors-decode.js';
 export { encodeSafetensors, prepareTensors } from './io/safetensors-encode.js';
@@ -207,6 +200,14 @@ export {
   type SafetensorsWriteDType,
 } from './io/safetensors-format.js';
 export { encodeHeader, parseHeader, readHeaderLength } from './io/safetensors-header.js';
+export {
+  AtomicDirectoryError,
+  type AtomicDirectoryOptions,
+  type RecoverResult,
+  recoverDirectory,
+  writeDirectoryAtomically,
+} from './io/atomic-directory.js';
+export { type UpdateDirectoryOptions, updateDirectoryAtomically } from './io/update-directory.js';
 export {
   type LoadIntoOptions,
   loadSafetensorsInto,

@@ -75,5 +75,10 @@ export {
   Model,
   sinusoidalTable,
 } from './model.js';
-export { type FromPretrainedOptions, fromPretrained, savePretrained } from './pretrained.js';
+export {
+  CHECKPOINT_FILES,
+  type FromPretrainedOptions,
+  fromPretrained,
+  savePretrained,
+} from './pretrained.js';
 export { ScalarHead, type ScalarHeadOptions } from './scalar-head.js';

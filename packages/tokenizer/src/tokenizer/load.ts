@@ -11,9 +11,11 @@ import { parseSentencePieceModel } from '../formats/sentencepiece.js';
 import { isTiktokenEncodingName, parseTiktoken, TIKTOKEN_ENCODINGS } from '../formats/tiktoken.js';
 import { parseTokenizerJSON } from '../formats/tokenizer-json.js';
 import { ByteLevelBPE } from '../models/bpe/byte-level.js';
-import { compileHFPattern } from '../normalizers/hf-pattern.js';
-import { findKnownPattern, type SplitPattern } from '../pipeline/patterns.js';
+import type { SplitPattern } from '../pipeline/patterns.js';
+import { checkOptions, describeValue, previewJSON } from './arguments.js';
 import { TokenizerCore } from './core.js';
+import { fileError } from './file-errors.js';
+import { resolvePatternOption } from './pattern-option.js';
 import type { FromFileOptions, TiktokenOptions } from './types.js';
 
 /**
@@ -39,26 +41,25 @@ export function tiktokenCore(
     data = optionsOrData;
     options = { ...maybeOptions, encoding: source };
   } else {
+    checkOptions('Tokenizer.fromTiktoken', optionsOrData);
     options = optionsOrData ?? {};
   }
-  const spec = options.encoding ? TIKTOKEN_ENCODINGS[options.encoding] : undefined;
-  if (options.encoding && !spec) {
+  checkOptions('Tokenizer.fromTiktoken', maybeOptions);
+  checkSpecialTokens(options.specialTokens);
+  const spec = isTiktokenEncodingName(options.encoding) ? TIKTOKEN_ENCODINGS[options.encoding] : undefined;
+  if (options.encoding !== undefined && !spec) {
     throw new TokenizerInputError({
       operation: 'Tokenizer.fromTiktoken',
       where: 'options.encoding',
       expected: `one of ${Object.keys(TIKTOKEN_ENCODINGS).join(', ')}`,
-      found: JSON.stringify(options.encoding),
+      found: previewJSON(options.encoding),
       hint: 'or pass pattern and specialTokens yourself',
     });
   }
-  let pattern: SplitPattern | undefined;
-  if (typeof options.pattern === 'string') {
-    pattern = findKnownPattern(options.pattern) ?? {
-      name: 'custom',
-      hf: options.pattern,
-      js: compileHFPattern({ Regex: options.pattern }, 'options.pattern').source,
-    };
-  } else pattern = options.pattern ?? spec?.pattern;
+  const pattern: SplitPattern | undefined =
+    options.pattern === undefined
+      ? spec?.pattern
+      : resolvePatternOption(options.pattern, 'Tokenizer.fromTiktoken', options.allowUnsafeRegex);
   if (!pattern) {
     throw new TokenizerInputError({
       operation: 'Tokenizer.fromTiktoken',
@@ -72,13 +73,52 @@ export function tiktokenCore(
   return TokenizerCore.fromTiktoken(ByteLevelBPE.fromRanks(ranks), pattern, specials, options.encoding);
 }
 
+/** `specialTokens`: content -> non-negative integer id. */
+function checkSpecialTokens(specials: unknown): void {
+  if (specials === undefined) return;
+  const entries =
+    typeof specials === 'object' && specials !== null && !Array.isArray(specials)
+      ? Object.entries(specials)
+      : null;
+  const bad = entries?.find(([, id]) => !(Number.isSafeInteger(id) && (id as number) >= 0));
+  if (entries && !bad) return;
+  throw new TokenizerInputError({
+    operation: 'Tokenizer.fromTiktoken',
+    where: bad ? `options.specialTokens[${JSON.stringify(bad[0])}]` : 'options.specialTokens',
+    expected: bad ? 'a non-negative integer id' : 'an object of token -> id',
+    found: describeValue(bad ? bad[1] : specials),
+    hint: "e.g. { '<|endoftext|>': 100257 }",
+  });
+}
+
 /** A tokenizer file by its extension (see the file comment). Node only. */
 export async function coreFromFile(path: string, options: FromFileOptions): Promise<TokenizerCore> {
   const { readFile } = await import('node:fs/promises');
   const lower = path.toLowerCase();
-  const bytes = await readFile(path);
+  const known = ['.json', '.tiktoken', '.model'].some((ext) => lower.endsWith(ext));
+  if (!known) {
+    throw new TokenizerInputError({
+      operation: 'Tokenizer.fromFile',
+      file: path,
+      expected: 'a file ending in .json, .tiktoken or .model',
+      found: JSON.stringify(path.split(/[\\/]/).pop()),
+      hint: 'GPT-2 encoder.json + vocab.bpe: use Tokenizer.fromGPT2Files',
+    });
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (cause) {
+    throw fileError('Tokenizer.fromFile', path, cause, 'read');
+  }
   if (lower.endsWith('.json')) {
-    return TokenizerCore.fromParts(parseTokenizerJSON(new TextDecoder().decode(bytes), { file: path }));
+    const text = new TextDecoder().decode(bytes);
+    return TokenizerCore.fromParts(
+      parseTokenizerJSON(text, {
+        file: path,
+        ...(options.allowUnsafeRegex ? { allowUnsafeRegex: true } : {}),
+      }),
+    );
   }
   if (lower.endsWith('.tiktoken')) {
     const base = path
@@ -90,17 +130,9 @@ export async function coreFromFile(path: string, options: FromFileOptions): Prom
       ...(encoding ? { encoding } : {}),
       ...(options.pattern ? { pattern: options.pattern } : {}),
       ...(options.specialTokens ? { specialTokens: options.specialTokens } : {}),
+      ...(options.allowUnsafeRegex ? { allowUnsafeRegex: true } : {}),
       file: path,
     });
   }
-  if (lower.endsWith('.model')) {
-    return TokenizerCore.fromParts(parseSentencePieceModel(new Uint8Array(bytes), { file: path }));
-  }
-  throw new TokenizerInputError({
-    operation: 'Tokenizer.fromFile',
-    file: path,
-    expected: 'a file ending in .json, .tiktoken or .model',
-    found: JSON.stringify(path.split(/[\\/]/).pop()),
-    hint: 'GPT-2 encoder.json + vocab.bpe: use Tokenizer.fromGPT2Files',
-  });
+  return TokenizerCore.fromParts(parseSentencePieceModel(new Uint8Array(bytes), { file: path }));
 }

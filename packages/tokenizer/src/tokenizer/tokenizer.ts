@@ -20,7 +20,11 @@
  */
 import { gpt2FilesToParts } from '../formats/gpt2-files.js';
 import type { TiktokenEncodingName } from '../formats/tiktoken.js';
-import { parseTokenizerJSON, tokenizerJSONFromParts } from '../formats/tokenizer-json.js';
+import {
+  type ParseTokenizerJSONOptions,
+  parseTokenizerJSON,
+  tokenizerJSONFromParts,
+} from '../formats/tokenizer-json.js';
 import type {
   Decoder,
   Model,
@@ -30,10 +34,21 @@ import type {
   TokenizerParts,
 } from '../pipeline/types.js';
 import type { AddedVocabulary } from './added-vocabulary.js';
+import {
+  checkBooleanOption,
+  checkChoiceOption,
+  checkId,
+  checkIds,
+  checkOptions,
+  checkSpecialSetOption,
+  checkText,
+  checkTexts,
+} from './arguments.js';
 import { TokenizerCore } from './core.js';
 import { decodeIds } from './decode.js';
 import { DecodeStream } from './decode-stream.js';
 import { encodeIds, encodeTokens } from './encode.js';
+import { writeFileAtomically } from './file-errors.js';
 import { coreFromFile, tiktokenCore } from './load.js';
 import type {
   DecodeOptions,
@@ -86,8 +101,9 @@ export class Tokenizer {
    * const tok = Tokenizer.fromJSON(readFileSync('tokenizer.json', 'utf8'));
    * ```
    */
-  static fromJSON(objOrString: unknown): Tokenizer {
-    return new Tokenizer(parseTokenizerJSON(objOrString));
+  static fromJSON(objOrString: unknown, options: ParseTokenizerJSONOptions = {}): Tokenizer {
+    checkOptions('Tokenizer.fromJSON', options);
+    return new Tokenizer(parseTokenizerJSON(objOrString, options));
   }
 
   /**
@@ -143,6 +159,8 @@ export class Tokenizer {
    * ```
    */
   static async fromFile(path: string, options: FromFileOptions = {}): Promise<Tokenizer> {
+    checkText('Tokenizer.fromFile', path, 'path');
+    checkOptions('Tokenizer.fromFile', options);
     return Tokenizer.of(await coreFromFile(path, options));
   }
 
@@ -197,11 +215,13 @@ export class Tokenizer {
 
   /** The id of a token string (added tokens first, then the model; byte-level strings for BPE). */
   tokenToId(token: string): number | undefined {
+    checkText('tokenToId', token, 'token');
     return this.core.tokenToId(token);
   }
 
   /** The token string of an id (byte-level strings like `"Ġworld"` for byte-level BPE). */
   idToToken(id: number): string | undefined {
+    checkId('idToToken', id);
     return this.core.idToToken(id);
   }
 
@@ -218,12 +238,16 @@ export class Tokenizer {
    * ```
    */
   encode(text: string, options: EncodeOptions = {}): number[] {
+    checkText('encode', text);
+    checkEncodeOptions('encode', options);
     return encodeIds(this.core, text, options);
   }
 
   /** Many texts at once (same options for each). */
   encodeBatch(texts: readonly string[], options: EncodeOptions = {}): number[][] {
-    return texts.map((t) => this.encode(t, options));
+    checkTexts('encodeBatch', texts);
+    checkEncodeOptions('encodeBatch', options);
+    return texts.map((t) => encodeIds(this.core, t, options));
   }
 
   /**
@@ -237,6 +261,8 @@ export class Tokenizer {
    * ```
    */
   encodeWithOffsets(text: string, options: EncodeOptions = {}): Encoding {
+    checkText('encodeWithOffsets', text);
+    checkEncodeOptions('encodeWithOffsets', options);
     return encodeTokens(this.core, text, options);
   }
 
@@ -253,6 +279,8 @@ export class Tokenizer {
    * ```
    */
   decode(ids: readonly number[], options: DecodeOptions = {}): string {
+    checkIds('decode', ids);
+    checkDecodeOptions('decode', options);
     return decodeIds(this.core, ids, options);
   }
 
@@ -269,8 +297,12 @@ export class Tokenizer {
    * ```
    */
   decodeStream(options: DecodeOptions = {}): DecodeStream {
+    checkDecodeOptions('decodeStream', options);
     return new DecodeStream((ids, replace) =>
-      this.decode(ids, { ...options, onInvalid: replace ? 'replace' : (options.onInvalid ?? 'throw') }),
+      decodeIds(this.core, ids, {
+        ...options,
+        onInvalid: replace ? 'replace' : (options.onInvalid ?? 'throw'),
+      }),
     );
   }
 
@@ -297,14 +329,22 @@ export class Tokenizer {
    * ```
    */
   async save(path: string): Promise<void> {
-    const { writeFile, rename, unlink } = await import('node:fs/promises');
-    const tmp = `${path}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}.tmp`;
-    try {
-      await writeFile(tmp, JSON.stringify(this.toJSON(), null, 2));
-      await rename(tmp, path);
-    } catch (cause) {
-      await unlink(tmp).catch(() => undefined);
-      throw cause;
-    }
+    checkText('save', path, 'path');
+    await writeFileAtomically(path, JSON.stringify(this.toJSON(), null, 2), 'save');
   }
+}
+
+function checkEncodeOptions(operation: string, options: unknown): void {
+  checkOptions(operation, options);
+  const o = options as Record<string, unknown> | undefined;
+  checkSpecialSetOption(operation, o, 'allowedSpecial');
+  checkSpecialSetOption(operation, o, 'disallowedSpecial');
+  checkBooleanOption(operation, o, 'addSpecialTokens');
+}
+
+function checkDecodeOptions(operation: string, options: unknown): void {
+  checkOptions(operation, options);
+  const o = options as Record<string, unknown> | undefined;
+  checkBooleanOption(operation, o, 'skipSpecialTokens');
+  checkChoiceOption(operation, o, 'onInvalid', ['throw', 'replace']);
 }

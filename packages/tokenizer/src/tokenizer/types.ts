@@ -41,20 +41,32 @@ export interface Encoding {
 export interface TiktokenOptions {
   /** A standard encoding: sets the split pattern and the special tokens. */
   encoding?: TiktokenEncodingName;
-  /** The split pattern (overrides the encoding's), tiktoken spelling or a {@link SplitPattern}. */
+  /**
+   * The split pattern (overrides the encoding's): a built-in name (`gpt2`, `cl100k`, `llama3`,
+   * `o200k`), a regex in tiktoken / tokenizer.json spelling, or a {@link SplitPattern}.
+   */
   pattern?: string | SplitPattern;
   /** Special tokens and ids (overrides the encoding's). */
   specialTokens?: Record<string, number>;
   /** The file name, for error messages. */
   file?: string;
+  /** Accept a `pattern` that can backtrack catastrophically (see `ParseTokenizerJSONOptions`). */
+  allowUnsafeRegex?: boolean;
 }
 
 /** Options of `Tokenizer.fromFile`. */
 export interface FromFileOptions {
   /** For `.tiktoken` files: the standard encoding (default: guessed from the file name). */
   encoding?: TiktokenEncodingName;
+  /** For `.tiktoken` files: the split pattern (as {@link TiktokenOptions.pattern}). */
   pattern?: string | SplitPattern;
+  /** For `.tiktoken` files: special tokens and ids. */
   specialTokens?: Record<string, number>;
+  /**
+   * Load regexes that can backtrack catastrophically (default false: refused with a
+   * TokenizerFormatError naming the field). Only for files you trust.
+   */
+  allowUnsafeRegex?: boolean;
 }
 
 /**
