@@ -143,6 +143,51 @@ describe('HTML report', () => {
     expect(html).toMatch(/uPlot/);
     expect(html).not.toMatch(/src="http/);
   });
+
+  it('draws grouped bars over named categories and escapes the text of its sections', () => {
+    const html = renderHtmlReport({
+      title: 'rl',
+      charts: [
+        {
+          title: 'success per family',
+          xLabel: 'family',
+          yLabel: 'success',
+          kind: 'bars',
+          categories: ['capital', 'addition'],
+          yRange: [0, 1],
+          series: [
+            {
+              label: 'before',
+              points: [
+                [0, 0.25],
+                [1, 0.5],
+              ],
+            },
+            {
+              label: 'after',
+              points: [
+                [0, 0.5],
+                [1, 0.75],
+              ],
+            },
+          ],
+        },
+      ],
+      sections: [
+        {
+          title: 'Samples',
+          columns: ['prompt', 'answer'],
+          rows: [['What is <b>2+2</b>?', '4\n(calculator)']],
+        },
+      ],
+    });
+    expect(html).toContain('"kind":"bars"');
+    expect(html).toContain('"categories":["capital","addition"]');
+    expect(html).toContain('uPlot.paths.bars');
+    expect(html).toContain('<h2>Samples</h2>');
+    expect(html).toContain('What is &lt;b&gt;2+2&lt;/b&gt;?');
+    expect(html).not.toContain('<b>2+2</b>');
+  });
 });
 
 describe('train config', () => {
