@@ -80,6 +80,7 @@ export {
   createCpuBackend,
 } from './cpu/backend.js';
 export type { CpuPoolStats } from './cpu/pool.js';
+export type { ThreadPoolStats } from './cpu/threads/thread-pool.js';
 export type { RelaxedSimdMode } from './cpu/wasm/runtime.js';
 export { CPU_KERNELS } from './cpu/kernels/index.js';
 export type { CpuKernel, CpuStorage } from './cpu/kernels/kernel.js';

@@ -26,7 +26,6 @@ export function arenaGemm(rt: WasmRuntime, fallback: GemmImplementation): (args:
       gemm(g, fallback);
       return;
     }
-    const threads = rt.threadsFor(m * n * k * NS_PER_MAC);
     const strided = [
       m,
       n,
@@ -43,11 +42,11 @@ export function arenaGemm(rt: WasmRuntime, fallback: GemmImplementation): (args:
     ];
     // fewer than 4 rows (decoding): stream B once, no packing
     if (m < 4 && ((g.bRowStride === 1 && g.aColStride === 1) || g.bColStride === 1)) {
-      rt.run('gemv', strided, 0, rt.threadsFor(m * n * k * NS_PER_MAC * 2));
+      rt.run('gemv', strided, m * n * k * NS_PER_MAC * 2);
       return;
     }
     const scratch = rt.scratch(perThread * rt.threads);
-    rt.run('gemm', [...strided, scratch], 0, threads);
+    rt.run('gemm', [...strided, scratch], m * n * k * NS_PER_MAC);
   };
 }
 

@@ -42,12 +42,19 @@ export function simdLayerNormBackward(
     const rows = C === 0 ? 0 : x.storage.length / C;
     if (rows === 0) return ref(args);
     const p = (t: { storage: unknown }) => rt.ptr(t.storage as Float32Array);
-    rt.run('layer_norm_backward', [p(x), p(weight), p(mean), p(rstd), p(dy), p(dx), rows, C], rows * C * 2);
-    rt.run(
-      'layer_norm_dweight',
-      [p(x), p(mean), p(rstd), p(dy), p(dweight), p(dbias), rows, C],
-      rows * C * 1.5,
-    );
+    // dx (threads over rows) and dweight/dbias (threads over columns) read the same inputs: one job
+    rt.runAll([
+      {
+        name: 'layer_norm_backward',
+        args: [p(x), p(weight), p(mean), p(rstd), p(dy), p(dx), rows, C],
+        work: rows * C * 2,
+      },
+      {
+        name: 'layer_norm_dweight',
+        args: [p(x), p(mean), p(rstd), p(dy), p(dweight), p(dbias), rows, C],
+        work: rows * C * 1.5,
+      },
+    ]);
   };
 }
 
@@ -164,7 +171,13 @@ export function simdRmsNormBackward(
     const { rows, cols: C } = rowsOf(x.shape);
     if (rows === 0 || C === 0) return ref(args);
     const p = (t: { storage: unknown }) => rt.ptr(t.storage as Float32Array);
-    rt.run('rms_norm_backward', [p(x), p(weight), p(rstd), p(dy), p(dx), rows, C], rows * C * 1.5);
-    rt.run('rms_norm_dweight', [p(x), p(rstd), p(dy), p(dweight), rows, C], rows * C);
+    rt.runAll([
+      {
+        name: 'rms_norm_backward',
+        args: [p(x), p(weight), p(rstd), p(dy), p(dx), rows, C],
+        work: rows * C * 1.5,
+      },
+      { name: 'rms_norm_dweight', args: [p(x), p(rstd), p(dy), p(dweight), rows, C], work: rows * C },
+    ]);
   };
 }

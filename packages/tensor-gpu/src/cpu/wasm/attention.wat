@@ -5,7 +5,7 @@
 ;; Scores live in a per-thread scratch row of S floats.
 
 ;; Number of keys query t sees.
-(func $keys (param $t i32) (param $T i32) (param $S i32) (param $causal i32) (result i32)
+(func $keys (@inline) (param $t i32) (param $T i32) (param $S i32) (param $causal i32) (result i32)
   (local $e i32)
   (if (result i32) (local.get $causal)
     (then
@@ -61,7 +61,7 @@
   (local.set $scale (f32.load (local.get $consts)))
   (local.set $D4 (i32.shl (local.get $D) (i32.const 2)))
   (local.set $pack (i32.add (local.get $scratch)
-    (i32.mul (local.get $tid) (i32.add (i32.const 655488) (i32.shl (i32.mul (local.get $T) (local.get $S)) (i32.const 3))))))
+    (i32.mul (global.get $slot) (i32.add (i32.const 655488) (i32.shl (i32.mul (local.get $T) (local.get $S)) (i32.const 3))))))
   (local.set $sm (i32.add (local.get $pack) (i32.const 655488)))
   (local.set $bh (call $part (i32.mul (local.get $B) (local.get $H)) (i32.const 1) (local.get $tid) (local.get $nt)))
   (local.set $bhEnd (call $part (i32.mul (local.get $B) (local.get $H)) (i32.const 1) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
@@ -178,7 +178,7 @@
   (local.set $S4 (i32.shl (local.get $S) (i32.const 2)))
   (local.set $group (i32.div_u (local.get $H) (local.get $Hkv)))
   (local.set $pack (i32.add (local.get $scratch)
-    (i32.mul (local.get $tid) (i32.add (i32.const 655488) (i32.shl (i32.mul (local.get $T) (local.get $S)) (i32.const 3))))))
+    (i32.mul (global.get $slot) (i32.add (i32.const 655488) (i32.shl (i32.mul (local.get $T) (local.get $S)) (i32.const 3))))))
   (local.set $pm (i32.add (local.get $pack) (i32.const 655488)))
   (local.set $dpm (i32.add (local.get $pm) (i32.shl (i32.mul (local.get $T) (local.get $S)) (i32.const 2))))
   (local.set $g (call $part (i32.mul (local.get $B) (local.get $Hkv)) (i32.const 1) (local.get $tid) (local.get $nt)))

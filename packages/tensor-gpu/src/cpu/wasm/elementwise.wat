@@ -4,7 +4,7 @@
 ;; y = f(x) for the unary kinds (numbering shared with UNARY_CODES in ../wasm-kernels.ts):
 ;; 0 neg, 1 abs, 2 exp, 3 sqrt, 4 rsqrt, 5 square, 6 reciprocal, 7 tanh, 8 sigmoid, 9 relu,
 ;; 10 gelu_erf ½x(1 + erf(x/√2)), 11 gelu_tanh ½x(1 + tanh(√(2/π)(x + 0.044715x³))), 12 silu x·σ(x).
-(func $unary4 (param $kind i32) (param $x v128) (result v128)
+(func $unary4 (@inline) (param $kind i32) (param $x v128) (result v128)
   (block $silu (block $gelu_tanh (block $gelu_erf (block $relu (block $sigmoid (block $tanh
   (block $reciprocal (block $square (block $rsqrt (block $sqrt (block $exp (block $abs (block $neg
     (br_table $neg $abs $exp $sqrt $rsqrt $square $reciprocal $tanh $sigmoid $relu $gelu_erf $gelu_tanh $silu
@@ -27,14 +27,14 @@
   (f32x4.mul (local.get $x) (call $sigmoid4 (local.get $x))))
 
 ;; u = √(2/π)·(x + 0.044715·x³), the argument of tanh in the GPT-2 GELU.
-(func $gelu_u (param $x v128) (result v128)
+(func $gelu_u (@inline) (param $x v128) (result v128)
   (f32x4.mul (v128.const f32x4 0.7978846 0.7978846 0.7978846 0.7978846)
     (f32x4.madd (f32x4.mul (f32x4.mul (local.get $x) (local.get $x)) (local.get $x))
       (v128.const f32x4 0.044715 0.044715 0.044715 0.044715) (local.get $x))))
 
 ;; dx = dy·f'(x) for the same kinds (f' recomputed from x):
 ;; gelu_erf' = Φ(x) + x·φ(x);  gelu_tanh' = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 0.134145x²).
-(func $unary_grad4 (param $kind i32) (param $x v128) (param $dy v128) (result v128)
+(func $unary_grad4 (@inline) (param $kind i32) (param $x v128) (param $dy v128) (result v128)
   (local $t v128)
   (block $silu (block $gelu_tanh (block $gelu_erf (block $relu (block $sigmoid (block $tanh
   (block $reciprocal (block $square (block $rsqrt (block $sqrt (block $exp (block $abs (block $neg
@@ -125,7 +125,7 @@
 
 ;; a ∘ b for the binary kinds (numbering shared with BINARY_CODES): 0 add, 1 sub, 2 mul, 3 div,
 ;; 4 maximum, 5 minimum, 6 eq, 7 ne, 8 lt, 9 le, 10 gt, 11 ge (comparisons give 1.0 or 0.0).
-(func $binary4 (param $kind i32) (param $a v128) (param $b v128) (result v128)
+(func $binary4 (@inline) (param $kind i32) (param $a v128) (param $b v128) (result v128)
   (local $mask v128)
   (block $cmp (block $ge (block $gt (block $le (block $lt (block $ne (block $eq
   (block $min (block $max (block $div (block $mul (block $sub (block $add
@@ -146,12 +146,12 @@
 
 ;; Operand j of a row: a[row·rowStride + j] when unit (inner stride 1), else the row's single value
 ;; a[row·rowStride] broadcast.
-(func $operand4 (param $p i32) (param $unit i32) (param $j i32) (result v128)
+(func $operand4 (@inline) (param $p i32) (param $unit i32) (param $j i32) (result v128)
   (if (result v128) (local.get $unit)
     (then (v128.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))))
     (else (v128.load32_splat (local.get $p)))))
 
-(func $operand1 (param $p i32) (param $unit i32) (param $j i32) (result v128)
+(func $operand1 (@inline) (param $p i32) (param $unit i32) (param $j i32) (result v128)
   (f32x4.splat (f32.load (i32.add (local.get $p)
     (select (i32.shl (local.get $j) (i32.const 2)) (i32.const 0) (local.get $unit))))))
 

@@ -21,7 +21,7 @@
 
 ;; 4×4 transpose: rows r0..r3 (4 floats each) → columns, stored at dst, dst+stride, dst+2·stride,
 ;; dst+3·stride: [r0[c], r1[c], r2[c], r3[c]] for c = 0..3 (eight shuffles).
-(func $store_transposed (param $r0 v128) (param $r1 v128) (param $r2 v128) (param $r3 v128) (param $dst i32) (param $stride i32)
+(func $store_transposed (@inline) (param $r0 v128) (param $r1 v128) (param $r2 v128) (param $r3 v128) (param $dst i32) (param $stride i32)
   (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
   (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
   (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
@@ -339,8 +339,8 @@
     (local.set $jc (i32.add (local.get $jc) (i32.const 512)))
     (br $jc_loop))))
 
-;; The exported GEMM: this thread's rows (or columns) of C. Strides in elements; scratch holds
-;; nt × gemm_scratch_bytes().
+;; The exported GEMM: piece tid of nt of the rows (or columns) of C. Strides in elements; scratch
+;; holds gemm_scratch_bytes() per thread, this thread's at $slot.
 (func $gemm (export "gemm")
   (param $m i32) (param $n i32) (param $k i32)
   (param $a i32) (param $ars i32) (param $acs i32)
@@ -362,7 +362,7 @@
     (local.get $a) (i32.shl (local.get $ars) (i32.const 2)) (i32.shl (local.get $acs) (i32.const 2))
     (local.get $b) (i32.shl (local.get $brs) (i32.const 2)) (i32.shl (local.get $bcs) (i32.const 2))
     (local.get $c) (i32.shl (local.get $ldc) (i32.const 2)) (local.get $accum)
-    (i32.add (local.get $scratch) (i32.mul (local.get $tid) (i32.const 655488)))))
+    (i32.add (local.get $scratch) (i32.mul (global.get $slot) (i32.const 655488)))))
 
 ;; Products with fewer than 4 rows (decoding one token: x (1,k) @ W): no packing, B streamed once.
 ;; B stored transposed (x·Wᵀ, brs = 1, and A rows contiguous, acs = 1): C[i,j] = dot(A[i,:], B[:,j]).
