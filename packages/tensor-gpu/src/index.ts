@@ -57,6 +57,7 @@ export {
   OP_INFERENCE,
   OP_NAMES,
   type OpArgs,
+  type LinearActivation,
   type OpAttrs,
   type OpInouts,
   type OpInputs,
@@ -94,6 +95,7 @@ export {
   ShapeError,
   TensorError,
 } from './errors.js';
+export { type AddNormResult, addLayerNorm, addRmsNorm } from './ops/add-norm.js';
 export { adamwUpdate } from './ops/adamw.js';
 export { type AttentionOptions, attention } from './ops/attention.js';
 export { binary } from './ops/binary.js';
@@ -119,6 +121,7 @@ export { dropout } from './ops/dropout.js';
 export { expand } from './ops/expand.js';
 export { embedding } from './ops/gather.js';
 export { layerNorm } from './ops/layer-norm.js';
+export { type LinearFunctionOptions, linear } from './ops/linear.js';
 export { type MaskedAttentionOptions, maskedAttention } from './ops/masked-attention.js';
 export { matmul } from './ops/matmul.js';
 export { permute, transpose } from './ops/permute.js';
