@@ -97,3 +97,56 @@ export class DeviceLostError extends TensorError {
     this.reason = details.reason;
   }
 }
+
+/**
+ * An argument or option has the wrong type or a value outside its domain: a fill value that is not
+ * a number, `rope` theta 0, a negative `eps`, a generator that is not a RandomGenerator, a layer size
+ * of −1. (Shapes that do not fit raise ShapeError, element types DTypeError.)
+ *
+ * @example
+ * ```ts
+ * try { new Linear(-1, 3, { generator }); } catch (e) {
+ *   ArgumentError.isInstance(e); // true: "Linear: expected inFeatures an integer ≥ 0, found -1; hint: ..."
+ * }
+ * ```
+ */
+export class ArgumentError extends TensorError {
+  static override readonly errorName: string = 'ArgumentError';
+}
+
+/**
+ * `backward()` needs a tensor that was overwritten in place after the forward pass saved it
+ * (`assign`, an optimizer step, `loadStateDict`, any op writing into its input): the gradient would be
+ * computed from the new values. Like torch's "one of the variables needed for gradient computation
+ * has been modified by an inplace operation", raised before any gradient is written.
+ *
+ * @example
+ * ```ts
+ * const loss = x.matmul(w).sum();
+ * w.assign(new Float32Array(w.size)); // w changes between forward and backward
+ * try { loss.backward(); } catch (e) {
+ *   InplaceModificationError.isInstance(e); // true
+ *   e.savedIndex; // which of matmul's saved tensors changed
+ * }
+ * ```
+ */
+export class InplaceModificationError extends TensorError {
+  static override readonly errorName: string = 'InplaceModificationError';
+  /** The op whose saved tensor changed (`matmul`, `layerNorm`, ...). */
+  readonly op: string;
+  /** Which of the op's saved tensors changed (0-based, in the order the op saved them). */
+  readonly savedIndex: number;
+  /** The version the tensor had when the op saved it. */
+  readonly expectedVersion: number;
+  /** Its version at backward. */
+  readonly foundVersion: number;
+  constructor(
+    details: ErrorDetails & { op: string; savedIndex: number; expectedVersion: number; foundVersion: number },
+  ) {
+    super(details);
+    this.op = details.op;
+    this.savedIndex = details.savedIndex;
+    this.expectedVersion = details.expectedVersion;
+    this.foundVersion = details.foundVersion;
+  }
+}

@@ -86,15 +86,18 @@ export type { RelaxedSimdMode } from './cpu/wasm/runtime.js';
 export { CPU_KERNELS } from './cpu/kernels/index.js';
 export type { CpuKernel, CpuStorage } from './cpu/kernels/kernel.js';
 export {
+  ArgumentError,
   BackendError,
   DeviceLostError,
   DisposedError,
   DTypeError,
   type ErrorDetails,
   formatShape,
+  InplaceModificationError,
   ShapeError,
   TensorError,
 } from './errors.js';
+export { assertIds, badId, type IdCheck, idError } from './backend/id-check.js';
 export { type AddNormResult, addLayerNorm, addRmsNorm } from './ops/add-norm.js';
 export { adamwUpdate } from './ops/adamw.js';
 export { type AttentionOptions, attention } from './ops/attention.js';

@@ -13,12 +13,21 @@
  * v.dispose()            storage refs 0 → backend.free(buffer)
  * ```
  */
+
+import { describeCause, LlmforgeError } from '@llmforge/errors';
 import type { Backend, BackendMemory } from './backend/backend.js';
 import type { DType } from './backend/dtype.js';
+import { BackendError } from './errors.js';
 
 /** One buffer of a backend, shared by the tensor handles that read it. */
 export class Storage {
   private refs = 0;
+  /**
+   * How many times the data was overwritten in place (torch's `_version`): `assign`, optimizer
+   * updates, `loadStateDict`, ops that write into an input. The autograd tape records it for every
+   * tensor it saves and `backward()` checks it did not change.
+   */
+  version = 0;
 
   constructor(
     readonly backend: Backend,
@@ -28,7 +37,19 @@ export class Storage {
 
   /** Fresh (uninitialised) storage for `size` elements of `dtype` from the backend's pool. */
   static allocate(backend: Backend, dtype: DType, size: number): Storage {
-    return new Storage(backend, backend.allocate(dtype, size));
+    try {
+      return new Storage(backend, backend.allocate(dtype, size));
+    } catch (e) {
+      if (LlmforgeError.isInstance(e)) throw e;
+      // a host allocation the engine refused (RangeError: Array buffer allocation failed, ...)
+      throw new BackendError({
+        operation: 'allocate',
+        expected: `memory for ${size} elements of ${dtype} on the ${backend.name} backend`,
+        found: describeCause(e),
+        hint: 'the tensor is too large for this machine: use a smaller batch or model, or split the work',
+        cause: e,
+      });
+    }
   }
 
   /** A new handle uses this storage. */

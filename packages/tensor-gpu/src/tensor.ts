@@ -23,6 +23,8 @@
  * await w.grad!.data();          // Float32Array [2, 4, 6, 8]
  * ```
  */
+
+import { describeValue, hostArrayFor, requireBackend } from './arguments.js';
 import type { GradNode } from './autograd/node.js';
 import { keep as keepTensor, track } from './autograd/tidy.js';
 import type { Backend, DeviceTensor } from './backend/backend.js';
@@ -34,8 +36,8 @@ import {
   type TypedArray,
 } from './backend/dtype.js';
 import type { BinaryKind, ReduceKind, UnaryKind } from './backend/ops.js';
-import { sizeOf } from './backend/ops.js';
-import { BackendError, DisposedError, DTypeError, formatShape } from './errors.js';
+import { normalizeAxis, sizeOf } from './backend/ops.js';
+import { ArgumentError, BackendError, DisposedError, DTypeError, formatShape, ShapeError } from './errors.js';
 import type { MatmulOptions, ReduceOptions } from './ops/types.js';
 import { countTensor, Storage } from './storage.js';
 
@@ -150,6 +152,29 @@ export class Tensor {
     return this.disposed;
   }
 
+  /**
+   * The number of in-place writes into this tensor's data so far (`assign`, optimizer steps,
+   * `loadStateDict`, ...), shared with the views on the same storage (reshape, detach), like
+   * torch's `_version`. `backward()` raises InplaceModificationError when a tensor the forward pass
+   * saved has a newer version.
+   *
+   * @example
+   * ```ts
+   * const w = zeros([2]);
+   * w.version; // 0
+   * w.assign(new Float32Array([1, 2]));
+   * w.version; // 1
+   * ```
+   */
+  get version(): number {
+    return this.storage.version;
+  }
+
+  /** @internal records an in-place write into this tensor's storage (see `version`). */
+  _bumpVersion(): void {
+    this.storage.version++;
+  }
+
   /** True when gradients flow to (leaf) or through (op output) this tensor. */
   get requiresGrad(): boolean {
     return this._requiresGrad;
@@ -226,6 +251,7 @@ export class Tensor {
         operation: op,
         expected: 'a tensor on a live backend',
         found: `a tensor on a disposed ${this.backend.name} backend`,
+        hint: 'its data went with the backend: create tensors on a live backend (or copy them with to() before disposing it)',
       });
     }
   }
@@ -412,6 +438,7 @@ export class Tensor {
    */
   async to(backend: Backend): Promise<Tensor> {
     this._assertLive('to');
+    requireBackend('to', backend);
     const raw = await this.backend.read(this.storage.data, this.dtype, this.size);
     const t = Tensor._allocate(backend, this.shape, this.dtype);
     backend.write(t.storage.data, raw);
@@ -419,34 +446,58 @@ export class Tensor {
   }
 
   /**
-   * Overwrites this tensor's data in place with host data or another tensor's data (same shape size
-   * and dtype). Not recorded: use it to load weights or reset optimizer state.
+   * Overwrites this tensor's data in place with another tensor's data (same size, dtype and backend)
+   * or host values (as many as the tensor has elements, converted to its dtype; a Uint16Array is
+   * taken as f16 bits for an f16 tensor). Not recorded by autograd, but counted in `version`: a
+   * `backward()` that needs the old values raises InplaceModificationError. Use it to load weights
+   * or reset optimizer state.
    *
    * @example
    * ```ts
    * w.assign(new Float32Array(w.size)); // zero the weights
+   * w.assign([1, 2, 3, 4]);             // numbers, converted to w's dtype
    * ```
    */
-  assign(source: Tensor | TypedArray): this {
+  assign(source: Tensor | TypedArray | readonly number[]): this {
     this._assertLive('assign');
     if (source instanceof Tensor) {
       source._assertLive('assign');
-      if (source.size !== this.size || source.dtype !== this.dtype || source.backend !== this.backend) {
-        throw new DTypeError({
+      if (source.backend !== this.backend) {
+        throw new BackendError({
           operation: 'assign',
-          expected: `${this.size} elements of ${this.dtype} on ${this.backend.name}`,
-          found: `${source.size} elements of ${source.dtype} on ${source.backend.name}`,
+          expected: `a source on the ${this.backend.name} backend`,
+          found: `a tensor on ${source.backend.name}`,
+          hint: 'move it first: await source.to(target.backend)',
         });
       }
-      this.backend.run('cast', {
-        inputs: { x: { storage: source.storage.data, shape: [this.size], dtype: this.dtype } },
-        outputs: { y: { storage: this.storage.data, shape: [this.size], dtype: this.dtype } },
-        inouts: {},
-        attrs: { dtype: this.dtype },
-      });
-      return this;
+      if (source.size !== this.size) {
+        throw new ShapeError({
+          operation: 'assign',
+          expected: `a source of ${this.size} elements (shape ${formatShape(this.shape)})`,
+          found: `${source.size} elements (shape ${formatShape(source.shape)})`,
+          hint: 'slice or reshape the source so the element counts match',
+        });
+      }
+      if (source.dtype !== this.dtype) {
+        throw new DTypeError({
+          operation: 'assign',
+          expected: `a ${this.dtype} source`,
+          found: source.dtype,
+          hint: `cast it first: source.cast('${this.dtype}')`,
+        });
+      }
+      if (source.storage !== this.storage) {
+        this.backend.run('cast', {
+          inputs: { x: { storage: source.storage.data, shape: [this.size], dtype: this.dtype } },
+          outputs: { y: { storage: this.storage.data, shape: [this.size], dtype: this.dtype } },
+          inouts: {},
+          attrs: { dtype: this.dtype },
+        });
+      }
+    } else {
+      this.backend.write(this.storage.data, hostArrayFor('assign', this.dtype, this.size, source));
     }
-    this.backend.write(this.storage.data, source);
+    this.storage.version++;
     return this;
   }
 
@@ -470,13 +521,13 @@ export class Tensor {
 
   /** A new size-1 axis at `axis`. */
   unsqueeze(axis: number): Tensor {
-    const a = axis < 0 ? axis + this.rank + 1 : axis;
+    const a = normalizeAxis('unsqueeze', axis, this.rank + 1);
     return methods().reshape(this, [...this.shape.slice(0, a), 1, ...this.shape.slice(a)]);
   }
 
   /** Drops size-1 axes (all, or the one given). */
   squeeze(axis?: number): Tensor {
-    const a = axis === undefined ? -1 : axis < 0 ? axis + this.rank : axis;
+    const a = axis === undefined ? -1 : normalizeAxis('squeeze', axis, this.rank);
     return methods().reshape(
       this,
       this.shape.filter((d, i) => !(d === 1 && (a === -1 || i === a))),
@@ -517,9 +568,14 @@ export class Tensor {
   // Elementwise
 
   private bin(op: BinaryKind, other: Operand): Tensor {
-    return typeof other === 'number'
-      ? methods().binaryScalar(this, op, other)
-      : methods().binary(this, other, op);
+    if (typeof other === 'number') return methods().binaryScalar(this, op, other);
+    if (other instanceof Tensor) return methods().binary(this, other, op);
+    throw new ArgumentError({
+      operation: op,
+      expected: 'other a Tensor or a number',
+      found: describeValue(other),
+      hint: typeof other === 'string' ? 'convert it with Number(...)' : 'wrap host data with tensor(...)',
+    });
   }
 
   /** this + other (broadcast). */

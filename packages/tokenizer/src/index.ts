@@ -1,10 +1,11 @@
-// Public API of @llmforge/tokenizer. Each section is owned by one area of the package; add exports
-// to your own section only.
+// The public API of @llmforge/tokenizer, in the order data flows through a tokenizer (the README
+// walks through the same files). Everything a user imports comes from here; nothing registers itself
+// on import.
 
-// ── errors ──────────────────────────────────────────────────────────────────────────────────────
+// ── errors ───────────────────────────────────────────────────────────────────────────────────
 export { type ErrorDetails, TokenizerError, TokenizerFormatError, TokenizerInputError } from './errors.js';
 
-// ── pipeline contracts ──────────────────────────────────────────────────────────────────────────
+// ── contracts between the stages (pipeline/types.ts) ─────────────────────────────────────────
 export type {
   AddedTokenConfig,
   Decoder,
@@ -18,64 +19,22 @@ export type {
   TokenizerParts,
 } from './pipeline/types.js';
 
-// ── Tokenizer class, BPE model, tiktoken and GPT-2 formats ─────────────────────────────────────
-export { decodeGPT2Files, type GPT2Files } from './formats/gpt2-files.js';
-export {
-  isTiktokenEncodingName,
-  parseTiktoken,
-  serializeTiktoken,
-  TIKTOKEN_ENCODINGS,
-  type TiktokenEncodingName,
-  type TiktokenEncodingSpec,
-} from './formats/tiktoken.js';
-export { BPE, type BPEOptions } from './models/bpe.js';
-export { ByteLevelBPE } from './models/byte-level-bpe.js';
-export { type AddedSplit, AddedVocabulary } from './pipeline/added-vocabulary.js';
-export { DecodeStream } from './pipeline/decode-stream.js';
-export {
-  CL100K_PATTERN,
-  findKnownPattern,
-  GPT2_PATTERN,
-  LLAMA3_PATTERN,
-  O200K_PATTERN,
-  type SplitPattern,
-  WHITE_SPACE,
-} from './pipeline/patterns.js';
-export {
-  type DecodeOptions,
-  type EncodeOptions,
-  type Encoding,
-  type FromFileOptions,
-  type SpecialTokenSet,
-  type TiktokenOptions,
-  Tokenizer,
-  type TokenizerOptions,
-} from './tokenizer.js';
+// ── the Tokenizer class and what it is made of (tokenizer/) ──────────────────────────────────
+export { Tokenizer } from './tokenizer/tokenizer.js';
+export type {
+  DecodeOptions,
+  EncodeOptions,
+  Encoding,
+  Flavor,
+  FromFileOptions,
+  SpecialTokenSet,
+  TiktokenOptions,
+  TokenizerOptions,
+} from './tokenizer/types.js';
+export { type AddedSplit, AddedVocabulary } from './tokenizer/added-vocabulary.js';
+export { DecodeStream } from './tokenizer/decode-stream.js';
 
-// ── components, Unigram, WordPiece, tokenizer.json, SentencePiece ──────────────────────────────
-export {
-  BPEDecoder,
-  ByteFallbackDecoder,
-  ByteLevelDecoder,
-  CTCDecoder,
-  DECODER_TYPES,
-  DecoderSequence,
-  decoderFromJSON,
-  FuseDecoder,
-  MetaspaceDecoder,
-  ReplaceDecoder,
-  StripDecoder,
-  WordPieceDecoder,
-  wordPieceCleanup,
-} from './decoders/index.js';
-export {
-  mergesFromScores,
-  parseSentencePieceModel,
-  readSentencePieceModel,
-  type SentencePieceEntry,
-  type SentencePieceModelProto,
-  sentencePieceToParts,
-} from './formats/sentencepiece.js';
+// ── file formats (formats/) ──────────────────────────────────────────────────────────────────
 export {
   MODEL_TYPES,
   modelFromJSON,
@@ -85,15 +44,24 @@ export {
   tokenizerJSONFromParts,
 } from './formats/tokenizer-json.js';
 export {
-  type SampleOptions,
-  sampleTokenize,
-  seededRandom,
-  UNK_PENALTY,
-  Unigram,
-  type UnigramOptions,
-  type UnigramPath,
-} from './models/unigram.js';
-export { WordPiece, type WordPieceOptions } from './models/wordpiece.js';
+  mergesFromScores,
+  parseSentencePieceModel,
+  readSentencePieceModel,
+  type SentencePieceEntry,
+  type SentencePieceModelProto,
+  sentencePieceToParts,
+} from './formats/sentencepiece.js';
+export {
+  isTiktokenEncodingName,
+  parseTiktoken,
+  serializeTiktoken,
+  TIKTOKEN_ENCODINGS,
+  type TiktokenEncodingName,
+  type TiktokenEncodingSpec,
+} from './formats/tiktoken.js';
+export { decodeGPT2Files, type GPT2Files } from './formats/gpt2-files.js';
+
+// ── normalizers ──────────────────────────────────────────────────────────────────────────────
 export {
   BertNormalizer,
   type BertNormalizerOptions,
@@ -118,17 +86,8 @@ export {
   type UnicodeForm,
   UnicodeNormalizer,
 } from './normalizers/index.js';
-export {
-  BertProcessing,
-  ByteLevelProcessing,
-  POST_PROCESSOR_TYPES,
-  PostProcessorSequence,
-  postProcessorFromJSON,
-  RobertaProcessing,
-  type TemplatePiece,
-  TemplateProcessing,
-  type TemplateSpecialToken,
-} from './post-processors/index.js';
+
+// ── pre-tokenizers and the split patterns ────────────────────────────────────────────────────
 export {
   BertPreTokenizer,
   ByteLevel,
@@ -148,14 +107,77 @@ export {
   Whitespace,
   WhitespaceSplit,
 } from './pre-tokenizers/index.js';
-
-// ── trainers, chat rendering ────────────────────────────────────────────────────────────────────
 export {
-  type ChatTokenizer,
-  type RenderChatOptions,
-  type RenderedChat,
-  renderChat,
-} from './chat/render-chat.js';
+  CL100K_PATTERN,
+  findKnownPattern,
+  GPT2_PATTERN,
+  LLAMA3_PATTERN,
+  O200K_PATTERN,
+  type SplitPattern,
+  WHITE_SPACE,
+} from './pipeline/patterns.js';
+
+// ── models: BPE, Unigram, WordPiece (models/) ────────────────────────────────────────────────
+export { BPE, type BPEOptions } from './models/bpe/model.js';
+export { ByteLevelBPE } from './models/bpe/byte-level.js';
+export {
+  type SampleOptions,
+  sampleTokenize,
+  UNK_PENALTY,
+  Unigram,
+  type UnigramOptions,
+  type UnigramPath,
+} from './models/unigram/model.js';
+export { WordPiece, type WordPieceOptions } from './models/wordpiece/model.js';
+export { seededRandom } from './models/seeded-random.js';
+
+// ── post-processors ──────────────────────────────────────────────────────────────────────────
+export {
+  BertProcessing,
+  ByteLevelProcessing,
+  POST_PROCESSOR_TYPES,
+  PostProcessorSequence,
+  postProcessorFromJSON,
+  RobertaProcessing,
+  type TemplatePiece,
+  TemplateProcessing,
+  type TemplateSpecialToken,
+} from './post-processors/index.js';
+
+// ── decoders ─────────────────────────────────────────────────────────────────────────────────
+export {
+  BPEDecoder,
+  ByteFallbackDecoder,
+  ByteLevelDecoder,
+  CTCDecoder,
+  DECODER_TYPES,
+  DecoderSequence,
+  decoderFromJSON,
+  FuseDecoder,
+  MetaspaceDecoder,
+  ReplaceDecoder,
+  StripDecoder,
+  WordPieceDecoder,
+  wordPieceCleanup,
+} from './decoders/index.js';
+
+// ── training: word counts, the trainers beside their models, the recipes ─────────────────────
+export { countWords, type TextSource, WordCounter, type WordCounterOptions } from './trainers/word-counts.js';
+export { type BpeTrainerOptions, type BpeTrainResult, trainBpe } from './models/bpe/trainer.js';
+export {
+  digamma,
+  trainUnigram,
+  type UnigramTrainerOptions,
+  type UnigramTrainResult,
+} from './models/unigram/trainer.js';
+export {
+  type TrainTokenizerOptions,
+  trainTokenizer,
+  trainTokenizerJSON,
+} from './trainers/train-tokenizer.js';
+export type { TrainProgress } from './trainers/progress.js';
+
+// ── chat rendering ───────────────────────────────────────────────────────────────────────────
 export {
   CHAT_TEMPLATES,
   CHATML,
@@ -169,17 +191,9 @@ export {
   LLMFORGE,
   resolveChatTemplate,
 } from './chat/templates.js';
-export { type BpeTrainerOptions, type BpeTrainResult, trainBpe } from './trainers/bpe-trainer.js';
-export type { TrainProgress } from './trainers/progress.js';
 export {
-  type TrainTokenizerOptions,
-  trainTokenizer,
-  trainTokenizerJSON,
-} from './trainers/train-tokenizer.js';
-export {
-  digamma,
-  trainUnigram,
-  type UnigramTrainerOptions,
-  type UnigramTrainResult,
-} from './trainers/unigram-trainer.js';
-export { countWords, type TextSource, WordCounter, type WordCounterOptions } from './trainers/word-counts.js';
+  type ChatTokenizer,
+  type RenderChatOptions,
+  type RenderedChat,
+  renderChat,
+} from './chat/render-chat.js';

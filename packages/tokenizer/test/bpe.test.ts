@@ -187,7 +187,7 @@ describe('BPE model', () => {
     ['hell', 'o'],
   ];
 
-  it('merges by rank (the worked example of bpe-merges.ts)', () => {
+  it('merges by rank (the worked example of models/bpe/merge.ts)', () => {
     const bpe = new BPE({ vocab, merges: merges.slice(0, 3) });
     expect(bpe.tokenize('hello')).toEqual([
       { id: 6, value: 'hell', start: 0, end: 4 },

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderChat } from '../src/chat/render-chat.js';
 import { type ChatMessage, type ChatTemplate, chatSpecialTokens } from '../src/chat/templates.js';
-import { Tokenizer } from '../src/tokenizer.js';
+import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 import { trainTokenizer } from '../src/trainers/train-tokenizer.js';
 
 const require = createRequire(import.meta.url);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type CliIO, runCli } from '../src/cli.js';
-import { Tokenizer } from '../src/tokenizer.js';
+import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmforge-cli-'));
 const corpus = join(dir, 'corpus.txt');

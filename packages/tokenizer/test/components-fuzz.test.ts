@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readSentencePieceModel } from '../src/formats/sentencepiece.js';
 import { normalizerFromJSON } from '../src/normalizers/index.js';
-import { originSpan, pieceOf } from '../src/normalizers/piece-ops.js';
 import { LLAMA3_PATTERN } from '../src/pipeline/patterns.js';
+import { originSpan, pieceOf } from '../src/pipeline/piece-ops.js';
 import { preTokenizerFromJSON } from '../src/pre-tokenizers/index.js';
 import { cpOffset, hfWith } from './helpers-hf.js';
 

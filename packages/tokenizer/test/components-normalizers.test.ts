@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readSentencePieceModel } from '../src/formats/sentencepiece.js';
 import { normalizerFromJSON } from '../src/normalizers/index.js';
-import { originSpan, pieceOf } from '../src/normalizers/piece-ops.js';
+import { originSpan, pieceOf } from '../src/pipeline/piece-ops.js';
 import { cpOffset, hfWith, TRICKY } from './helpers-hf.js';
 
 const charsmap = Buffer.from(

@@ -1,8 +1,8 @@
 // Every pre-tokenizer against the Rust HF library on tricky strings: the same pieces and the same
 // offsets (HF's Node binding reports code points; we convert our UTF-16 origins).
 import { describe, expect, it } from 'vitest';
-import { originSpan, pieceOf } from '../src/normalizers/piece-ops.js';
 import { CL100K_PATTERN, GPT2_PATTERN, LLAMA3_PATTERN } from '../src/pipeline/patterns.js';
+import { originSpan, pieceOf } from '../src/pipeline/piece-ops.js';
 import { preTokenizerFromJSON } from '../src/pre-tokenizers/index.js';
 import { cpOffset, hfWith, TRICKY } from './helpers-hf.js';
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSentencePieceModel } from '../src/formats/sentencepiece.js';
 import { parseTokenizerJSON } from '../src/formats/tokenizer-json.js';
-import { Tokenizer } from '../src/tokenizer.js';
+import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 
 const fixture = (name: string): URL => new URL(`../../../fixtures/${name}`, import.meta.url);
 

@@ -9,7 +9,7 @@ import {
   readSentencePieceModel,
   type SentencePieceEntry,
 } from '../src/formats/sentencepiece.js';
-import { Tokenizer } from '../src/tokenizer.js';
+import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 
 const fixture = (name: string): URL => new URL(`../../../fixtures/${name}`, import.meta.url);
 const load = (name: string): Uint8Array => new Uint8Array(readFileSync(fixture(name)));

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { TokenizerFormatError } from '../src/errors.js';
 import { parseSentencePieceModel } from '../src/formats/sentencepiece.js';
 import { parseTokenizerJSON, tokenizerJSONFromParts } from '../src/formats/tokenizer-json.js';
-import { Tokenizer } from '../src/tokenizer.js';
+import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 import { TRICKY } from './helpers-hf.js';
 
 const fixture = (name: string): URL => new URL(`../../../fixtures/${name}`, import.meta.url);

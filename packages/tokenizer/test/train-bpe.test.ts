@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { trainOnCounts } from '../src/models/bpe/reference.js';
+import { trainBpe } from '../src/models/bpe/trainer.js';
 import { GPT2_PATTERN } from '../src/pipeline/patterns.js';
-import { trainBpe } from '../src/trainers/bpe-trainer.js';
-import { splitGpt2Ascii } from '../src/trainers/gpt2-ascii-split.js';
 import { countWords, WordCounter } from '../src/trainers/word-counts.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../../fixtures/${name}`, import.meta.url));
@@ -14,54 +14,17 @@ const hfBpe = JSON.parse(fixture('hf-bytelevel-bpe.tokenizer.json').toString('ut
 };
 
 /**
- * The textbook BPE trainer, written for clarity only: recount every pair of every word after each
- * merge. Same tie-break as the fast trainer (count, then smallest left id, then right id).
+ * The reference trainer of `models/bpe/reference.ts` (recount every pair of every word after each
+ * merge) over characters: the alphabet sorted by code point gets the first ids, as in `trainBpe`.
  */
 function naiveBpe(counts: Map<string, number>, vocabSize: number, minFrequency: number) {
-  const vocab: string[] = [];
-  const ids = new Map<string, number>();
-  const add = (t: string) => {
-    if (!ids.has(t)) {
-      ids.set(t, vocab.length);
-      vocab.push(t);
-    }
-    return ids.get(t)!;
-  };
   const chars = new Set<string>();
   for (const w of counts.keys()) for (const c of w) chars.add(c);
-  for (const c of [...chars].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!)) add(c);
-  const words = [...counts].map(([w, c]) => ({ syms: Array.from(w, (ch) => ids.get(ch)!), c }));
-  const merges: [string, string][] = [];
-  while (vocab.length < vocabSize) {
-    const pairs = new Map<string, number>();
-    for (const { syms, c } of words)
-      for (let i = 0; i + 1 < syms.length; i++)
-        pairs.set(`${syms[i]},${syms[i + 1]}`, (pairs.get(`${syms[i]},${syms[i + 1]}`) ?? 0) + c);
-    let best: [number, number] | null = null;
-    let bestCount = 0;
-    for (const [k, c] of pairs) {
-      const [a, b] = k.split(',').map(Number) as [number, number];
-      if (c > bestCount || (c === bestCount && best && (a < best[0] || (a === best[0] && b < best[1])))) {
-        best = [a, b];
-        bestCount = c;
-      }
-    }
-    if (!best || bestCount < minFrequency) break;
-    const [a, b] = best;
-    merges.push([vocab[a]!, vocab[b]!]);
-    const z = add(vocab[a]! + vocab[b]!);
-    for (const w of words) {
-      const out: number[] = [];
-      for (let i = 0; i < w.syms.length; i++) {
-        if (i + 1 < w.syms.length && w.syms[i] === a && w.syms[i + 1] === b) {
-          out.push(z);
-          i++;
-        } else out.push(w.syms[i]!);
-      }
-      w.syms = out;
-    }
-  }
-  return { vocab, merges };
+  const alphabet = [...chars].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
+  const ids = new Map(alphabet.map((c, i) => [c, i]));
+  const words = [...counts.keys()].map((w) => Array.from(w, (ch) => ids.get(ch)!));
+  const { merges, vocab } = trainOnCounts(words, [...counts.values()], alphabet, vocabSize, minFrequency);
+  return { vocab, merges: merges.map(([a, b]) => [vocab[a]!, vocab[b]!]) };
 }
 
 describe('trainBpe', () => {
@@ -92,7 +55,7 @@ describe('trainBpe', () => {
     expect(Object.fromEntries(vocab.map((t, i) => [t, i]))).toEqual(hfBpe.model.vocab);
   });
 
-  it('agrees with the naive recount-everything trainer on random corpora', () => {
+  it('learns what the reference trainer learns (recount everything) on random corpora', () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -179,56 +142,8 @@ describe('WordCounter / countWords', () => {
   });
 });
 
-describe('splitGpt2Ascii (the word counter fast path)', () => {
-  const regex = new RegExp(GPT2_PATTERN.js, 'gu');
-  const viaScanner = (text: string) => {
-    const out: string[] = [];
-    splitGpt2Ascii(text, (s, e) => out.push(text.slice(s, e)));
-    return out;
-  };
-
-  it('cuts ASCII text exactly as the GPT-2 regex does', () => {
-    const alphabet = [
-      ...'asdtrevlmZ09\'"!-. ',
-      ' ',
-      ' ',
-      '\n',
-      '\n',
-      '\t',
-      '\r',
-      '\v',
-      '\f',
-      '\x00',
-      '\x1c',
-      '\x7f',
-    ];
-    fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 40 }), (text) => {
-        expect(viaScanner(text)).toEqual(text.match(regex) ?? []);
-      }),
-      { numRuns: 3000 },
-    );
-    const all = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c)).join('');
-    fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...all), maxLength: 30 }), (text) => {
-        expect(viaScanner(text)).toEqual(text.match(regex) ?? []);
-      }),
-      { numRuns: 2000 },
-    );
-    expect(viaScanner("Hi  there\n\nyou're 42!!")).toEqual([
-      'Hi',
-      ' ',
-      ' there',
-      '\n',
-      '\n',
-      'you',
-      "'re",
-      ' 42',
-      '!!',
-    ]);
-  });
-
-  it('gives the word counter the same counts as the regex on Austen', async () => {
+describe("the word counter's splitter (hand-written scanner, regex where non-ASCII decides)", () => {
+  it('gives the same counts as the regex on Austen', async () => {
     const sameRegexOtherSource = new RegExp(`(?:${GPT2_PATTERN.js})`, 'gu'); // not recognised: regex path
     const fast = await countWords(austen, { split: new RegExp(GPT2_PATTERN.js, 'gu') });
     const slow = await countWords(austen, { split: sameRegexOtherSource });

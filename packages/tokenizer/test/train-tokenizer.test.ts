@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { Tokenizer } from '../src/tokenizer.js';
+import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 import type { TrainProgress } from '../src/trainers/progress.js';
 import { trainTokenizer } from '../src/trainers/train-tokenizer.js';
 

@@ -4,15 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { PieceTrie } from '../src/trainers/piece-trie.js';
+import { expectedCounts, Lattice, scoreEdges } from '../src/models/unigram/lattice.js';
+import { bestAlternative, digamma, trainUnigram, viterbiCounts } from '../src/models/unigram/trainer.js';
+import { Trie } from '../src/pipeline/trie.js';
 import { trainTokenizerJSON } from '../src/trainers/train-tokenizer.js';
-import {
-  bestAlternative,
-  buildLattices,
-  expectedCounts,
-  viterbiCounts,
-} from '../src/trainers/unigram-lattice.js';
-import { digamma, trainUnigram } from '../src/trainers/unigram-trainer.js';
 
 const require = createRequire(import.meta.url);
 const hf = require('@anush008/tokenizers') as {
@@ -31,7 +26,7 @@ describe('digamma', () => {
   });
 });
 
-describe('unigram lattice', () => {
+describe('the Unigram lattice as the trainer uses it', () => {
   // Every segmentation of every word, enumerated: the reference for forward-backward and Viterbi.
   function segmentations(chars: string[], pieces: Map<string, number>): number[][] {
     if (chars.length === 0) return [[]];
@@ -50,13 +45,17 @@ describe('unigram lattice', () => {
     const words = [Array.from('▁hat'), Array.from('▁hats'), Array.from('hat')];
     const counts = Float64Array.from([5, 2, 3]);
     const cps = words.map((w) => Int32Array.from(w, (ch) => ch.codePointAt(0)!));
-    const lattices = buildLattices(cps, counts, new PieceTrie(pieceList), 16);
+    const trie = new Trie();
+    for (const [i, p] of pieceList.entries()) trie.insert(p, i, 'codePoint');
+    const lattice = new Lattice();
+    for (const w of cps) lattice.addText(w, w.length, trie, 'codePoint', 16);
     const alive = new Uint8Array(pieceList.length).fill(1);
     // Scores near 0 take the plain-probability pass; scores near -300 the log-space pass.
     for (const offset of [0, -300]) {
       const scores = Float64Array.from(pieceList, (_, i) => offset - 1 - 0.37 * i);
       const expected = new Float64Array(pieceList.length);
-      const loglik = expectedCounts(lattices, alive, scores, offset - 100, expected);
+      const edgeScores = scoreEdges(lattice, scores, alive, offset - 100);
+      const loglik = expectedCounts(lattice, edgeScores, alive, counts, expected);
       const want = new Float64Array(pieceList.length);
       let wantLoglik = 0;
       const wantViterbi = new Float64Array(pieceList.length);
@@ -75,7 +74,7 @@ describe('unigram lattice', () => {
       for (let i = 0; i < pieceList.length; i++) expect(expected[i]).toBeCloseTo(want[i]!, 10);
       expect(loglik).toBeCloseTo(wantLoglik, 8);
       const freq = new Float64Array(pieceList.length);
-      viterbiCounts(lattices, alive, scores, offset - 100, freq, new Float64Array(pieceList.length));
+      viterbiCounts(lattice, edgeScores, alive, counts, freq, new Float64Array(pieceList.length));
       expect(Array.from(freq)).toEqual(Array.from(wantViterbi));
     }
 
@@ -84,7 +83,7 @@ describe('unigram lattice', () => {
     const alternatives = segmentations(Array.from('▁hat'), pieces).filter((s) => s.length > 1);
     const score = (s: number[]) => s.reduce((acc, id) => acc + scores[id]!, 0);
     const bestAlt = alternatives.reduce((a, b) => (score(b) > score(a) ? b : a));
-    expect(bestAlternative(cps[0]!, pieces.get('▁hat')!, new PieceTrie(pieceList), alive, scores)).toEqual({
+    expect(bestAlternative(cps[0]!, pieces.get('▁hat')!, trie, alive, scores)).toEqual({
       pieces: bestAlt,
       score: score(bestAlt),
     });

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { Tokenizer as HFTokenizer } from '@anush008/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { parseSentencePieceModel } from '../src/formats/sentencepiece.js';
-import { sampleTokenize, seededRandom, Unigram } from '../src/models/unigram.js';
+import { seededRandom } from '../src/models/seeded-random.js';
+import { sampleTokenize, Unigram } from '../src/models/unigram/model.js';
 import { TRICKY } from './helpers-hf.js';
 
 const HEX = (b: number): string => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`;

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { Tokenizer as HFTokenizer } from '@anush008/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { parseTokenizerJSON, tokenizerJSONFromParts } from '../src/formats/tokenizer-json.js';
-import { WordPiece } from '../src/models/wordpiece.js';
-import { Tokenizer } from '../src/tokenizer.js';
+import { WordPiece } from '../src/models/wordpiece/model.js';
+import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 import { TRICKY } from './helpers-hf.js';
 
 const HELDOUT = readFileSync(new URL('../../../fixtures/heldout.txt', import.meta.url), 'utf8');

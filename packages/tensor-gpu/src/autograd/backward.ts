@@ -13,7 +13,8 @@
  * contribution is added with the `accumulate` op (acc += g) rather than into a new tensor. Leaves'
  * `.grad` accumulate in place too across `backward()` calls, as torch's do.
  */
-import { BackendError, formatShape, ShapeError } from '../errors.js';
+import { describeValue } from '../arguments.js';
+import { ArgumentError, BackendError, formatShape, ShapeError } from '../errors.js';
 import { binary } from '../ops/binary.js';
 import { fullLike } from '../ops/creation.js';
 import { runOp } from '../ops/run.js';
@@ -98,6 +99,18 @@ export function runBackward(root: Tensor, options: BackwardOptions = {}): void {
       hint: 'mark parameters with requireGrad(); outputs of argmax, topK indices, comparisons, sampleTokens, cast to int, detach() or noGrad() have no gradient',
     });
   }
+  const grad: unknown = options.grad;
+  if (
+    grad !== undefined &&
+    !(typeof grad === 'object' && grad !== null && Array.isArray((grad as Tensor).shape))
+  ) {
+    throw new ArgumentError({
+      operation: 'backward',
+      expected: 'options.grad a Tensor (or omitted for a scalar output)',
+      found: describeValue(grad),
+      hint: 'pass { grad: onesLike(output) } to start from ones',
+    });
+  }
   if (!options.grad && root.size !== 1) {
     throw new ShapeError({
       operation: 'backward',
@@ -111,6 +124,7 @@ export function runBackward(root: Tensor, options: BackwardOptions = {}): void {
       operation: 'backward',
       expected: `grad of shape ${formatShape(root.shape)}`,
       found: formatShape(options.grad.shape),
+      hint: 'the explicit grad is ∂(something)/∂output: it has the output’s shape',
     });
   }
   noGrad(() => {
@@ -121,8 +135,15 @@ export function runBackward(root: Tensor, options: BackwardOptions = {}): void {
       accumulateLeaf(root, seed);
       return;
     }
+    const order = topoOrder(rootNode);
+    try {
+      for (const node of order) node.checkVersions(); // before any gradient is written
+    } catch (e) {
+      seed.dispose();
+      throw e;
+    }
     const grads = new Map<GradNode, Tensor>([[rootNode, seed]]);
-    for (const node of topoOrder(rootNode)) {
+    for (const node of order) {
       const dy = grads.get(node);
       grads.delete(node);
       if (!dy) {

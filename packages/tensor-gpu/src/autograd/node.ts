@@ -7,18 +7,26 @@
  * input: to the input's own node, to a leaf (a parameter, whose `.grad` receives the gradient), or
  * nothing (an input that does not require grad).
  *
+ * In-place writes: each saved tensor's `version` (the count of in-place writes into its storage) is
+ * recorded when the node is made; `backward()` checks them all before computing anything and raises
+ * InplaceModificationError when one changed (torch's saved-tensor version check), instead of
+ * silently differentiating the new values.
+ *
  * Lifetime: a node is referenced by the tensor it produced and by the nodes downstream of it. When
  * the count drops to zero (the output and every consumer disposed), it frees its saved tensors and
  * releases its inputs' nodes. `backward()` frees saved tensors as it goes, so memory returns to the
  * pool right after the backward pass.
  */
-import { BackendError } from '../errors.js';
+import { BackendError, formatShape, InplaceModificationError } from '../errors.js';
 import { isGradEnabled } from './grad-mode.js';
 
 /** What the tape needs of a tensor (the Tensor class implements it). */
 export interface GradTensor {
   readonly requiresGrad: boolean;
   readonly shape: readonly number[];
+  readonly dtype: string;
+  /** In-place writes into the storage so far (see `Tensor.version`). */
+  readonly version: number;
   /** @internal the node that produced this tensor, if recorded. */
   _node: GradNode | null;
   /** @internal marks an op output as recorded. */
@@ -61,7 +69,32 @@ export class GradNode {
     private saved: GradTensor[],
     /** The shapes of the inputs: each gradient backward returns must have its input's shape. */
     readonly inputShapes: (readonly number[])[] = [],
+    /** The `version` of each saved tensor when it was saved. */
+    private readonly savedVersions: readonly number[] = saved.map((t) => t.version),
   ) {}
+
+  /**
+   * Throws InplaceModificationError when a saved tensor was written in place since it was saved.
+   * `backward()` calls it on every node before running any.
+   */
+  checkVersions(): void {
+    if (this.savedFreed) return;
+    for (let i = 0; i < this.saved.length; i++) {
+      const t = this.saved[i]!;
+      const expected = this.savedVersions[i]!;
+      if (t.version === expected) continue;
+      throw new InplaceModificationError({
+        operation: 'backward',
+        expected: `saved tensor ${i} of ${this.name} (${t.dtype} ${formatShape(t.shape)}) at version ${expected}, as the forward pass left it`,
+        found: `version ${t.version}: one of the variables needed for gradient computation was modified by an in-place operation (assign, an optimizer step, loadStateDict, ...) after the forward pass`,
+        hint: 'run backward() before writing into the tensors the forward pass used (opt.step() after loss.backward()), or clone() a tensor before overwriting it and use the clone in the forward pass',
+        op: this.name,
+        savedIndex: i,
+        expectedVersion: expected,
+        foundVersion: t.version,
+      });
+    }
+  }
 
   retain(): void {
     this.refs++;

@@ -10,6 +10,7 @@
  * registered by importing a module.
  */
 import type { DType, TypedArray } from './dtype.js';
+import type { IdCheck } from './id-check.js';
 import type { OpArgs, OpName } from './ops.js';
 
 /** A tensor as a kernel sees it: its storage plus shape and dtype (contiguous, row-major). */
@@ -70,7 +71,16 @@ export interface Backend<S = unknown> {
   readSync?(storage: S, dtype: DType, size: number): TypedArray;
   /** Runs op `op`'s kernel; outputs were allocated by the caller from the shapes `inferOutputs` gave. */
   run<K extends OpName>(op: K, args: OpArgs<K, DeviceTensor<S>>): void;
-  /** Resolves when every queued kernel has finished. */
+  /**
+   * Checks i32 `ids` against `check` without reading them back, on backends that cannot read
+   * synchronously (WebGPU): a bad id raises `idError(check, ...)` from the next read or sync. The
+   * Tensor layer reads the ids itself (`readSync`) where this is absent.
+   */
+  checkIds?(ids: DeviceTensor<S>, check: IdCheck): void;
+  /**
+   * Resolves when every queued kernel has finished; rejects with the error of a bad id a kernel met
+   * since the last read or sync (WebGPU, see `checkIds`).
+   */
   sync(): Promise<void>;
   /** Pool statistics. */
   memory(): BackendMemory;

@@ -12,6 +12,7 @@
  * `*` f16 travels as its IEEE half bit pattern in a Uint16Array (JavaScript has no Float16Array in
  * Node 20); `toF16Bits` / `fromF16Bits` convert.
  */
+import { DTypeError } from '../errors.js';
 
 /** An element type. `f64` exists on the CPU backend only. */
 export type DType = 'f32' | 'f16' | 'i32' | 'u32' | 'f64';
@@ -87,13 +88,26 @@ export function allocArray<D extends DType>(dtype: D, n: number): DTypeArrayMap[
   }
 }
 
-/** The dtype whose host array type `a` is (Uint16Array → f16). */
+/**
+ * The dtype whose host array type `a` is (Uint16Array → f16); DTypeError for any other array.
+ *
+ * @example
+ * ```ts
+ * dtypeOfArray(new Int32Array(2)); // 'i32'
+ * ```
+ */
 export function dtypeOfArray(a: TypedArray): DType {
   if (a instanceof Float32Array) return 'f32';
   if (a instanceof Float64Array) return 'f64';
   if (a instanceof Int32Array) return 'i32';
   if (a instanceof Uint32Array) return 'u32';
-  return 'f16';
+  if (a instanceof Uint16Array) return 'f16';
+  throw new DTypeError({
+    operation: 'dtypeOfArray',
+    expected: 'a Float32Array, Float64Array, Int32Array, Uint32Array or Uint16Array (f16 bits)',
+    found: `a ${(a as object)?.constructor?.name ?? typeof a}`,
+    hint: 'convert it first, e.g. Float32Array.from(a)',
+  });
 }
 
 const f32Scratch = new Float32Array(1);

@@ -2,14 +2,17 @@
  * In-place writes into an existing tensor's storage, for the few places that must keep a tensor's
  * identity while changing its values: loading weights into a module (`loadStateDict`), optimizer
  * updates other than the fused AdamW (SGD), and restoring optimizer state. Not recorded by autograd:
- * call them on leaves, outside a graph.
+ * call them on leaves, outside a graph. Each write counts in the tensor's `version`, so a
+ * `backward()` that still needs the old values raises InplaceModificationError instead of computing
+ * gradients from the new ones.
  *
  * `assignFrom(dst, src)` runs one device kernel (`binaryScalar` y = src · 1, exact for every float,
  * −0 and NaN included) whose output is `dst`'s own storage, so nothing is read back to the host.
  */
 
+import { describeValue } from '../arguments.js';
 import { allocArray, toF16Bits } from '../backend/dtype.js';
-import { formatShape, ShapeError } from '../errors.js';
+import { ArgumentError, formatShape, ShapeError } from '../errors.js';
 import { commonBackend } from '../ops/run.js';
 import type { Tensor } from '../tensor.js';
 
@@ -25,6 +28,14 @@ import type { Tensor } from '../tensor.js';
  */
 export function assignHost(dst: Tensor, data: ArrayLike<number>, op = 'assign'): void {
   dst._assertLive(op);
+  if (!Array.isArray(data) && !(ArrayBuffer.isView(data) && !(data instanceof DataView))) {
+    throw new ArgumentError({
+      operation: op,
+      expected: 'host data: a typed array or an array of numbers',
+      found: describeValue(data),
+      hint: 'pass e.g. new Float32Array(n)',
+    });
+  }
   if (data.length !== dst.size) {
     throw new ShapeError({
       operation: op,
@@ -44,6 +55,7 @@ export function assignHost(dst: Tensor, data: ArrayLike<number>, op = 'assign'):
     host = arr;
   }
   dst.backend.write(dst._storageHandle(), host as never);
+  dst._bumpVersion();
 }
 
 /**
@@ -77,4 +89,5 @@ export function assignFrom(dst: Tensor, src: Tensor, op = 'assign'): void {
     inouts: {},
     attrs: { op: 'mul', scalar: 1, reverse: false },
   } as never);
+  dst._bumpVersion();
 }

@@ -5,8 +5,8 @@
  * backward regenerates it instead of storing it.
  */
 
+import { requireGenerator, requireNumber, requireOptions } from '../arguments.js';
 import { dropout } from '../ops/dropout.js';
-import { OptimizerConfigError } from '../optim/optimizer-config-error.js';
 import type { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
@@ -28,15 +28,14 @@ export class Dropout extends Module {
     options: { generator: RandomGenerator },
   ) {
     super();
-    if (!(p >= 0 && p < 1)) {
-      throw new OptimizerConfigError({
-        operation: 'Dropout',
-        expected: 'p in [0, 1)',
-        found: String(p),
-        hint: 'p is the probability of zeroing an element',
-      });
-    }
-    this.generator = options.generator;
+    requireNumber('Dropout', 'p', p, {
+      min: 0,
+      max: 1,
+      maxExclusive: true,
+      hint: 'p is the probability of zeroing an element; 0 turns dropout off',
+    });
+    const o = requireOptions('Dropout', options);
+    this.generator = requireGenerator('Dropout', o.generator, 'options.generator') as RandomGenerator;
   }
 
   /** Applies dropout when training, else returns a new handle on x. */

@@ -8,6 +8,7 @@
  * `wte`), as Flax's `Embed.attend`.
  */
 
+import { requireCount, requireOptions } from '../arguments.js';
 import { embedding } from '../ops/gather.js';
 import { matmul } from '../ops/matmul.js';
 import type { RandomGenerator } from '../random/random-generator.js';
@@ -42,6 +43,9 @@ export class Embedding extends Module {
     options: EmbeddingOptions = {},
   ) {
     super();
+    requireCount('Embedding', 'numEmbeddings', numEmbeddings, 'the number of rows: the vocabulary size');
+    requireCount('Embedding', 'dim', dim, 'the size of each vector');
+    requireOptions('Embedding', options);
     this.weight = this.registerParameter(
       'weight',
       initTensor(

@@ -20,8 +20,8 @@
 import type { Backend } from '../backend/backend.js';
 import type { FloatDType } from '../backend/dtype.js';
 import { sizeOf } from '../backend/ops.js';
+import { ArgumentError } from '../errors.js';
 import { full, randn } from '../ops/creation.js';
-import { OptimizerConfigError } from '../optim/optimizer-config-error.js';
 import type { PhiloxStream } from '../random/philox.js';
 import type { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
@@ -53,7 +53,7 @@ export type ParamInitializer = Initializer | DeviceInitializer;
  */
 export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (shape.length === 0) {
-    throw new OptimizerConfigError({
+    throw new ArgumentError({
       operation: 'fans',
       expected: 'a shape with at least one dim',
       found: '()',

@@ -3,6 +3,7 @@
  * normalized_shape = [dim]); weight starts at ones, bias at zeros. Runs the fused layerNorm kernel.
  */
 
+import { requireBoolean, requireCount, requireNumber, requireOptions } from '../arguments.js';
 import { layerNorm } from '../ops/layer-norm.js';
 import { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
@@ -42,13 +43,19 @@ export class LayerNorm extends Module {
     options: LayerNormOptions = {},
   ) {
     super();
-    this.eps = options.eps ?? 1e-5;
-    const affine = options.elementwiseAffine ?? true;
+    requireCount('LayerNorm', 'dim', dim, 'the size of the normalised (last) axis');
+    requireOptions('LayerNorm', options);
+    this.eps = requireNumber('LayerNorm', 'options.eps', options.eps ?? 1e-5, {
+      min: 0,
+      hint: 'eps keeps the division finite; torch and GPT-2 use 1e-5',
+    });
+    const affine = requireBoolean('LayerNorm', 'options.elementwiseAffine', options.elementwiseAffine, true);
+    const withBias = requireBoolean('LayerNorm', 'options.bias', options.bias, true);
     this.weight = affine
       ? this.registerParameter('weight', initTensor([dim], onesInit(), UNUSED, options, 'LayerNorm'))
       : null;
     this.bias =
-      affine && options.bias !== false
+      affine && withBias
         ? this.registerParameter('bias', initTensor([dim], zerosInit(), UNUSED, options, 'LayerNorm'))
         : null;
   }

@@ -7,6 +7,7 @@
  * before the bias, so a shared generator is consumed in that order.
  */
 
+import { requireBoolean, requireCount, requireOptions } from '../arguments.js';
 import { type LinearFunctionOptions, linear } from '../ops/linear.js';
 import type { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
@@ -45,24 +46,27 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
+    requireCount('Linear', 'inFeatures', inFeatures);
+    requireCount('Linear', 'outFeatures', outFeatures);
+    requireOptions('Linear', options);
+    const bias = requireBoolean('Linear', 'options.bias', options.bias, true);
     const weightInit = options.weightInit ?? kaimingUniform({ a: Math.sqrt(5) });
     this.weight = this.registerParameter(
       'weight',
       initTensor([outFeatures, inFeatures], weightInit, options.generator, options, 'Linear'),
     );
-    this.bias =
-      options.bias === false
-        ? null
-        : this.registerParameter(
-            'bias',
-            initTensor(
-              [outFeatures],
-              options.biasInit ?? linearBiasInit(inFeatures),
-              options.generator,
-              options,
-              'Linear',
-            ),
-          );
+    this.bias = !bias
+      ? null
+      : this.registerParameter(
+          'bias',
+          initTensor(
+            [outFeatures],
+            options.biasInit ?? linearBiasInit(inFeatures),
+            options.generator,
+            options,
+            'Linear',
+          ),
+        );
   }
 
   /**

@@ -3,6 +3,8 @@
  * a stack of transformer blocks: `h.0.attn...`, `layers.11.mlp...`).
  */
 
+import { describeValue } from '../arguments.js';
+import { ArgumentError } from '../errors.js';
 import { Module } from './module.js';
 
 /**
@@ -19,11 +21,27 @@ export class ModuleList<M extends Module = Module> extends Module {
 
   constructor(modules: Iterable<M> = []) {
     super();
+    if (typeof (modules as Partial<Iterable<M>>)?.[Symbol.iterator] !== 'function') {
+      throw new ArgumentError({
+        operation: 'ModuleList',
+        expected: 'an iterable of modules (an array)',
+        found: describeValue(modules),
+        hint: 'new ModuleList([blockA, blockB])',
+      });
+    }
     for (const m of modules) this.push(m);
   }
 
   /** Appends a module (registered as the next index). */
   push(module: M): this {
+    if (!(module instanceof Module)) {
+      throw new ArgumentError({
+        operation: 'ModuleList.push',
+        expected: 'a Module',
+        found: describeValue(module),
+        hint: 'a ModuleList holds layers (Linear, blocks, ...); keep other values in plain arrays',
+      });
+    }
     this.items.push(this.registerModule(String(this.items.length), module));
     return this;
   }

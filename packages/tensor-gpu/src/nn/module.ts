@@ -20,10 +20,12 @@
  * head) appears once in `parameters()` and under both names in `stateDict()`, as in torch.
  */
 
+import { describeValue } from '../arguments.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import type { Backend } from '../backend/backend.js';
-import { BackendError } from '../errors.js';
+import { ArgumentError, BackendError } from '../errors.js';
 import { cast } from '../ops/cast.js';
+import { requireTensor } from '../ops/run.js';
 import type { Tensor } from '../tensor.js';
 import { assignFrom, assignHost } from './assign.js';
 import { StateDictError } from './state-dict-error.js';
@@ -128,6 +130,7 @@ export class Module {
    */
   protected registerParameter(name: string, tensor: Tensor): Tensor {
     this.checkName('registerParameter', name);
+    requireTensor(`${this.constructor.name}.registerParameter`, name, tensor);
     tensor.keep();
     if (!tensor.requiresGrad) tensor.requireGrad();
     this._parameters.set(name, tensor);
@@ -140,6 +143,7 @@ export class Module {
    */
   protected registerBuffer(name: string, tensor: Tensor, persistent = true): Tensor {
     this.checkName('registerBuffer', name);
+    requireTensor(`${this.constructor.name}.registerBuffer`, name, tensor);
     tensor.keep();
     this._buffers.set(name, { tensor, persistent });
     return tensor;
@@ -148,12 +152,21 @@ export class Module {
   /** Registers a child module under `name`; returns it. */
   protected registerModule<M extends Module>(name: string, module: M): M {
     this.checkName('registerModule', name);
+    if (!(module instanceof Module)) {
+      throw new ArgumentError({
+        operation: `${this.constructor.name}.registerModule`,
+        expected: `${name} a Module`,
+        found: describeValue(module),
+        hint: 'register tensors with registerParameter / registerBuffer',
+      });
+    }
     this._modules.set(name, module);
     return module;
   }
 
   private checkName(op: string, name: string): void {
     if (
+      typeof name !== 'string' ||
       name.length === 0 ||
       name.includes('.') ||
       this._parameters.has(name) ||

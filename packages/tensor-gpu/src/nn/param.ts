@@ -4,10 +4,11 @@
  * device initialiser makes the tensor on the backend itself.
  */
 
+import { describeValue, requireBackend, requireDTypeArg, requireGenerator } from '../arguments.js';
 import type { Backend } from '../backend/backend.js';
-import type { FloatDType } from '../backend/dtype.js';
+import { type FloatDType, isFloatDType } from '../backend/dtype.js';
+import { ArgumentError, DTypeError } from '../errors.js';
 import { defaultBackend, tensor } from '../ops/creation.js';
-import { OptimizerConfigError } from '../optim/optimizer-config-error.js';
 import type { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
 import type { ParamInitializer } from './init.js';
@@ -18,6 +19,21 @@ export interface ParamOptions {
   backend?: Backend;
   /** Parameter dtype (default f32). */
   dtype?: FloatDType;
+}
+
+/** The parameter dtype of a layer's options: a float dtype (default f32). */
+export function paramDType(op: string, dtype: unknown): FloatDType {
+  if (dtype === undefined) return 'f32';
+  const dt = requireDTypeArg(op, dtype, 'options.dtype');
+  if (!isFloatDType(dt)) {
+    throw new DTypeError({
+      operation: op,
+      expected: 'options.dtype a float dtype (f32, f16, f64) for parameters',
+      found: dt,
+      hint: 'parameters are trained by gradients, which need floats',
+    });
+  }
+  return dt;
 }
 
 /**
@@ -37,15 +53,25 @@ export function initTensor(
   op: string,
 ): Tensor {
   if (generator === undefined) {
-    throw new OptimizerConfigError({
+    throw new ArgumentError({
       operation: op,
       expected: 'a generator option (a seeded RandomGenerator)',
       found: 'none',
       hint: 'pass { generator: new RandomGenerator(seed) } so initialisation is reproducible',
     });
   }
-  const dtype = options.dtype ?? 'f32';
-  const backend = options.backend ?? defaultBackend();
+  requireGenerator(op, generator, 'options.generator');
+  const dtype = paramDType(op, options.dtype);
+  const backend = options.backend === undefined ? defaultBackend() : requireBackend(op, options.backend);
+  const isDevice = typeof init === 'object' && init !== null && typeof init.onDevice === 'function';
+  if (typeof init !== 'function' && !isDevice) {
+    throw new ArgumentError({
+      operation: op,
+      expected: 'an initialiser: a function (shape, generator) → Float32Array, or a device initialiser',
+      found: describeValue(init),
+      hint: 'use normal(0, 0.02), kaimingUniform(), deviceNormal(0, 0.02), zerosInit(), ...',
+    });
+  }
   if (typeof init !== 'function') return init.onDevice(shape, generator, backend, dtype);
   return tensor(init(shape, generator), shape, dtype, backend);
 }

@@ -3,6 +3,7 @@
  * Runs the fused rmsNorm kernel.
  */
 
+import { requireCount, requireNumber, requireOptions } from '../arguments.js';
 import { rmsNorm } from '../ops/rms-norm.js';
 import { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
@@ -36,7 +37,12 @@ export class RMSNorm extends Module {
     options: RMSNormOptions = {},
   ) {
     super();
-    this.eps = options.eps ?? 1e-6;
+    requireCount('RMSNorm', 'dim', dim, 'the size of the normalised (last) axis');
+    requireOptions('RMSNorm', options);
+    this.eps = requireNumber('RMSNorm', 'options.eps', options.eps ?? 1e-6, {
+      min: 0,
+      hint: 'eps keeps the division finite; Llama uses 1e-5 or 1e-6',
+    });
     this.weight = this.registerParameter('weight', initTensor([dim], onesInit(), UNUSED, options, 'RMSNorm'));
   }
 

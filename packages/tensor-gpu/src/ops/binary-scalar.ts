@@ -7,7 +7,7 @@
 import { record } from '../autograd/node.js';
 import { type BinaryKind, isCompareKind } from '../backend/ops.js';
 import type { Tensor } from '../tensor.js';
-import { runOp } from './run.js';
+import { requireTensor, runOp } from './run.js';
 
 function scal(op: BinaryKind, a: Tensor, scalar: number, reverse = false): Tensor {
   return runOp('binaryScalar', a.backend, { a }, {}, { op, scalar, reverse }).y;
@@ -26,6 +26,7 @@ function bin(op: BinaryKind, a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function binaryScalar(a: Tensor, op: BinaryKind, scalar: number, reverse = false): Tensor {
+  requireTensor(String(op), 'a', a);
   const y = scal(op, a, scalar, reverse);
   if (isCompareKind(op)) return y;
   const save = op === 'add' || op === 'sub' ? [] : [a, y];

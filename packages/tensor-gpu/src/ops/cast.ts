@@ -3,10 +3,11 @@
  * integer dtype is not (the result does not require grad).
  */
 
+import { requireDTypeArg } from '../arguments.js';
 import { record } from '../autograd/node.js';
 import { type DType, isFloatDType } from '../backend/dtype.js';
 import type { Tensor } from '../tensor.js';
-import { runOp } from './run.js';
+import { requireTensor, runOp } from './run.js';
 
 /**
  * x converted to `dtype` (a copy, even when the dtype is unchanged).
@@ -17,7 +18,8 @@ import { runOp } from './run.js';
  * ```
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
-  const { y } = runOp('cast', x.backend, { x }, {}, { dtype });
+  requireDTypeArg('cast', dtype);
+  const { y } = runOp('cast', requireTensor('cast', 'x', x).backend, { x }, {}, { dtype });
   if (isFloatDType(x.dtype) && isFloatDType(dtype)) {
     const from = x.dtype;
     record('cast', [x], y, [], (dy) => [runOp('cast', dy.backend, { x: dy }, {}, { dtype: from }).y]);

@@ -3,11 +3,24 @@
  * first (reshape, free) then concatenates: stack of three (2,3) on axis 0 → (3,2,3).
  */
 
+import { describeValue } from '../arguments.js';
 import { record } from '../autograd/node.js';
-import { normalizeAxis } from '../backend/ops.js';
-import { ShapeError } from '../errors.js';
+import { normalizeAxis, shapesEqual } from '../backend/ops.js';
+import { formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { commonBackend, runOp } from './run.js';
+import { commonBackend, requireTensor, runOp } from './run.js';
+
+function requireList(op: string, xs: unknown): Tensor {
+  if (!Array.isArray(xs) || xs.length === 0) {
+    throw new ShapeError({
+      operation: op,
+      expected: 'a non-empty array of tensors',
+      found: describeValue(xs),
+      hint: `${op}([a, b], axis)`,
+    });
+  }
+  return requireTensor(op, 'xs[0]', xs[0]);
+}
 
 /**
  * Joins `xs` along `axis`.
@@ -18,8 +31,7 @@ import { commonBackend, runOp } from './run.js';
  * ```
  */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
-  const first = xs[0];
-  if (!first) throw new ShapeError({ operation: 'concat', expected: 'at least one tensor', found: 'none' });
+  const first = requireList('concat', xs);
   const backend = commonBackend('concat', xs);
   const a = normalizeAxis('concat', axis, first.rank);
   if (xs.length === 1) return first.reshape(first.shape);
@@ -49,9 +61,17 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
  * ```
  */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
-  const first = xs[0];
-  if (!first) throw new ShapeError({ operation: 'stack', expected: 'at least one tensor', found: 'none' });
+  const first = requireList('stack', xs);
+  commonBackend('stack', xs);
   const a = normalizeAxis('stack', axis, first.rank + 1);
+  if (xs.some((t) => !shapesEqual(t.shape, first.shape))) {
+    throw new ShapeError({
+      operation: 'stack',
+      expected: `tensors of one shape (the first is ${formatShape(first.shape)})`,
+      found: xs.map((t) => formatShape(t.shape)).join(', '),
+      hint: 'stack adds a new axis; to join along an existing one use concat',
+    });
+  }
   const lifted = xs.map((t) => t.reshape([...t.shape.slice(0, a), 1, ...t.shape.slice(a)]));
   const y = concat(lifted, a);
   for (const t of lifted) if (t !== y) t.dispose();

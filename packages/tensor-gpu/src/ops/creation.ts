@@ -5,6 +5,15 @@
  *
  * Without a backend argument tensors go to `defaultBackend()`, a CPU backend created on first use.
  */
+
+import {
+  describeValue,
+  requireBackend,
+  requireDTypeArg,
+  requireGenerator,
+  requireNumber,
+  requireShapeArg,
+} from '../arguments.js';
 import type { Backend } from '../backend/backend.js';
 import {
   allocArray,
@@ -17,7 +26,7 @@ import {
 } from '../backend/dtype.js';
 import { sizeOf } from '../backend/ops.js';
 import { createCpuBackend } from '../cpu/backend.js';
-import { DTypeError, formatShape, ShapeError } from '../errors.js';
+import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import { normalCounters, type PhiloxStream, uniformCounters } from '../random/philox.js';
 import { Tensor } from '../tensor.js';
 import { runOp } from './run.js';
@@ -40,29 +49,98 @@ export function defaultBackend(): Backend {
 /** Nested number arrays: `[[1, 2], [3, 4]]`. */
 export type NestedArray = number | readonly NestedArray[];
 
-function inferShape(data: NestedArray): number[] {
-  const shape: number[] = [];
-  let cur: NestedArray = data;
-  while (Array.isArray(cur)) {
-    shape.push(cur.length);
-    cur = (cur as readonly NestedArray[])[0] ?? 0;
+/**
+ * The shape and the flat values of nested arrays, checking they are rectangular and hold numbers:
+ * `[[1, 2], [3, 4]]` → shape (2,2), values [1, 2, 3, 4]; `[[1, 2], [3]]` → ShapeError.
+ */
+function readNested(data: unknown): { shape: number[]; values: number[] } {
+  if (typeof data === 'number') return { shape: [], values: [data] };
+  if (!Array.isArray(data)) {
+    throw new ArgumentError({
+      operation: 'tensor',
+      expected: 'data as a number, nested arrays of numbers or a typed array',
+      found: describeValue(data),
+      hint: 'e.g. tensor([[1, 2], [3, 4]]) or tensor(new Float32Array(n), [rows, cols])',
+    });
   }
-  return shape;
+  const shape: number[] = [];
+  for (let cur: unknown = data; Array.isArray(cur); cur = cur[0]) shape.push(cur.length);
+  const values: number[] = [];
+  const walk = (node: unknown, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (typeof node !== 'number') {
+        throw new ArgumentError({
+          operation: 'tensor',
+          expected: `a number at data${path}`,
+          found: describeValue(node),
+          hint: Array.isArray(node)
+            ? 'the nesting is ragged: every entry at one depth must have the same length'
+            : 'convert the entries with Number(...) first',
+        });
+      }
+      values.push(node);
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[depth]) {
+      throw new ShapeError({
+        operation: 'tensor',
+        expected: `nested arrays of shape ${formatShape(shape)} (data${path} of length ${shape[depth]})`,
+        found: `data${path} = ${describeValue(node)}`,
+        hint: 'the nesting is ragged: every entry at one depth must have the same length',
+      });
+    }
+    for (let i = 0; i < node.length; i++) walk(node[i], depth + 1, `${path}[${i}]`);
+  };
+  walk(data, 0, '');
+  return { shape, values };
 }
 
-function flatten(data: NestedArray, out: number[]): void {
-  if (typeof data === 'number') out.push(data);
-  else for (const d of data) flatten(d, out);
+/** Host arrays that hold integers tensor() reads as i32 (there is no 8/16-bit integer dtype). */
+const SMALL_INT_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array];
+
+/** A typed array's values and the dtype they imply (BigInt arrays have none). */
+function readTyped(data: ArrayBufferView): { values: ArrayLike<number>; dtype: DType; bits: boolean } {
+  if (SMALL_INT_ARRAYS.some((c) => data instanceof c)) {
+    return { values: data as unknown as ArrayLike<number>, dtype: 'i32', bits: false };
+  }
+  const f16 = (globalThis as { Float16Array?: abstract new () => unknown }).Float16Array;
+  if (f16 && data instanceof f16) {
+    return { values: data as unknown as ArrayLike<number>, dtype: 'f16', bits: false };
+  }
+  if (
+    data instanceof Float32Array ||
+    data instanceof Float64Array ||
+    data instanceof Int32Array ||
+    data instanceof Uint32Array ||
+    data instanceof Uint16Array
+  ) {
+    return { values: data, dtype: dtypeOfArray(data), bits: data instanceof Uint16Array };
+  }
+  throw new DTypeError({
+    operation: 'tensor',
+    expected:
+      'a Float32Array, Float64Array, Int32Array, Uint32Array, Uint16Array (f16 bits) or 8/16-bit integer array',
+    found: describeValue(data),
+    hint: 'convert BigInt arrays with Int32Array.from(data, Number) (ids) or Float64Array.from(data, Number)',
+  });
 }
+
+const INT_RANGE: Partial<Record<DType, [number, number]>> = {
+  i32: [-(2 ** 31), 2 ** 31 - 1],
+  u32: [0, 2 ** 32 - 1],
+};
 
 /**
- * A tensor holding `data`: a number, nested arrays, or a typed array (f16 data as numbers).
- * `shape` defaults to the nesting (or `[length]`); `dtype` to the typed array's (else `f32`).
+ * A tensor holding `data`: a number, nested arrays, or a typed array (a Uint16Array holds f16 bits;
+ * 8/16-bit integer arrays are read as i32). `shape` defaults to the nesting (or `[length]`); `dtype`
+ * to the typed array's (else `f32`). Floats converted to i32/u32 truncate toward zero, as in torch;
+ * values outside the integer range (or NaN) raise ArgumentError instead of wrapping.
  *
  * @example
  * ```ts
  * tensor([[1, 2], [3, 4]]).shape; // [2, 2]
  * tensor(new Int32Array([5, 6]), [2], 'i32', backend);
+ * tensor([1, 2, 3], [1.5, 2]); // ShapeError: shape of integers ≥ 0
  * ```
  */
 export function tensor(
@@ -71,20 +149,13 @@ export function tensor(
   dtype?: DType,
   backend: Backend = defaultBackend(),
 ): Tensor {
-  const isTyped = ArrayBuffer.isView(data);
-  const dt: DType = dtype ?? (isTyped ? dtypeOfArray(data as TypedArray) : 'f32');
-  let values: ArrayLike<number>;
-  let inferred: number[];
-  if (isTyped) {
-    values = data as TypedArray;
-    inferred = [(data as TypedArray).length];
-  } else {
-    const flat: number[] = [];
-    flatten(data as NestedArray, flat);
-    values = flat;
-    inferred = inferShape(data as NestedArray);
-  }
-  const sh = shape ? [...shape] : inferred;
+  requireBackend('tensor', backend);
+  const typed = ArrayBuffer.isView(data) ? readTyped(data) : undefined;
+  const nested = typed ? undefined : readNested(data);
+  const values: ArrayLike<number> = typed ? typed.values : nested!.values;
+  const dt: DType = dtype === undefined ? (typed?.dtype ?? 'f32') : requireDTypeArg('tensor', dtype);
+  const sh =
+    shape === undefined ? (typed ? [values.length] : nested!.shape) : requireShapeArg('tensor', shape);
   if (sizeOf(sh) !== values.length) {
     throw new ShapeError({
       operation: 'tensor',
@@ -95,14 +166,30 @@ export function tensor(
   }
   const host = allocArray(dt, values.length);
   if (dt === 'f16') {
-    const fromBits = isTyped && dtypeOfArray(data as TypedArray) === 'f16';
+    const fromBits = typed?.bits === true;
     for (let i = 0; i < values.length; i++) host[i] = fromBits ? values[i]! : toF16Bits(values[i]!);
   } else {
+    const range = INT_RANGE[dt];
+    if (range && !(typed && typed.dtype === dt)) checkIntValues(values, dt, range);
     host.set(values);
   }
   const t = Tensor._allocate(backend, sh, dt);
   backend.write(t._storageHandle(), host);
   return t;
+}
+
+function checkIntValues(values: ArrayLike<number>, dtype: DType, [lo, hi]: [number, number]): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v > lo - 1 && v < hi + 1)) {
+      throw new ArgumentError({
+        operation: 'tensor',
+        expected: `values in [${lo}, ${hi}] for dtype ${dtype}`,
+        found: `${describeValue(v)} at index ${i}`,
+        hint: 'integer tensors hold ids and counts; use f32 for other numbers',
+      });
+    }
+  }
 }
 
 /**
@@ -119,7 +206,17 @@ export function full(
   dtype: DType = 'f32',
   backend: Backend = defaultBackend(),
 ): Tensor {
-  return runOp('fill', backend, {}, {}, { shape: [...shape], dtype, value }).y;
+  const sh = requireShapeArg('full', shape);
+  if (typeof value !== 'number') {
+    throw new ArgumentError({
+      operation: 'full',
+      expected: 'value a number',
+      found: describeValue(value),
+      hint: 'pass a number (NaN and ±Infinity are allowed)',
+    });
+  }
+  const dt = requireDTypeArg('full', dtype);
+  return runOp('fill', requireBackend('full', backend), {}, {}, { shape: sh, dtype: dt, value }).y;
 }
 
 /**
@@ -182,18 +279,35 @@ export function arange(
   backend: Backend = defaultBackend(),
 ): Tensor {
   const [s, e] = end === undefined ? [0, start] : [start, end];
-  if (step === 0 || !Number.isFinite(step)) {
-    throw new ShapeError({ operation: 'arange', expected: 'a finite non-zero step', found: String(step) });
+  requireNumber('arange', end === undefined ? 'end' : 'start', s);
+  requireNumber('arange', 'end', e);
+  if (typeof step !== 'number' || step === 0 || !Number.isFinite(step)) {
+    throw new ArgumentError({
+      operation: 'arange',
+      expected: 'a finite non-zero step',
+      found: describeValue(step),
+      hint: 'a negative step counts down: arange(5, 0, -1)',
+    });
   }
   const size = Math.max(0, Math.ceil((e - s) / step));
-  return runOp('arange', backend, {}, {}, { start: s, step, size, dtype }).y;
+  if (!Number.isSafeInteger(size) || size > 2 ** 32) {
+    throw new ShapeError({
+      operation: 'arange',
+      expected: 'at most 2^32 values',
+      found: `${size} values from ${s} to ${e} by ${step}`,
+      hint: 'check the start, end and step',
+    });
+  }
+  const dt = requireDTypeArg('arange', dtype);
+  return runOp('arange', requireBackend('arange', backend), {}, {}, { start: s, step, size, dtype: dt }).y;
 }
 
 function floatDType(op: string, dtype: DType): FloatDType {
-  if (!isFloatDType(dtype)) {
-    throw new DTypeError({ operation: op, expected: 'a float dtype', found: dtype, hint: "use 'f32'" });
+  const dt = requireDTypeArg(op, dtype);
+  if (!isFloatDType(dt)) {
+    throw new DTypeError({ operation: op, expected: 'a float dtype', found: dt, hint: "use 'f32'" });
   }
-  return dtype;
+  return dt;
 }
 
 /**
@@ -213,10 +327,14 @@ export function rand(
   low = 0,
   high = 1,
 ): Tensor {
+  requireGenerator('rand', gen);
+  requireNumber('rand', 'low', low);
+  requireNumber('rand', 'high', high, { min: low, hint: 'values are drawn from [low, high): low ≤ high' });
   const offset = gen.offset;
-  const attrs = { shape: [...shape], dtype: floatDType('rand', dtype), seed: gen.seed, offset, low, high };
-  const { y } = runOp('randomUniform', backend, {}, {}, attrs);
-  gen.offset = offset + uniformCounters(sizeOf(shape));
+  const sh = requireShapeArg('rand', shape);
+  const attrs = { shape: sh, dtype: floatDType('rand', dtype), seed: gen.seed, offset, low, high };
+  const { y } = runOp('randomUniform', requireBackend('rand', backend), {}, {}, attrs);
+  gen.offset = offset + uniformCounters(sizeOf(sh));
   return y;
 }
 
@@ -236,9 +354,13 @@ export function randn(
   mean = 0,
   std = 1,
 ): Tensor {
+  requireGenerator('randn', gen);
+  requireNumber('randn', 'mean', mean);
+  requireNumber('randn', 'std', std, { min: 0, hint: 'the standard deviation cannot be negative' });
   const offset = gen.offset;
-  const attrs = { shape: [...shape], dtype: floatDType('randn', dtype), seed: gen.seed, offset, mean, std };
-  const { y } = runOp('randomNormal', backend, {}, {}, attrs);
-  gen.offset = offset + normalCounters(sizeOf(shape));
+  const sh = requireShapeArg('randn', shape);
+  const attrs = { shape: sh, dtype: floatDType('randn', dtype), seed: gen.seed, offset, mean, std };
+  const { y } = runOp('randomNormal', requireBackend('randn', backend), {}, {}, attrs);
+  gen.offset = offset + normalCounters(sizeOf(sh));
   return y;
 }

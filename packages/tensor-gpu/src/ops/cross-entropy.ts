@@ -10,12 +10,15 @@
  * Example: logits [[2,0],[0,2]], targets [0, −100] → row 0: log(e²+1) − 2 = 0.127, row 1 ignored;
  * mean = 0.127 / 1.
  */
+import { requireChoice, requireNumber, requireOptions } from '../arguments.js';
 import { record } from '../autograd/node.js';
 import { DTypeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { commonBackend, runOp } from './run.js';
 
 /** Options of crossEntropy. */
+const REDUCTIONS = ['mean', 'sum', 'none'] as const;
+
 export interface CrossEntropyOptions {
   /** Target id whose rows contribute nothing (default −100, like torch). */
   ignoreIndex?: number;
@@ -34,9 +37,19 @@ export interface CrossEntropyOptions {
  * ```
  */
 export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  const backend = commonBackend('crossEntropy', [logits, targets, options.weights]);
-  const ignoreIndex = options.ignoreIndex ?? -100;
-  const reduction = options.reduction ?? 'mean';
+  const o = requireOptions('crossEntropy', options);
+  const backend = commonBackend('crossEntropy', [logits, targets, o.weights]);
+  const ignoreIndex =
+    o.ignoreIndex === undefined
+      ? -100
+      : requireNumber('crossEntropy', 'ignoreIndex', o.ignoreIndex, {
+          integer: true,
+          min: -(2 ** 31),
+          max: 2 ** 31 - 1,
+          hint: 'the label that marks a row as not scored: -100 in torch and Hugging Face',
+        });
+  const reduction =
+    o.reduction === undefined ? 'mean' : requireChoice('crossEntropy', 'reduction', o.reduction, REDUCTIONS);
   if (targets.dtype !== 'i32') {
     throw new DTypeError({
       operation: 'crossEntropy',
@@ -48,7 +61,7 @@ export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntr
   const V = logits.shape[logits.rank - 1] ?? 1;
   const l2 = logits.reshape([-1, V]);
   const t1 = targets.reshape([-1]);
-  const w1 = options.weights?.reshape([-1]);
+  const w1 = o.weights?.reshape([-1]);
   const inputs = w1 ? { logits: l2, targets: t1, weights: w1 } : { logits: l2, targets: t1 };
   const { loss, lse } = runOp('crossEntropy', backend, inputs, {}, { ignoreIndex });
   record('crossEntropy', [l2], loss, w1 ? [l2, t1, lse, w1] : [l2, t1, lse], (dloss, saved) => {

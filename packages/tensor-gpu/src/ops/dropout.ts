@@ -4,10 +4,11 @@
  * of storing it: dx = dropout(dy) with the same attributes. The generator's offset advances by
  * ⌈n/4⌉, so the next call draws fresh bits.
  */
+import { requireGenerator, requireNumber } from '../arguments.js';
 import { record } from '../autograd/node.js';
 import { type PhiloxStream, uniformCounters } from '../random/philox.js';
 import type { Tensor } from '../tensor.js';
-import { runOp } from './run.js';
+import { requireTensor, runOp } from './run.js';
 
 /**
  * Zeroes each element with probability p (training only: call it only when training).
@@ -19,7 +20,15 @@ import { runOp } from './run.js';
  * ```
  */
 export function dropout(x: Tensor, p: number, gen: PhiloxStream): Tensor {
+  requireTensor('dropout', 'x', x);
+  requireNumber('dropout', 'p', p, {
+    min: 0,
+    max: 1,
+    maxExclusive: true,
+    hint: 'p is the probability of zeroing an element; 0 turns dropout off',
+  });
   if (p === 0) return x.reshape(x.shape);
+  requireGenerator('dropout', gen);
   const seed = gen.seed;
   const offset = gen.offset;
   const attrs = { p, seed, offset };

@@ -4,6 +4,7 @@
  * reads off the product: y = aᵀb → da = b dyᵀ, db = a dy; y = abᵀ → da = dy b, db = dyᵀ a;
  * y = aᵀbᵀ → da = bᵀ dyᵀ, db = dyᵀ aᵀ. Vectors are lifted to matrices like numpy: (K) @ (K,N) → (N).
  */
+import { requireBoolean, requireOptions } from '../arguments.js';
 import { record } from '../autograd/node.js';
 import type { Tensor } from '../tensor.js';
 import { commonBackend, runOp } from './run.js';
@@ -70,8 +71,9 @@ function matmul2(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   commonBackend('matmul', [a, b]);
-  const transA = options.transA ?? false;
-  const transB = options.transB ?? false;
+  const o = requireOptions('matmul', options);
+  const transA = requireBoolean('matmul', 'transA', o.transA, false);
+  const transB = requireBoolean('matmul', 'transB', o.transB, false);
   // (…, M, K) @ (K, N): fold the batch dims into M, so the forward is one GEMM and the weight
   // gradient aᵀ·dy is one GEMM too (instead of a batch of products summed afterwards).
   if (a.rank > 2 && b.rank === 2 && !transA) {

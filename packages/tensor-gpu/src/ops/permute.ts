@@ -3,10 +3,12 @@
  * inverse permutation (inv[perm[i]] = i). Example: perm [2,0,1] has inverse [1,2,0].
  */
 
+import { describeValue } from '../arguments.js';
 import { record } from '../autograd/node.js';
 import { normalizeAxis } from '../backend/ops.js';
+import { formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { runOp } from './run.js';
+import { requireTensor, runOp } from './run.js';
 
 /**
  * Reorders axes (negative axes allowed).
@@ -17,6 +19,15 @@ import { runOp } from './run.js';
  * ```
  */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
+  requireTensor('permute', 'x', x);
+  if (!Array.isArray(perm) || perm.length !== x.rank) {
+    throw new ShapeError({
+      operation: 'permute',
+      expected: `a permutation of the ${x.rank} axes of x ${formatShape(x.shape)}`,
+      found: describeValue(perm),
+      hint: `list every axis exactly once, e.g. [${[...Array(x.rank).keys()].reverse().join(', ')}]`,
+    });
+  }
   const p = perm.map((a) => normalizeAxis('permute', a, x.rank));
   if (p.every((a, i) => a === i)) return x.reshape(x.shape); // identity: a free view
   const { y } = runOp('permute', x.backend, { x }, {}, { perm: p });
@@ -37,7 +48,15 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
  * ```
  */
 export function transpose(x: Tensor, a = -2, b = -1): Tensor {
-  const r = x.rank;
+  const r = requireTensor('transpose', 'x', x).rank;
+  if (r < 2) {
+    throw new ShapeError({
+      operation: 'transpose',
+      expected: 'a tensor of rank ≥ 2',
+      found: formatShape(x.shape),
+      hint: 'a vector has nothing to swap: reshape it to (n, 1) or (1, n) first',
+    });
+  }
   const i = normalizeAxis('transpose', a, r);
   const j = normalizeAxis('transpose', b, r);
   const perm = Array.from({ length: r }, (_, k) => (k === i ? j : k === j ? i : k));

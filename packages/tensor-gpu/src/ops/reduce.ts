@@ -9,7 +9,7 @@
 import { record } from '../autograd/node.js';
 import { normalizeAxes, type ReduceKind } from '../backend/ops.js';
 import type { Tensor } from '../tensor.js';
-import { runOp } from './run.js';
+import { requireTensor, runOp } from './run.js';
 import type { ReduceOptions } from './types.js';
 
 /**
@@ -26,7 +26,7 @@ export function reduce(
   axes?: number | readonly number[],
   options: ReduceOptions = {},
 ): Tensor {
-  const ax = normalizeAxes(op, axes, x.rank);
+  const ax = normalizeAxes(op, axes, requireTensor(String(op), 'x', x).rank);
   const keepDims = options.keepDims ?? false;
   const { y } = runOp('reduce', x.backend, { x }, {}, { op, axes: ax, keepDims });
   const xShape = x.shape;

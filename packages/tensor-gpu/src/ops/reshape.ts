@@ -3,13 +3,23 @@
  * A −1 in the new shape is inferred: (2,3,4) → [-1, 4] gives (6,4).
  */
 
+import { describeValue } from '../arguments.js';
 import { record } from '../autograd/node.js';
 import { sizeOf } from '../backend/ops.js';
 import { formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { requireTensor } from './run.js';
 
 /** Resolves a −1 and checks the element count. */
 export function resolveShape(op: string, from: readonly number[], to: readonly number[]): number[] {
+  if (!Array.isArray(to)) {
+    throw new ShapeError({
+      operation: op,
+      expected: 'the new shape as an array of sizes (one may be -1)',
+      found: describeValue(to),
+      hint: typeof to === 'number' ? `wrap it: [${to}]` : 'e.g. x.reshape([2, -1])',
+    });
+  }
   const n = sizeOf(from);
   const free = to.filter((d) => d === -1).length;
   const known = to.reduce((p, d) => (d === -1 ? p : p * d), 1);
@@ -37,7 +47,7 @@ export function resolveShape(op: string, from: readonly number[], to: readonly n
  * ```
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  x._assertLive('reshape');
+  requireTensor('reshape', 'x', x)._assertLive('reshape');
   const target = resolveShape('reshape', x.shape, shape);
   const y = x._view(target);
   const xShape = x.shape;

@@ -3,9 +3,10 @@
  * rotated by angle p·θ_i, p = offset + t, θ_i = theta^(−2i/D). The backward is the inverse rotation
  * (a rotation's transpose is its inverse).
  */
+import { requireOptions } from '../arguments.js';
 import { record } from '../autograd/node.js';
 import type { Tensor } from '../tensor.js';
-import { runOp } from './run.js';
+import { requireTensor, runOp } from './run.js';
 
 /** Options of rope. */
 export interface RopeOptions {
@@ -24,9 +25,16 @@ export interface RopeOptions {
  * ```
  */
 export function rope(x: Tensor, options: RopeOptions = {}): Tensor {
-  const theta = options.theta ?? 10000;
-  const offset = options.offset ?? 0;
-  const { y } = runOp('rope', x.backend, { x }, {}, { theta, offset, inverse: false });
+  const o = requireOptions('rope', options);
+  const theta = o.theta ?? 10000;
+  const offset = o.offset ?? 0;
+  const { y } = runOp(
+    'rope',
+    requireTensor('rope', 'x', x).backend,
+    { x },
+    {},
+    { theta, offset, inverse: false },
+  );
   record('rope', [x], y, [], (dy) => [
     runOp('rope', dy.backend, { x: dy }, {}, { theta, offset, inverse: true }).y,
   ]);

@@ -4,6 +4,8 @@
  * backend's pool, runs the kernel and wraps the outputs as Tensors. Not differentiable by itself:
  * the functions in this folder call it and record their backward on the tape.
  */
+
+import { describeValue } from '../arguments.js';
 import type { Backend, DeviceTensor } from '../backend/backend.js';
 import {
   inferOutputs,
@@ -14,7 +16,7 @@ import {
   type OpOutputs,
   type TensorMeta,
 } from '../backend/ops.js';
-import { BackendError, DTypeError } from '../errors.js';
+import { ArgumentError, BackendError, DTypeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 
 type Rec<T> = Record<string, T | readonly T[] | undefined>;
@@ -39,11 +41,34 @@ function checkDType(op: string, backend: Backend, meta: TensorMeta): void {
   }
 }
 
-/** The backend shared by every tensor in `tensors` (BackendError when they differ). */
+/**
+ * `value` if it is a Tensor, else ArgumentError naming the argument.
+ *
+ * @example
+ * ```ts
+ * requireTensor('softmax', 'x', x);
+ * ```
+ */
+export function requireTensor(op: string, name: string, value: unknown): Tensor {
+  if (value instanceof Tensor) return value;
+  throw new ArgumentError({
+    operation: op,
+    expected: `${name} a Tensor`,
+    found: describeValue(value),
+    hint: 'make one with tensor(data, shape, dtype, backend)',
+  });
+}
+
+/**
+ * The backend shared by every tensor in `tensors` (BackendError when they differ; ArgumentError for
+ * an entry that is not a Tensor; `undefined` entries are optional inputs left out).
+ */
 export function commonBackend(op: string, tensors: readonly (Tensor | undefined)[]): Backend {
   let backend: Backend | undefined;
-  for (const t of tensors) {
-    if (!t) continue;
+  for (let i = 0; i < tensors.length; i++) {
+    const t = tensors[i];
+    if (t === undefined) continue;
+    if (!(t instanceof Tensor)) requireTensor(op, `input ${i}`, t);
     if (!backend) backend = t.backend;
     else if (t.backend !== backend) {
       throw new BackendError({
@@ -55,7 +80,12 @@ export function commonBackend(op: string, tensors: readonly (Tensor | undefined)
     }
   }
   if (!backend) {
-    throw new BackendError({ operation: op, expected: 'at least one tensor input', found: 'none' });
+    throw new BackendError({
+      operation: op,
+      expected: 'at least one tensor input',
+      found: 'none',
+      hint: 'pass the tensors to operate on',
+    });
   }
   return backend;
 }
@@ -76,6 +106,7 @@ export function runOp<K extends OpName>(
   attrs: OpAttrs<K>,
 ): OpOutputs<K, Tensor> {
   const check = (t: Tensor): TensorMeta => {
+    if (!(t instanceof Tensor)) requireTensor(op, 'an input', t);
     t._assertLive(op);
     if (t.backend !== backend) {
       throw new BackendError({
@@ -105,6 +136,12 @@ export function runOp<K extends OpName>(
   } catch (e) {
     for (const t of Object.values(outputs)) t.dispose();
     throw e;
+  }
+  // in-place writes (AdamW's param, m, v) count in the version the autograd tape checks
+  for (const t of Object.values(inouts as Rec<Tensor>)) {
+    if (t === undefined) continue;
+    if (Array.isArray(t)) for (const u of t as readonly Tensor[]) u._bumpVersion();
+    else (t as Tensor)._bumpVersion();
   }
   return outputs as OpOutputs<K, Tensor>;
 }

@@ -4,12 +4,13 @@
  * differentiable: when x requires grad they are re-read with `takeAlongAxis`, whose backward
  * scatters dy to the chosen positions.
  */
+import { requireBoolean, requireGenerator, requireNumber, requireOptions } from '../arguments.js';
 import { needsGrad } from '../autograd/node.js';
 import { normalizeAxis, type SampleAttrs } from '../backend/ops.js';
 import { type PhiloxStream, uniformCounters } from '../random/philox.js';
 import type { Tensor } from '../tensor.js';
-import { runOp } from './run.js';
-import { takeAlongAxis } from './take-along-axis.js';
+import { requireTensor, runOp } from './run.js';
+import { takeAlongAxisUnchecked } from './take-along-axis.js';
 
 /**
  * Index (i32) of the largest value along `axis` (default last), first on ties.
@@ -20,8 +21,9 @@ import { takeAlongAxis } from './take-along-axis.js';
  * ```
  */
 export function argmax(x: Tensor, axis = -1, keepDims = false): Tensor {
-  const a = normalizeAxis('argmax', axis, x.rank);
-  return runOp('argmax', x.backend, { x }, {}, { axis: a, keepDims }).indices;
+  const a = normalizeAxis('argmax', axis, requireTensor('argmax', 'x', x).rank);
+  const keep = requireBoolean('argmax', 'keepDims', keepDims, false);
+  return runOp('argmax', x.backend, { x }, {}, { axis: a, keepDims: keep }).indices;
 }
 
 /**
@@ -34,9 +36,9 @@ export function argmax(x: Tensor, axis = -1, keepDims = false): Tensor {
  * ```
  */
 export function topK(x: Tensor, k: number): { values: Tensor; indices: Tensor } {
-  const out = runOp('topK', x.backend, { x }, {}, { k });
+  const out = runOp('topK', requireTensor('topK', 'x', x).backend, { x }, {}, { k });
   if (!needsGrad([x])) return out;
-  const values = takeAlongAxis(x, out.indices);
+  const values = takeAlongAxisUnchecked(x, out.indices, x.rank - 1);
   out.values.dispose();
   return { values, indices: out.indices };
 }
@@ -65,11 +67,18 @@ export interface SampleOptions {
  * ```
  */
 export function sampleTokens(logits: Tensor, gen: PhiloxStream, options: SampleOptions = {}): Tensor {
+  const op = 'sampleTokens';
+  requireTensor(op, 'logits', logits);
+  requireGenerator(op, gen);
+  const o = requireOptions(op, options);
   const attrs: SampleAttrs = {
-    temperature: options.temperature ?? 1,
-    topK: options.topK ?? 0,
-    topP: options.topP ?? 1,
-    minP: options.minP ?? 0,
+    temperature: requireNumber(op, 'temperature', o.temperature ?? 1, {
+      min: 0,
+      hint: '0 is greedy decoding; 1 samples the model’s distribution',
+    }),
+    topK: requireNumber(op, 'topK', o.topK ?? 0, { integer: true, min: 0, hint: '0 turns top-k off' }),
+    topP: requireNumber(op, 'topP', o.topP ?? 1, { min: 0, max: 1, hint: '1 turns top-p off' }),
+    minP: requireNumber(op, 'minP', o.minP ?? 0, { min: 0, max: 1, hint: '0 turns min-p off' }),
     seed: gen.seed,
     offset: gen.offset,
   };

@@ -8,7 +8,7 @@ import { record } from '../autograd/node.js';
 import { normalizeAxis } from '../backend/ops.js';
 import type { Tensor } from '../tensor.js';
 import { transpose } from './permute.js';
-import { runOp } from './run.js';
+import { requireTensor, runOp } from './run.js';
 
 function lastAxis(x: Tensor, log: boolean): Tensor {
   const { y } = runOp(log ? 'logSoftmax' : 'softmax', x.backend, { x }, {}, {});
@@ -19,7 +19,8 @@ function lastAxis(x: Tensor, log: boolean): Tensor {
 }
 
 function alongAxis(x: Tensor, axis: number, log: boolean): Tensor {
-  const a = normalizeAxis(log ? 'logSoftmax' : 'softmax', axis, x.rank);
+  const op = log ? 'logSoftmax' : 'softmax';
+  const a = normalizeAxis(op, axis, requireTensor(op, 'x', x).rank);
   if (a === x.rank - 1) return lastAxis(x, log);
   const t = transpose(x, a, -1);
   const s = lastAxis(t, log);

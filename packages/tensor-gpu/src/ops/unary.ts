@@ -6,7 +6,7 @@
 import { record } from '../autograd/node.js';
 import type { UnaryKind } from '../backend/ops.js';
 import type { Tensor } from '../tensor.js';
-import { runOp } from './run.js';
+import { requireTensor, runOp } from './run.js';
 
 /**
  * y = f(x) for one of the unary kinds.
@@ -17,7 +17,7 @@ import { runOp } from './run.js';
  * ```
  */
 export function unary(x: Tensor, op: UnaryKind): Tensor {
-  const { y } = runOp('unary', x.backend, { x }, {}, { op });
+  const { y } = runOp('unary', requireTensor(String(op), 'x', x).backend, { x }, {}, { op });
   record(op, [x], y, [x], (dy, [xs]) => [runOp('unaryGrad', dy.backend, { x: xs!, dy }, {}, { op }).dx]);
   return y;
 }

@@ -3,6 +3,7 @@
  * da = sumTo(where(cond, dy, 0)), db = sumTo(where(cond, 0, dy)). `maskedFill` is where with a
  * constant: maskedFill(x, mask, −∞) for attention masks.
  */
+import { requireNumber } from '../arguments.js';
 import { record } from '../autograd/node.js';
 import type { Tensor } from '../tensor.js';
 import { commonBackend, runOp } from './run.js';
@@ -56,6 +57,11 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  commonBackend('maskedFill', [x, mask]);
+  requireNumber('maskedFill', 'value', value, {
+    infinite: true,
+    hint: 'the fill value is a number (-Infinity masks logits)',
+  });
   const v = constant(x, value);
   const y = where(mask, v, x);
   v.dispose();

@@ -19,9 +19,11 @@
  * state come from `BaseOptimizer` (`optimizer.ts`).
  */
 
+import { describeValue, requireOptions } from '../arguments.js';
 import { adamwUpdate } from '../ops/adamw.js';
 import type { Tensor } from '../tensor.js';
 import { BaseOptimizer } from './optimizer.js';
+import { OptimizerConfigError } from './optimizer-config-error.js';
 import { checkRange, type ParamGroup } from './param-groups.js';
 
 /** Defaults for every group (torch's defaults). */
@@ -34,6 +36,18 @@ export interface AdamWOptions {
   eps?: number;
   /** Decoupled weight decay (default 0.01). */
   weightDecay?: number;
+}
+
+function betasOf(betas: unknown): [number, number] {
+  if (!Array.isArray(betas) || betas.length !== 2) {
+    throw new OptimizerConfigError({
+      operation: 'AdamW',
+      expected: 'betas a pair [beta1, beta2]',
+      found: describeValue(betas),
+      hint: 'the defaults are [0.9, 0.999]; GPT-2/nanoGPT training uses [0.9, 0.95]',
+    });
+  }
+  return [betas[0], betas[1]];
 }
 
 /** A group with every hyper-parameter resolved. Mutate `lr` (or call `setLr`) to schedule it. */
@@ -64,12 +78,13 @@ export interface AdamWGroup {
  */
 export class AdamW extends BaseOptimizer<AdamWGroup> {
   constructor(params: readonly Tensor[] | readonly ParamGroup[], options: AdamWOptions = {}) {
+    const o = requireOptions('AdamW', options, 'options', OptimizerConfigError);
     super('AdamW', 'adamw', params, (g) => ({
       params: [...g.params],
-      lr: g.lr ?? options.lr ?? 1e-3,
-      betas: [...(g.betas ?? options.betas ?? [0.9, 0.999])] as [number, number],
-      eps: g.eps ?? options.eps ?? 1e-8,
-      weightDecay: g.weightDecay ?? options.weightDecay ?? 0.01,
+      lr: g.lr ?? o.lr ?? 1e-3,
+      betas: betasOf(g.betas ?? o.betas ?? [0.9, 0.999]),
+      eps: g.eps ?? o.eps ?? 1e-8,
+      weightDecay: g.weightDecay ?? o.weightDecay ?? 0.01,
     }));
   }
 

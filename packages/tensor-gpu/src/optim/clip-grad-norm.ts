@@ -9,10 +9,12 @@
  * read-back (`await norm.item()` when you want to log it, then dispose it).
  */
 
+import { describeValue, requireOptions } from '../arguments.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { tidy } from '../autograd/tidy.js';
 import { defaultBackend, zeros } from '../ops/creation.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { OptimizerConfigError } from './optimizer-config-error.js';
 import { checkRange } from './param-groups.js';
 
 /**
@@ -33,8 +35,17 @@ export function clipGradNorm(
   maxNorm: number,
   options: { eps?: number } = {},
 ): Tensor {
+  if (!Array.isArray(params) || params.some((p) => !(p instanceof Tensor))) {
+    throw new OptimizerConfigError({
+      operation: 'clipGradNorm',
+      expected: 'params an array of tensors',
+      found: describeValue(params),
+      hint: 'pass model.parameters()',
+    });
+  }
   checkRange('clipGradNorm', 'maxNorm', maxNorm, 0, Number.POSITIVE_INFINITY);
-  const eps = options.eps ?? 1e-6;
+  const eps = requireOptions('clipGradNorm', options, 'options', OptimizerConfigError).eps ?? 1e-6;
+  checkRange('clipGradNorm', 'eps', eps, 0, Number.POSITIVE_INFINITY);
   const withGrad = params.filter((p) => p.grad !== null);
   if (withGrad.length === 0) return zeros([], 'f32', params[0]?.backend ?? defaultBackend());
   return noGrad(() =>

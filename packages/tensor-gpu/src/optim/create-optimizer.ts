@@ -10,6 +10,7 @@
  * ```
  */
 
+import { describeValue, requireOptions } from '../arguments.js';
 import { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
@@ -36,12 +37,32 @@ export function createOptimizer(
   params: Module | Iterable<readonly [string, Tensor]>,
   config: OptimizerConfig,
 ): Optimizer {
+  const cfg = requireOptions('createOptimizer', config, 'config', OptimizerConfigError);
+  const iterable = typeof (params as Partial<Iterable<unknown>>)?.[Symbol.iterator] === 'function';
+  if (!(params instanceof Module) && !iterable) {
+    throw new OptimizerConfigError({
+      operation: 'createOptimizer',
+      expected: 'a Module or an iterable of [name, parameter] pairs',
+      found: describeValue(params),
+      hint: 'pass the model itself, or model.namedParameters()',
+    });
+  }
   const named = params instanceof Module ? params.namedParameters() : [...params];
-  const wd = config.weightDecay ?? (config.type === 'adamw' ? 0.01 : 0);
-  const groups: ParamGroup[] = config.decayVectors
+  for (const entry of named) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
+      throw new OptimizerConfigError({
+        operation: 'createOptimizer',
+        expected: '[name, parameter] pairs',
+        found: describeValue(entry),
+        hint: 'model.namedParameters() gives them',
+      });
+    }
+  }
+  const wd = cfg.weightDecay ?? (cfg.type === 'adamw' ? 0.01 : 0);
+  const groups: ParamGroup[] = cfg.decayVectors
     ? [{ params: named.map(([, p]) => p), weightDecay: wd }]
     : decayGroups(named, wd);
-  const { type, decayVectors: _unused, ...options } = config;
+  const { type, decayVectors: _unused, ...options } = cfg;
   if (type === 'adamw') return new AdamW(groups, options as AdamWOptions);
   if (type === 'sgd') return new SGD(groups, options as SGDOptions);
   throw new OptimizerConfigError({

@@ -18,6 +18,7 @@
  * step 0 → 0, step 5 → 5e-4, step 10 → 1e-3, step 60 (halfway) → 5.5e-4, step 110 and later → 1e-4.
  */
 
+import { describeValue } from '../arguments.js';
 import { OptimizerConfigError } from './optimizer-config-error.js';
 
 /** Maps a step count to a learning rate. */
@@ -47,27 +48,45 @@ function checkCommon(op: string, lr: number, warmupSteps: number, minLr: number)
     op,
     Number.isFinite(lr) && lr >= 0,
     'lr a finite number >= 0',
-    String(lr),
+    describeValue(lr),
     'pass the peak learning rate',
   );
   check(
     op,
     Number.isInteger(warmupSteps) && warmupSteps >= 0,
     'warmupSteps an integer >= 0',
-    String(warmupSteps),
+    describeValue(warmupSteps),
     'use 0 for no warmup',
   );
   check(
     op,
     Number.isFinite(minLr) && minLr >= 0 && minLr <= lr,
     `minLr in [0, lr=${lr}]`,
-    String(minLr),
+    describeValue(minLr),
     'minLr is the floor the schedule decays to',
   );
 }
 
+function options<T extends object>(op: string, opts: T): T {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+    throw new OptimizerConfigError({
+      operation: op,
+      expected: 'an options object ({ lr, totalSteps, ... })',
+      found: describeValue(opts),
+      hint: `e.g. ${op === 'createSchedule' ? "createSchedule({ type: 'cosine', lr: 3e-4, totalSteps: 1000 })" : `${op}({ lr: 3e-4, totalSteps: 1000 })`}`,
+    });
+  }
+  return opts;
+}
+
 function checkStep(op: string, step: number): void {
-  check(op, Number.isFinite(step) && step >= 0, 'step a number >= 0', String(step), 'steps count from 0');
+  check(
+    op,
+    Number.isFinite(step) && step >= 0,
+    'step a number >= 0',
+    describeValue(step),
+    'steps count from 0',
+  );
 }
 
 /** The warmup factor at `step` (1 once warmup is over). */
@@ -86,7 +105,7 @@ function warmup(step: number, warmupSteps: number): number {
  * ```
  */
 export function constantSchedule(opts: { lr: number; warmupSteps?: number }): LrSchedule {
-  const { lr, warmupSteps = 0 } = opts;
+  const { lr, warmupSteps = 0 } = options('constantSchedule', opts);
   checkCommon('constantSchedule', lr, warmupSteps, 0);
   return (step) => {
     checkStep('constantSchedule', step);
@@ -112,13 +131,13 @@ export function linearSchedule(opts: {
   totalSteps: number;
   minLr?: number;
 }): LrSchedule {
-  const { lr, warmupSteps = 0, totalSteps, minLr = 0 } = opts;
+  const { lr, warmupSteps = 0, totalSteps, minLr = 0 } = options('linearSchedule', opts);
   checkCommon('linearSchedule', lr, warmupSteps, minLr);
   check(
     'linearSchedule',
     Number.isInteger(totalSteps) && totalSteps >= warmupSteps,
     `totalSteps an integer >= warmupSteps (${warmupSteps})`,
-    String(totalSteps),
+    describeValue(totalSteps),
     'totalSteps counts the warmup steps too',
   );
   const span = Math.max(1, totalSteps - warmupSteps);
@@ -148,13 +167,13 @@ export function cosineSchedule(opts: {
   totalSteps: number;
   minLr?: number;
 }): LrSchedule {
-  const { lr, warmupSteps = 0, totalSteps, minLr = 0 } = opts;
+  const { lr, warmupSteps = 0, totalSteps, minLr = 0 } = options('cosineSchedule', opts);
   checkCommon('cosineSchedule', lr, warmupSteps, minLr);
   check(
     'cosineSchedule',
     Number.isInteger(totalSteps) && totalSteps >= warmupSteps,
     `totalSteps an integer >= warmupSteps (${warmupSteps})`,
-    String(totalSteps),
+    describeValue(totalSteps),
     'totalSteps counts the warmup steps too',
   );
   const span = Math.max(1, totalSteps - warmupSteps);
@@ -186,7 +205,14 @@ export function wsdSchedule(opts: {
   minLr?: number;
   decayShape?: 'linear' | 'cosine' | 'sqrt';
 }): LrSchedule {
-  const { lr, warmupSteps = 0, totalSteps, decaySteps, minLr = 0, decayShape = 'linear' } = opts;
+  const {
+    lr,
+    warmupSteps = 0,
+    totalSteps,
+    decaySteps,
+    minLr = 0,
+    decayShape = 'linear',
+  } = options('wsdSchedule', opts);
   checkCommon('wsdSchedule', lr, warmupSteps, minLr);
   check(
     'wsdSchedule',
@@ -206,7 +232,7 @@ export function wsdSchedule(opts: {
     'wsdSchedule',
     decayShape === 'linear' || decayShape === 'cosine' || decayShape === 'sqrt',
     'decayShape linear, cosine or sqrt',
-    String(decayShape),
+    describeValue(decayShape),
     'linear is the default',
   );
   const decayStart = totalSteps - decaySteps;
@@ -235,6 +261,7 @@ export function wsdSchedule(opts: {
  * ```
  */
 export function createSchedule(config: ScheduleConfig): LrSchedule {
+  options('createSchedule', config);
   switch (config.type) {
     case 'constant':
       return constantSchedule(config);

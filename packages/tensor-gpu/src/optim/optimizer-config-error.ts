@@ -1,8 +1,9 @@
-import { TensorError } from '../errors.js';
+import { ArgumentError } from '../errors.js';
 
 /**
- * An option or hyper-parameter is outside what the optimizer, schedule or module accepts
- * (a negative learning rate, betas outside [0, 1), warmup longer than the run, ...).
+ * An option or hyper-parameter is outside what the optimizer or schedule accepts (a negative
+ * learning rate, betas outside [0, 1), warmup longer than the run, ...). An ArgumentError, so one
+ * `ArgumentError.isInstance(e)` catches every bad argument of the package.
  *
  * @example
  * ```ts
@@ -11,6 +12,6 @@ import { TensorError } from '../errors.js';
  * // cosineSchedule: expected lr a finite number >= 0, found -1; hint: pass the peak learning rate
  * ```
  */
-export class OptimizerConfigError extends TensorError {
+export class OptimizerConfigError extends ArgumentError {
   static override readonly errorName: string = 'OptimizerConfigError';
 }

@@ -9,7 +9,8 @@
  * ```
  */
 
-import type { Tensor } from '../tensor.js';
+import { describeValue } from '../arguments.js';
+import { Tensor } from '../tensor.js';
 import { OptimizerConfigError } from './optimizer-config-error.js';
 
 /** Parameters with optional per-group overrides of the optimizer's defaults. */
@@ -48,13 +49,40 @@ export function decayGroups(named: Iterable<readonly [string, Tensor]>, weightDe
 
 /** Normalises `Tensor[] | ParamGroup[]` to groups and checks that no parameter appears twice. */
 export function toGroups(op: string, params: readonly Tensor[] | readonly ParamGroup[]): ParamGroup[] {
-  const groups: ParamGroup[] =
-    params.length > 0 && 'params' in (params[0] as object)
-      ? (params as readonly ParamGroup[]).map((g) => ({ ...g }))
-      : [{ params: params as readonly Tensor[] }];
+  if (!Array.isArray(params) || params.length === 0) {
+    throw new OptimizerConfigError({
+      operation: op,
+      expected: 'a non-empty array of parameters (or of parameter groups)',
+      found: describeValue(params),
+      hint: 'pass model.parameters(); an optimizer with nothing to optimize is a bug upstream',
+    });
+  }
+  const isGroup = (g: unknown) =>
+    typeof g === 'object' && g !== null && !(g instanceof Tensor) && 'params' in g;
+  const groups: ParamGroup[] = isGroup(params[0])
+    ? (params as readonly ParamGroup[]).map((g, gi) => {
+        if (!isGroup(g) || !Array.isArray(g.params)) {
+          throw new OptimizerConfigError({
+            operation: op,
+            expected: `group ${gi} an object { params: Tensor[], ... }`,
+            found: describeValue(g),
+            hint: 'pass either tensors or groups, not a mix',
+          });
+        }
+        return { ...g };
+      })
+    : [{ params: params as readonly Tensor[] }];
   const seen = new Set<Tensor>();
   for (const [gi, g] of groups.entries()) {
     for (const p of g.params) {
+      if (!(p instanceof Tensor)) {
+        throw new OptimizerConfigError({
+          operation: op,
+          expected: `parameters (Tensors) in group ${gi}`,
+          found: describeValue(p),
+          hint: 'pass model.parameters(), or tensors made with requireGrad()',
+        });
+      }
       if (seen.has(p)) {
         throw new OptimizerConfigError({
           operation: op,
@@ -91,8 +119,11 @@ export function checkRange(
     throw new OptimizerConfigError({
       operation: op,
       expected: `${name} in [${min}, ${max}${inclusive ? ']' : ')'}`,
-      found: String(value),
-      hint: `check the ${name} setting`,
+      found: describeValue(value),
+      hint:
+        typeof value === 'string'
+          ? `pass a number, e.g. Number(${JSON.stringify(value)})`
+          : `check the ${name} setting`,
     });
   }
 }

@@ -15,6 +15,7 @@
  * `BaseOptimizer` (`optimizer.ts`).
  */
 
+import { requireBoolean, requireOptions } from '../arguments.js';
 import { tidy } from '../autograd/tidy.js';
 import { assignFrom } from '../nn/assign.js';
 import type { Tensor } from '../tensor.js';
@@ -60,13 +61,15 @@ export interface SGDGroup {
  */
 export class SGD extends BaseOptimizer<SGDGroup> {
   constructor(params: readonly Tensor[] | readonly ParamGroup[], options: SGDOptions = {}) {
+    const o = requireOptions('SGD', options, 'options', OptimizerConfigError);
+    const nesterov = requireBoolean('SGD', 'nesterov', o.nesterov, false, OptimizerConfigError);
     super('SGD', 'sgd', params, (g) => ({
       params: [...g.params],
-      lr: g.lr ?? options.lr ?? 1e-3,
-      momentum: g.momentum ?? options.momentum ?? 0,
-      dampening: options.dampening ?? 0,
-      weightDecay: g.weightDecay ?? options.weightDecay ?? 0,
-      nesterov: options.nesterov ?? false,
+      lr: g.lr ?? o.lr ?? 1e-3,
+      momentum: g.momentum ?? o.momentum ?? 0,
+      dampening: o.dampening ?? 0,
+      weightDecay: g.weightDecay ?? o.weightDecay ?? 0,
+      nesterov,
     }));
   }
 

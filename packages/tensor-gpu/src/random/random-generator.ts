@@ -15,7 +15,8 @@
  * `{ seed: 7, offset: 4 }`.
  */
 
-import { OptimizerConfigError } from '../optim/optimizer-config-error.js';
+import { describeValue, requireNumber } from '../arguments.js';
+import { ArgumentError } from '../errors.js';
 import {
   fillNormal,
   fillUniform,
@@ -24,6 +25,31 @@ import {
   philoxBlock,
   uniformCounters,
 } from './philox.js';
+
+function checkStateObject(op: string, state: unknown): void {
+  if (typeof state !== 'object' || state === null) {
+    throw new ArgumentError({
+      operation: op,
+      expected: 'a state { seed, offset }',
+      found: describeValue(state),
+      hint: 'use a state returned by getState()',
+    });
+  }
+}
+
+function checkLength(op: string, n: unknown): void {
+  requireNumber(op, 'n', n, {
+    integer: true,
+    min: 0,
+    max: 2 ** 32,
+    hint: 'n is how many numbers to draw: a whole number, 0 or more',
+  });
+}
+
+function checkNormal(op: string, mean: unknown, std: unknown): void {
+  requireNumber(op, 'mean', mean);
+  requireNumber(op, 'std', std, { min: 0, hint: 'the standard deviation cannot be negative' });
+}
 
 /** The serializable state of a RandomGenerator. */
 export interface RandomGeneratorState {
@@ -36,18 +62,18 @@ const TWO32 = 4294967296;
 
 function checkState(op: string, seed: number, offset: number): void {
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new OptimizerConfigError({
+    throw new ArgumentError({
       operation: op,
       expected: 'seed an integer in [0, 2^53)',
-      found: String(seed),
+      found: describeValue(seed),
       hint: 'seeds are non-negative integers',
     });
   }
   if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new OptimizerConfigError({
+    throw new ArgumentError({
       operation: op,
       expected: 'offset an integer in [0, 2^53)',
-      found: String(offset),
+      found: describeValue(offset),
       hint: 'use a state returned by getState()',
     });
   }
@@ -80,6 +106,7 @@ export class RandomGenerator implements PhiloxStream {
 
   /** A generator continuing from a saved state. */
   static fromState(state: RandomGeneratorState): RandomGenerator {
+    checkStateObject('RandomGenerator.fromState', state);
     return new RandomGenerator(state.seed, state.offset);
   }
 
@@ -90,9 +117,10 @@ export class RandomGenerator implements PhiloxStream {
 
   /** Restores a saved state; the seed must match (a generator's seed is fixed at construction). */
   setState(state: RandomGeneratorState): void {
+    checkStateObject('RandomGenerator.setState', state);
     checkState('RandomGenerator.setState', state.seed, state.offset);
     if (state.seed !== this.seed) {
-      throw new OptimizerConfigError({
+      throw new ArgumentError({
         operation: 'RandomGenerator.setState',
         expected: `seed ${this.seed}`,
         found: String(state.seed),
@@ -107,6 +135,11 @@ export class RandomGenerator implements PhiloxStream {
    * (the generator moves past them).
    */
   take(counters: number): number {
+    requireNumber('RandomGenerator.take', 'counters', counters, {
+      integer: true,
+      min: 0,
+      hint: 'counters to skip',
+    });
     const at = this.offset;
     this.offset += counters;
     return at;
@@ -125,6 +158,7 @@ export class RandomGenerator implements PhiloxStream {
 
   /** One standard normal number (Box–Muller on two words of one block). */
   normal(mean = 0, std = 1): number {
+    checkNormal('RandomGenerator.normal', mean, std);
     const b = this.nextBlock();
     const u1 = ((b[0]! >>> 8) + 1) * INV24;
     const u2 = (b[1]! >>> 8) * INV24;
@@ -137,10 +171,10 @@ export class RandomGenerator implements PhiloxStream {
    */
   int(n: number): number {
     if (!Number.isSafeInteger(n) || n <= 0) {
-      throw new OptimizerConfigError({
+      throw new ArgumentError({
         operation: 'RandomGenerator.int',
         expected: 'n an integer in [1, 2^53)',
-        found: String(n),
+        found: describeValue(n),
         hint: 'int(n) draws from 0..n-1',
       });
     }
@@ -164,6 +198,12 @@ export class RandomGenerator implements PhiloxStream {
 
   /** `n` uniforms in [low, high), exactly what a `rand` tensor drawn at the current offset holds. */
   uniformArray(n: number, low = 0, high = 1): Float32Array {
+    checkLength('RandomGenerator.uniformArray', n);
+    requireNumber('RandomGenerator.uniformArray', 'low', low);
+    requireNumber('RandomGenerator.uniformArray', 'high', high, {
+      min: low,
+      hint: 'values are drawn from [low, high): low ≤ high',
+    });
     const out = new Float32Array(n);
     fillUniform(out, this.seed, this.take(uniformCounters(n)), low, high);
     return out;
@@ -171,6 +211,8 @@ export class RandomGenerator implements PhiloxStream {
 
   /** `n` normals (mean, std), exactly what a `randn` tensor drawn at the current offset holds. */
   normalArray(n: number, mean = 0, std = 1): Float32Array {
+    checkLength('RandomGenerator.normalArray', n);
+    checkNormal('RandomGenerator.normalArray', mean, std);
     const out = new Float32Array(n);
     fillNormal(out, this.seed, this.take(normalCounters(n)), mean, std);
     return out;
@@ -178,6 +220,14 @@ export class RandomGenerator implements PhiloxStream {
 
   /** Shuffles `items` in place (Fisher–Yates) and returns it. */
   shuffle<T>(items: T[]): T[] {
+    if (!Array.isArray(items)) {
+      throw new ArgumentError({
+        operation: 'RandomGenerator.shuffle',
+        expected: 'an array (shuffled in place)',
+        found: describeValue(items),
+        hint: 'copy other iterables into an array first: gen.shuffle([...items])',
+      });
+    }
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const tmp = items[i]!;
@@ -189,6 +239,7 @@ export class RandomGenerator implements PhiloxStream {
 
   /** A random permutation of 0..n−1. */
   permutation(n: number): number[] {
+    checkLength('RandomGenerator.permutation', n);
     return this.shuffle(Array.from({ length: n }, (_, i) => i));
   }
 

@@ -6,10 +6,12 @@
  */
 import type { DeviceTensor } from '../backend/backend.js';
 import type { DType } from '../backend/dtype.js';
+import type { IdCheck } from '../backend/id-check.js';
 import type { OpArgs, OpName } from '../backend/ops.js';
 import { BackendError, DTypeError, formatShape } from '../errors.js';
 import type { PooledBuffer } from './buffer-pool.js';
 import type { StorageBinding } from './command-batcher.js';
+import type { IdFlagUse } from './id-error-flag.js';
 import type { GpuDType } from './wgsl.js';
 
 /** Storage of one WebGPU tensor: a pooled buffer and how many bytes of it the tensor uses. */
@@ -57,6 +59,13 @@ export interface KernelContext {
   scratch(bytes: number): PooledBuffer;
   /** Uploads host data into a scratch buffer (for small tables, e.g. rope's cos/sin). */
   upload(data: ArrayBufferView): PooledBuffer;
+  /**
+   * Starts a device-side id check (see `id-error-flag.ts`): the tag the kernel passes to
+   * `reportBadId(tag, position)` (WGSL from `idFlagWGSL(binding)`) and the flag to bind.
+   */
+  idCheck(check: IdCheck): IdFlagUse;
+  /** Ends it: records the one-thread dispatch that fetches the bad id from `ids` (right after the kernel). */
+  resolveIds(use: IdFlagUse, ids: GpuTensor): void;
 }
 
 /** A WebGPU kernel of op `K`. */

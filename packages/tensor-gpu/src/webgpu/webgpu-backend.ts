@@ -10,18 +10,26 @@
  * Writes go through `queue.writeBuffer` in ≤ 64 MiB chunks (one 256 MiB write crashed Dawn on NVIDIA);
  * a write into a buffer the pending batch uses submits that batch first (see command-batcher.ts).
  * Device loss rejects pending and later reads/syncs with DeviceLostError; a WebGPU validation error
- * (a bug in a kernel) is reported by the next read/sync as a BackendError.
+ * (a bug in a kernel) is reported by the next read/sync as a BackendError; an id out of range met by
+ * a kernel (gather, cross entropy, ...) by the next read/sync as the CPU backend's ShapeError
+ * (`id-error-flag.ts`: the flag is copied with the read, no extra round trip).
  */
+
+import { requireOptions } from '../arguments.js';
 import type { Backend, BackendMemory, KernelTable } from '../backend/backend.js';
 import { bytesPerElement, type DType, type TypedArray } from '../backend/dtype.js';
+import type { IdCheck } from '../backend/id-check.js';
 import type { OpArgs, OpName } from '../backend/ops.js';
 import { BackendError, DeviceLostError, DisposedError, DTypeError } from '../errors.js';
 import { BufferPool, type PooledBuffer } from './buffer-pool.js';
 import { CommandBatcher, type StorageBinding } from './command-batcher.js';
+import { ID_FLAG_BYTES, IdErrorFlag, RESOLVE_BAD_ID_WGSL } from './id-error-flag.js';
 import type { GpuCaps, GpuStorage, GpuTensor, KernelContext } from './kernel-context.js';
+import { checkIdsKernel } from './kernels/check-ids.js';
 import { WEBGPU_KERNELS } from './kernels/index.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { requestDevice } from './request-device.js';
+import { Params } from './wgsl.js';
 
 /** Largest single `queue.writeBuffer` (bigger uploads are split). */
 export const UPLOAD_CHUNK_BYTES = 64 * 1024 * 1024;
@@ -70,6 +78,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   private readonly lostPromise: Promise<GPUDeviceLostInfo>;
   private validationError: string | undefined;
   private readonly ownsDevice: boolean;
+  private readonly idFlag: IdErrorFlag;
 
   /** Held only so it is not garbage collected while the device lives (see the option). */
   private keepAlive: unknown;
@@ -99,6 +108,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     );
     this.batcher = new CommandBatcher(device, options.maxBatch ?? 512);
     this.pipelines = new PipelineCache(device);
+    this.idFlag = new IdErrorFlag(device);
     this.lostPromise = device.lost.then((info) => {
       this.lost = info;
       return info;
@@ -163,6 +173,12 @@ export class WebGPUBackend implements Backend<GpuStorage> {
         if (padded !== view) padded.set(view);
         this.device.queue.writeBuffer(b.buffer, 0, padded as Uint8Array<ArrayBuffer>);
         return b;
+      },
+      idCheck: (check) => this.idFlag.use(check),
+      resolveIds: (use, ids) => {
+        const count = ids.shape.reduce((a, b) => a * b, 1);
+        const params = new Params().u32(use.tag).u32(count).buffer;
+        this.kernelContext.dispatch('checkIds', RESOLVE_BAD_ID_WGSL, [ids, use.binding], [1], params);
       },
     };
   }
@@ -286,11 +302,15 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     this.checkLive('read', storage);
     const byteLength = size * bytesPerElement(dtype);
     const copyBytes = Math.max(4, Math.ceil(byteLength / 4) * 4);
-    const staging = this.staging.acquire(copyBytes);
+    // the id error flag rides along with the data when a kernel checked ids since the last read
+    const covered = this.idFlag.active ? this.idFlag.snapshot() : undefined;
+    const mapBytes = copyBytes + (covered ? ID_FLAG_BYTES : 0);
+    const staging = this.staging.acquire(mapBytes);
     this.batcher.copy(storage.buffer, 0, staging.buffer, 0, copyBytes);
+    if (covered) this.batcher.copy(this.idFlag.buffer, 0, staging.buffer, copyBytes, ID_FLAG_BYTES);
     this.flush();
     try {
-      const mapped = staging.buffer.mapAsync(GPUMapMode.READ, 0, copyBytes);
+      const mapped = staging.buffer.mapAsync(GPUMapMode.READ, 0, mapBytes);
       const outcome = await Promise.race([mapped.then(() => 'mapped' as const), this.lostPromise]);
       if (outcome !== 'mapped') throw this.lostError('read');
     } catch (e) {
@@ -298,11 +318,15 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       if (this.lost) throw this.lostError('read');
       throw this.takeValidationError('read') ?? e;
     }
-    const copy = staging.buffer.getMappedRange(0, copyBytes).slice(0, byteLength);
+    const mappedRange = staging.buffer.getMappedRange(0, mapBytes);
+    const copy = mappedRange.slice(0, byteLength);
+    const flagWords = covered ? new Uint32Array(mappedRange.slice(copyBytes, mapBytes)) : undefined;
     staging.buffer.unmap();
     this.staging.release(staging);
     const error = this.takeValidationError('read');
     if (error) throw error;
+    const idError = flagWords && this.idFlag.settle(flagWords, covered!, this.batcher);
+    if (idError) throw idError;
     switch (dtype) {
       case 'f32':
         return new Float32Array(copy);
@@ -313,7 +337,12 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       case 'u32':
         return new Uint32Array(copy);
       default:
-        throw new DTypeError({ operation: 'read', expected: 'f32, f16, i32 or u32', found: dtype });
+        throw new DTypeError({
+          operation: 'read',
+          expected: 'f32, f16, i32 or u32',
+          found: dtype,
+          hint: 'WebGPU stores no other dtype; f64 exists on the CPU backend only',
+        });
     }
   }
 
@@ -333,6 +362,24 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   async sync(): Promise<void> {
     this.checkUsable('sync');
+    if (this.idFlag.active) {
+      // reading the flag back waits for the same work onSubmittedWorkDone would
+      const covered = this.idFlag.snapshot();
+      const staging = this.staging.acquire(ID_FLAG_BYTES);
+      this.batcher.copy(this.idFlag.buffer, 0, staging.buffer, 0, ID_FLAG_BYTES);
+      this.flush();
+      const mapped = staging.buffer.mapAsync(GPUMapMode.READ, 0, ID_FLAG_BYTES).then(() => 'done' as const);
+      const outcome = await Promise.race([mapped, this.lostPromise]);
+      if (outcome !== 'done') throw this.lostError('sync');
+      const words = new Uint32Array(staging.buffer.getMappedRange(0, ID_FLAG_BYTES).slice(0));
+      staging.buffer.unmap();
+      this.staging.release(staging);
+      const error = this.takeValidationError('sync');
+      if (error) throw error;
+      const idError = this.idFlag.settle(words, covered, this.batcher);
+      if (idError) throw idError;
+      return;
+    }
     this.flush();
     const outcome = await Promise.race([
       this.device.queue.onSubmittedWorkDone().then(() => 'done' as const),
@@ -341,6 +388,16 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     if (outcome !== 'done') throw this.lostError('sync');
     const error = this.takeValidationError('sync');
     if (error) throw error;
+  }
+
+  /**
+   * Checks i32 `ids` against `check` on the device (one dispatch, no read back): a bad id raises
+   * `idError(check, ...)` from the next read or sync. See `Backend.checkIds`.
+   */
+  checkIds(ids: GpuTensor, check: IdCheck): void {
+    this.checkUsable(check.operation);
+    this.checkLive(check.operation, ids.storage);
+    checkIdsKernel(this.kernelContext, ids, check);
   }
 
   memory(): BackendMemory {
@@ -366,6 +423,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     this.pool.trim();
     this.staging.trim();
     this.batcher.destroy();
+    this.idFlag.destroy();
     if (this.ownsDevice) this.device.destroy();
     // Let the GPU object go: Node does not exit while Dawn's instance is referenced.
     this.keepAlive = undefined;
@@ -384,7 +442,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
  * await backend.read(s, 'f32', 4); // Float32Array [1, 2, 3, 4]
  * ```
  */
-export async function createWebGPUBackend(options: WebGPUBackendOptions): Promise<WebGPUBackend> {
+export async function createWebGPUBackend(opts: WebGPUBackendOptions): Promise<WebGPUBackend> {
+  const options = requireOptions('createWebGPUBackend', opts);
   if (options.device) {
     return new WebGPUBackend(options.device, {
       ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}),

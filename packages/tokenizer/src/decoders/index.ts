@@ -14,18 +14,16 @@
  */
 import {
   arr,
-  asObject,
-  badField,
-  type JSONObject,
+  type Builders,
+  fromTypeTag,
   num,
   optBool,
   optStr,
+  patternField,
   str,
-  typeTag,
-  unknownType,
 } from '../formats/json-fields.js';
 import type { Decoder } from '../pipeline/types.js';
-import type { PrependScheme } from '../pre-tokenizers/metaspace.js';
+import { metaspaceArgs } from '../pre-tokenizers/metaspace.js';
 import { BPEDecoder } from './bpe-decoder.js';
 import { ByteFallbackDecoder } from './byte-fallback.js';
 import { ByteLevelDecoder } from './byte-level.js';
@@ -48,25 +46,14 @@ export { DecoderSequence } from './sequence.js';
 export { StripDecoder } from './strip.js';
 export { WordPieceDecoder, wordPieceCleanup } from './wordpiece.js';
 
-function prependScheme(o: JSONObject, w: string): PrependScheme {
-  const s = o.prepend_scheme;
-  if (s === undefined || s === null) return optBool(o, 'add_prefix_space', w, true) ? 'always' : 'never';
-  if (s === 'always' || s === 'first' || s === 'never') return s;
-  return badField(`${w}.prepend_scheme`, 'one of always, first, never', s);
-}
-
-const BUILDERS: Record<string, (o: JSONObject, where: string) => Decoder> = {
+const BUILDERS: Builders<Decoder> = {
   ByteLevel: () => new ByteLevelDecoder(),
-  Metaspace: (o, w) =>
-    new MetaspaceDecoder(optStr(o, 'replacement', w, '▁'), prependScheme(o, w), optBool(o, 'split', w, true)),
+  Metaspace: (o, w) => new MetaspaceDecoder(...metaspaceArgs(o, w)),
   WordPiece: (o, w) => new WordPieceDecoder(optStr(o, 'prefix', w, '##'), optBool(o, 'cleanup', w, true)),
   ByteFallback: () => new ByteFallbackDecoder(),
   Fuse: () => new FuseDecoder(),
   Strip: (o, w) => new StripDecoder(str(o, 'content', w), num(o, 'start', w), num(o, 'stop', w)),
-  Replace: (o, w) => {
-    if (o.pattern === undefined) badField(`${w}.pattern`, '{ "String": ... } or { "Regex": ... }', undefined);
-    return new ReplaceDecoder(o.pattern as never, str(o, 'content', w), `${w}.pattern`);
-  },
+  Replace: (o, w) => new ReplaceDecoder(patternField(o, w), str(o, 'content', w), `${w}.pattern`),
   BPEDecoder: (o, w) => new BPEDecoder(optStr(o, 'suffix', w, '</w>')),
   CTC: (o, w) =>
     new CTCDecoder(
@@ -91,8 +78,5 @@ export const DECODER_TYPES = Object.keys(BUILDERS);
  * ```
  */
 export function decoderFromJSON(obj: unknown, where = 'decoder'): Decoder {
-  const { obj: o, type } = typeTag(asObject(obj, where), where);
-  const build = BUILDERS[type];
-  if (!build) return unknownType(where, type, DECODER_TYPES);
-  return build(o, where);
+  return fromTypeTag(obj, where, BUILDERS);
 }

@@ -1,11 +1,12 @@
 /**
  * Metaspace decoder: "▁" back to spaces; the "▁" the pre-tokenizer prepended to the first token is
- * dropped (unless `prepend_scheme` is `never`).
+ * dropped (unless `prepend_scheme` is `never`). As in HF, it is the Metaspace pre-tokenizer (same
+ * settings, same tokenizer.json object) with the way back added.
  *
  *   ["▁Hello", "▁world"]  ->  ["Hello", " world"]
  */
 import type { Decoder } from '../pipeline/types.js';
-import type { PrependScheme } from '../pre-tokenizers/metaspace.js';
+import { Metaspace } from '../pre-tokenizers/metaspace.js';
 
 /**
  * @example
@@ -13,13 +14,7 @@ import type { PrependScheme } from '../pre-tokenizers/metaspace.js';
  * new MetaspaceDecoder().decodeChain(['▁Hello', '▁world']) // ['Hello', ' world']
  * ```
  */
-export class MetaspaceDecoder implements Decoder {
-  readonly type = 'Metaspace';
-  constructor(
-    readonly replacement = '▁',
-    readonly prependScheme: PrependScheme = 'always',
-    readonly split = true,
-  ) {}
+export class MetaspaceDecoder extends Metaspace implements Decoder {
   decodeChain(tokens: string[]): string[] {
     return tokens.map((t, i) => {
       // Only a leading replacement character of the first token is dropped, never a literal space.
@@ -27,13 +22,5 @@ export class MetaspaceDecoder implements Decoder {
         t = t.slice(this.replacement.length);
       return t.replaceAll(this.replacement, ' ');
     });
-  }
-  toJSON(): Record<string, unknown> {
-    return {
-      type: this.type,
-      replacement: this.replacement,
-      prepend_scheme: this.prependScheme,
-      split: this.split,
-    };
   }
 }

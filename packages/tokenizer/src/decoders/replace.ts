@@ -1,9 +1,11 @@
 /**
  * Replace decoder: every match of a literal or Oniguruma-regex pattern becomes `content`, per token.
+ * As in HF, it is the Replace normalizer (same settings, same tokenizer.json object) applied to
+ * each token string.
  *
  *   Replace("▁", " "): ["▁a"]  ->  [" a"]
  */
-import { compileHFPattern, type HFPattern, hfReplaceAll, toHFPattern } from '../normalizers/hf-pattern.js';
+import { Replace } from '../normalizers/replace.js';
 import type { Decoder } from '../pipeline/types.js';
 
 /**
@@ -12,22 +14,8 @@ import type { Decoder } from '../pipeline/types.js';
  * new ReplaceDecoder('▁', ' ').decodeChain(['▁a', 'b']) // [' a', 'b']
  * ```
  */
-export class ReplaceDecoder implements Decoder {
-  readonly type = 'Replace';
-  readonly pattern: HFPattern;
-  private readonly re: RegExp;
-  constructor(
-    pattern: string | HFPattern,
-    readonly content: string,
-    where = 'Replace.pattern',
-  ) {
-    this.pattern = toHFPattern(pattern);
-    this.re = compileHFPattern(this.pattern, where);
-  }
+export class ReplaceDecoder extends Replace implements Decoder {
   decodeChain(tokens: string[]): string[] {
-    return tokens.map((t) => hfReplaceAll(t, this.re, this.content));
-  }
-  toJSON(): Record<string, unknown> {
-    return { type: this.type, pattern: this.pattern, content: this.content };
+    return tokens.map((t) => this.normalizeString(t));
   }
 }

@@ -8,7 +8,12 @@
  *
  * Together they are a byte-level BPE with the GPT-2 split regex (`Tokenizer.fromGPT2Files`).
  */
+import { decoderFromJSON } from '../decoders/index.js';
 import { TokenizerFormatError } from '../errors.js';
+import { BPE } from '../models/bpe/model.js';
+import type { TokenizerParts } from '../pipeline/types.js';
+import { preTokenizerFromJSON } from '../pre-tokenizers/index.js';
+import { specialToken } from '../tokenizer/added-vocabulary.js';
 
 /** The vocabulary and merges read from the two files. */
 export interface GPT2Files {
@@ -92,4 +97,32 @@ export function decodeGPT2Files(
     });
   }
   return { vocab, merges };
+}
+
+/**
+ * The parts of GPT-2's tokenizer from its two files: byte-level BPE, the GPT-2 split, the ByteLevel
+ * decoder, and `<|endoftext|>` as a special token when the vocabulary has it.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * const parts = gpt2FilesToParts(readFileSync('encoder.json', 'utf8'), readFileSync('vocab.bpe', 'utf8'));
+ * parts.model.type; // 'BPE'
+ * ```
+ */
+export function gpt2FilesToParts(
+  encoderJson: string | Record<string, number>,
+  vocabBpe: string | readonly (readonly [string, string])[],
+): TokenizerParts {
+  const { vocab, merges } = decodeGPT2Files(encoderJson, vocabBpe);
+  const eot = vocab.get('<|endoftext|>');
+  const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
+  return {
+    normalizer: null,
+    preTokenizer: preTokenizerFromJSON(byteLevel),
+    model: new BPE({ vocab, merges }),
+    postProcessor: null,
+    decoder: decoderFromJSON({ ...byteLevel, add_prefix_space: true }),
+    addedTokens: eot === undefined ? [] : [specialToken(eot, '<|endoftext|>')],
+  };
 }

@@ -85,12 +85,34 @@ export function arr(obj: JSONObject, key: string, where: string): unknown[] {
   return v as unknown[];
 }
 
-/** The `type` tag of a component, or an error naming the field. */
-export function typeTag(obj: unknown, where: string): { obj: JSONObject; type: string } {
+/** The builders of one kind of component, by `type` tag (an explicit table: no registration by import). */
+export type Builders<T> = Readonly<Record<string, (obj: JSONObject, where: string) => T>>;
+
+/**
+ * Builds the component `obj` describes with the builder of its `type` tag; a missing tag or one
+ * not in `builders` is a TokenizerFormatError naming the field and the known tags.
+ *
+ * @example
+ * ```ts
+ * const builders = { Lowercase: () => 'lower' };
+ * fromTypeTag({ type: 'Lowercase' }, 'normalizer', builders); // 'lower'
+ * fromTypeTag({ type: 'Nope' }, 'normalizer', builders); // throws: normalizer.type: expected one of Lowercase, found "Nope"
+ * ```
+ */
+export function fromTypeTag<T>(obj: unknown, where: string, builders: Builders<T>): T {
   const o = asObject(obj, where);
-  const t = o.type;
-  if (typeof t !== 'string') badField(`${where}.type`, 'a string type tag', t);
-  return { obj: o, type: t as string };
+  const type = o.type;
+  if (typeof type !== 'string') return badField(`${where}.type`, 'a string type tag', type);
+  const build = builders[type];
+  if (!build) return unknownType(where, type, Object.keys(builders));
+  return build(o, where);
+}
+
+/** The `pattern` field of a Split, Replace normalizer or Replace decoder: `{ String }` or `{ Regex }`. */
+export function patternField(obj: JSONObject, where: string): { String: string } | { Regex: string } {
+  if (obj.pattern === undefined)
+    badField(`${where}.pattern`, '{ "String": ... } or { "Regex": ... }', undefined);
+  return obj.pattern as { String: string } | { Regex: string };
 }
 
 /** The error for a `type` this library does not know. */

@@ -35,8 +35,8 @@ import {
   StripDecoder,
 } from '../decoders/index.js';
 import { TokenizerFormatError } from '../errors.js';
-import { BPE } from '../models/bpe.js';
-import { Unigram } from '../models/unigram.js';
+import { BPE } from '../models/bpe/model.js';
+import { Unigram } from '../models/unigram/model.js';
 import { Precompiled } from '../normalizers/precompiled.js';
 import { Prepend } from '../normalizers/prepend.js';
 import { Replace } from '../normalizers/replace.js';

@@ -11,10 +11,11 @@
  */
 import { decoderFromJSON } from '../decoders/index.js';
 import { TokenizerFormatError } from '../errors.js';
-import { BPE } from '../models/bpe.js';
-import { type ByteLevelBPE, bytesToByteLevelToken } from '../models/byte-level-bpe.js';
+import type { ByteLevelBPE } from '../models/bpe/byte-level.js';
+import { BPE } from '../models/bpe/model.js';
 import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN, type SplitPattern } from '../pipeline/patterns.js';
 import type { AddedTokenConfig, TokenizerParts } from '../pipeline/types.js';
+import { bytesToByteLevelToken } from '../pre-tokenizers/byte-level.js';
 import { preTokenizerFromJSON } from '../pre-tokenizers/index.js';
 
 /** The standard encoding names. */

@@ -18,9 +18,9 @@
  */
 import { decoderFromJSON } from '../decoders/index.js';
 import { TokenizerError, TokenizerFormatError } from '../errors.js';
-import { BPE } from '../models/bpe.js';
-import { Unigram } from '../models/unigram.js';
-import { WordPiece } from '../models/wordpiece.js';
+import { BPE } from '../models/bpe/model.js';
+import { Unigram } from '../models/unigram/model.js';
+import { WordPiece } from '../models/wordpiece/model.js';
 import { normalizerFromJSON } from '../normalizers/index.js';
 import type { AddedTokenConfig, Model, TokenizerParts } from '../pipeline/types.js';
 import { postProcessorFromJSON } from '../post-processors/index.js';

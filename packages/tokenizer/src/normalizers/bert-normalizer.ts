@@ -19,7 +19,7 @@ const WHITESPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202
 const MARK = /\p{Mn}/u;
 
 /** True for the CJK ideograph blocks BERT isolates. */
-export function isChineseChar(cp: number): boolean {
+function isChineseChar(cp: number): boolean {
   return (
     (cp >= 0x4e00 && cp <= 0x9fff) ||
     (cp >= 0x3400 && cp <= 0x4dbf) ||

@@ -31,7 +31,7 @@ const WORD_OUTSIDE = `${WORD}\\u00b2\\u00b3\\u00b9`;
 const SYNTAX = new Set(['^', '$', '\\', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '/']);
 
 /** Escapes `s` for use as a literal inside a JS RegExp. */
-export function escapeRegExp(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 }
 

@@ -4,14 +4,12 @@
  */
 import {
   arr,
-  asObject,
-  badField,
-  type JSONObject,
+  type Builders,
+  fromTypeTag,
   optBool,
   optStr,
+  patternField,
   str,
-  typeTag,
-  unknownType,
 } from '../formats/json-fields.js';
 import type { Normalizer } from '../pipeline/types.js';
 import { BertNormalizer } from './bert-normalizer.js';
@@ -25,11 +23,11 @@ import { Strip } from './strip.js';
 import { StripAccents } from './strip-accents.js';
 import { UnicodeNormalizer } from './unicode-normalizer.js';
 
-export { BertNormalizer, type BertNormalizerOptions, isChineseChar } from './bert-normalizer.js';
+export { originSpan, PieceBuilder, pieceOf, slicePiece } from '../pipeline/piece-ops.js';
+export { BertNormalizer, type BertNormalizerOptions } from './bert-normalizer.js';
 export { compileHFPattern, type HFPattern, translateOnigurumaRegex } from './hf-pattern.js';
 export { Lowercase } from './lowercase.js';
 export { Nmt } from './nmt.js';
-export { originSpan, PieceBuilder, pieceOf, slicePiece } from './piece-ops.js';
 export { Precompiled, type PrecompiledMode } from './precompiled.js';
 export { Prepend } from './prepend.js';
 export { Replace } from './replace.js';
@@ -38,7 +36,7 @@ export { Strip } from './strip.js';
 export { StripAccents } from './strip-accents.js';
 export { type UnicodeForm, UnicodeNormalizer } from './unicode-normalizer.js';
 
-const BUILDERS: Record<string, (o: JSONObject, where: string) => Normalizer> = {
+const BUILDERS: Builders<Normalizer> = {
   NFC: () => new UnicodeNormalizer('NFC'),
   NFD: () => new UnicodeNormalizer('NFD'),
   NFKC: () => new UnicodeNormalizer('NFKC'),
@@ -48,10 +46,7 @@ const BUILDERS: Record<string, (o: JSONObject, where: string) => Normalizer> = {
   StripAccents: () => new StripAccents(),
   Strip: (o, w) => new Strip(optBool(o, 'strip_left', w, true), optBool(o, 'strip_right', w, true)),
   Prepend: (o, w) => new Prepend(str(o, 'prepend', w)),
-  Replace: (o, w) => {
-    if (o.pattern === undefined) badField(`${w}.pattern`, '{ "String": ... } or { "Regex": ... }', undefined);
-    return new Replace(o.pattern as never, str(o, 'content', w), `${w}.pattern`);
-  },
+  Replace: (o, w) => new Replace(patternField(o, w), str(o, 'content', w), `${w}.pattern`),
   BertNormalizer: (o, w) =>
     new BertNormalizer({
       clean_text: optBool(o, 'clean_text', w, true),
@@ -85,8 +80,5 @@ export const NORMALIZER_TYPES = Object.keys(BUILDERS);
  * ```
  */
 export function normalizerFromJSON(obj: unknown, where = 'normalizer'): Normalizer {
-  const { obj: o, type } = typeTag(asObject(obj, where), where);
-  const build = BUILDERS[type];
-  if (!build) return unknownType(where, type, NORMALIZER_TYPES);
-  return build(o, where);
+  return fromTypeTag(obj, where, BUILDERS);
 }

@@ -6,8 +6,9 @@
  *   mapChars(piece "AÉ", c => c.toLowerCase())  ->  "aé" with spans [0,1) [1,2)
  *   mapChars(piece "e\u0301", c => /\p{M}/u.test(c) ? '' : c)  ->  "e" with span [0,1)
  */
+
+import { originEnd, originStart, PieceBuilder } from '../pipeline/piece-ops.js';
 import type { Piece } from '../pipeline/types.js';
-import { originEnd, originStart, PieceBuilder } from './piece-ops.js';
 
 /** Rewrites every code point of `piece` with `f` (return the code point itself to keep it). */
 export function mapChars(piece: Piece, f: (ch: string) => string): Piece {

@@ -15,9 +15,30 @@
  * bits 10-30 offset, bit 31 is-leaf; a leaf unit stores its value in bits 0-30.
  */
 import { TokenizerFormatError } from '../errors.js';
+import { encodeUtf8Into } from '../models/utf8.js';
+import { originEnd, originStart, PieceBuilder } from '../pipeline/piece-ops.js';
 import type { Normalizer, Piece } from '../pipeline/types.js';
-import { originEnd, originStart, PieceBuilder } from './piece-ops.js';
 import { applyChanges, type Change } from './transform.js';
+
+/** Where the children of the node with this unit start (bits 10-30, shifted by 8 when bit 9 is set). */
+function childBase(unit: number): number {
+  return (unit >>> 10) << ((unit & (1 << 9)) >>> 6);
+}
+
+/** The unit index of the child along byte `c` of the node whose children start at `base`, or -1. */
+function child(units: Uint32Array, base: number, c: number): number {
+  const at = base ^ c;
+  return ((units[at] ?? 0) & ((1 << 31) | 0xff)) >>> 0 === c ? at : -1;
+}
+
+/** Whether the node of this unit ends a key (its leaf, holding the value, is at its children's base). */
+function hasLeaf(unit: number): boolean {
+  return ((unit >>> 8) & 1) === 1;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
 
 /** How the rules are applied; see {@link Precompiled.mode}. */
 export type PrecompiledMode = 'sentencepiece' | 'hf';
@@ -174,55 +195,28 @@ export class Precompiled implements Normalizer {
   private step(text: string, i: number): [string, number] | null {
     const units = this.units;
     if (units.length === 0) return null;
-    let unit = units[0]!;
-    let pos = (unit >>> 10) << ((unit & (1 << 9)) >>> 6);
+    let base = childBase(units[0]!);
     let bestValue = -1;
     let bestEnd = i;
     const bytes = this.scratch;
     for (let u = i; u < text.length; ) {
-      let cp = text.charCodeAt(u);
-      let width = 1;
-      if (cp >= 0xd800 && cp <= 0xdbff && u + 1 < text.length) {
-        const lo = text.charCodeAt(u + 1);
-        if (lo >= 0xdc00 && lo <= 0xdfff) {
-          cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-          width = 2;
-        }
-      } else if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
-      let n: number;
-      if (cp < 0x80) {
-        bytes[0] = cp;
-        n = 1;
-      } else if (cp < 0x800) {
-        bytes[0] = 0xc0 | (cp >> 6);
-        bytes[1] = 0x80 | (cp & 63);
-        n = 2;
-      } else if (cp < 0x10000) {
-        bytes[0] = 0xe0 | (cp >> 12);
-        bytes[1] = 0x80 | ((cp >> 6) & 63);
-        bytes[2] = 0x80 | (cp & 63);
-        n = 3;
-      } else {
-        bytes[0] = 0xf0 | (cp >> 18);
-        bytes[1] = 0x80 | ((cp >> 12) & 63);
-        bytes[2] = 0x80 | ((cp >> 6) & 63);
-        bytes[3] = 0x80 | (cp & 63);
-        n = 4;
-      }
+      const c = text.charCodeAt(u);
+      const width =
+        c >= 0xd800 && c <= 0xdbff && u + 1 < text.length && isLowSurrogate(text.charCodeAt(u + 1)) ? 2 : 1;
+      let n = 1;
+      if (c < 0x80) bytes[0] = c;
+      else n = encodeUtf8Into(text, u, u + width, bytes); // a lone surrogate is U+FFFD, as in Rust
       let leaf = false;
       for (let k = 0; k < n; k++) {
-        const c = bytes[k]!;
-        pos ^= c;
-        unit = units[pos] ?? 0;
-        if ((unit & ((1 << 31) | 0xff)) >>> 0 !== c) {
-          return bestValue < 0 ? null : [this.replacement(bestValue), bestEnd - i];
-        }
-        pos ^= (unit >>> 10) << ((unit & (1 << 9)) >>> 6);
-        leaf = ((unit >>> 8) & 1) === 1;
+        const at = child(units, base, bytes[k]!);
+        if (at < 0) return bestValue < 0 ? null : [this.replacement(bestValue), bestEnd - i];
+        const unit = units[at] ?? 0;
+        base = at ^ childBase(unit);
+        leaf = hasLeaf(unit);
       }
       u += width;
       if (leaf) {
-        bestValue = (units[pos] ?? 0) & 0x7fffffff;
+        bestValue = (units[base] ?? 0) & 0x7fffffff;
         bestEnd = u;
       }
     }
@@ -281,14 +275,13 @@ export class Precompiled implements Normalizer {
   private shortestPrefix(bytes: Uint8Array): number | null {
     const units = this.units;
     if (units.length === 0) return null;
-    let unit = units[0]!;
-    let pos = (unit >>> 10) << ((unit & (1 << 9)) >>> 6);
+    let base = childBase(units[0]!);
     for (const c of bytes) {
-      pos ^= c;
-      unit = units[pos] ?? 0;
-      if ((unit & ((1 << 31) | 0xff)) >>> 0 !== c) return null;
-      pos ^= (unit >>> 10) << ((unit & (1 << 9)) >>> 6);
-      if ((unit >>> 8) & 1) return (units[pos] ?? 0) & 0x7fffffff;
+      const at = child(units, base, c);
+      if (at < 0) return null;
+      const unit = units[at] ?? 0;
+      base = at ^ childBase(unit);
+      if (hasLeaf(unit)) return (units[base] ?? 0) & 0x7fffffff;
     }
     return null;
   }
@@ -354,20 +347,14 @@ export class Precompiled implements Normalizer {
   private isPrefixOfLongerKey(ch: string): boolean {
     const units = this.units;
     if (units.length === 0) return false;
-    const bytes = utf8.encode(ch);
-    let unit = units[0]!;
-    let pos = (unit >>> 10) << ((unit & (1 << 9)) >>> 6);
-    for (const c of bytes) {
-      pos ^= c;
-      unit = units[pos] ?? 0;
-      if ((unit & ((1 << 31) | 0xff)) >>> 0 !== c) return false;
-      pos ^= (unit >>> 10) << ((unit & (1 << 9)) >>> 6);
+    let base = childBase(units[0]!);
+    for (const c of utf8.encode(ch)) {
+      const at = child(units, base, c);
+      if (at < 0) return false;
+      base = at ^ childBase(units[at] ?? 0);
     }
-    // pos is the node after the key: does it have any child besides the leaf (label 0)?
-    for (let c = 1; c < 256; c++) {
-      const u = units[pos ^ c];
-      if (u !== undefined && (u & ((1 << 31) | 0xff)) >>> 0 === c) return true;
-    }
+    // `base` holds the key's children: is there any besides the leaf (label 0)?
+    for (let c = 1; c < 256; c++) if (child(units, base, c) >= 0) return true;
     return false;
   }
 

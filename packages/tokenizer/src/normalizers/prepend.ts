@@ -2,8 +2,9 @@
  * Prepend: puts `prepend` in front of non-empty text (SentencePiece-style "▁" before the first word).
  * The added units take the span of the first unit of the text.
  */
+
+import { originEnd, originStart, PieceBuilder } from '../pipeline/piece-ops.js';
 import type { Normalizer, Piece } from '../pipeline/types.js';
-import { originEnd, originStart, PieceBuilder } from './piece-ops.js';
 
 /**
  * @example

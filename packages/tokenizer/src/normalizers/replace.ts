@@ -6,9 +6,10 @@
  *   Replace(" ", "▁") on "a b"      ->  "a▁b", ▁ keeps the span [1,2) of the space
  *   Replace(" {2,}", " ") on "a   b" ->  "a b", the space gets [3,4), the last of the three
  */
+
+import { originSpan, originStart, PieceBuilder } from '../pipeline/piece-ops.js';
 import type { Normalizer, Piece } from '../pipeline/types.js';
 import { compileHFPattern, type HFPattern, hfMatches, hfReplaceAll, toHFPattern } from './hf-pattern.js';
-import { originSpan, originStart, PieceBuilder } from './piece-ops.js';
 
 /**
  * @example

@@ -2,8 +2,9 @@
  * Strip: removes leading (`left`) and/or trailing (`right`) whitespace, Unicode White_Space as Rust's
  * `char::is_whitespace` defines it (not quite JS's `\s`, which adds U+FEFF and misses U+0085).
  */
+
+import { slicePiece } from '../pipeline/piece-ops.js';
 import type { Normalizer, Piece } from '../pipeline/types.js';
-import { slicePiece } from './piece-ops.js';
 
 /** Unicode White_Space, the set Rust's `char::is_whitespace` uses. */
 export const WHITE_SPACE =

@@ -11,8 +11,9 @@
  *
  *   ("f", 0) -> [0,1)   ("i", +1) -> [0,1)   ("é", -1) -> [1,2) and swallows U+0301
  */
+
+import { originEnd, originStart, PieceBuilder } from '../pipeline/piece-ops.js';
 import type { Piece } from '../pipeline/types.js';
-import { originEnd, originStart, PieceBuilder } from './piece-ops.js';
 
 /** One output character of a rewrite and its change (see the file comment). */
 export type Change = [ch: string, change: number];

@@ -13,8 +13,9 @@
  * If segment-wise normalization ever disagrees with normalizing the whole text (composition across a
  * segment boundary), interacting segments are merged and normalized together.
  */
+
+import { originEnd, originStart, PieceBuilder, slicePiece } from '../pipeline/piece-ops.js';
 import type { Normalizer, Piece } from '../pipeline/types.js';
-import { originEnd, originStart, PieceBuilder, slicePiece } from './piece-ops.js';
 import { applyChanges, type Change } from './transform.js';
 
 /** The four Unicode normalization forms. */

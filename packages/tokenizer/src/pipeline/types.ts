@@ -1,8 +1,3 @@
-/*
- * CHANGES (T1, additive only): added `AddedTokenConfig` (one entry of tokenizer.json's `added_tokens`)
- * and `TokenizerParts` (what a tokenizer.json reader returns and `new Tokenizer(parts)` takes) at the
- * end of this file. Nothing above them changed.
- */
 /**
  * The contracts between the stages of a tokenizer, in processing order:
  *

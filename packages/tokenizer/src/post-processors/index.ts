@@ -2,11 +2,11 @@
 import {
   arr,
   asObject,
+  type Builders,
   badField,
+  fromTypeTag,
   type JSONObject,
   optBool,
-  typeTag,
-  unknownType,
 } from '../formats/json-fields.js';
 import type { PostProcessor } from '../pipeline/types.js';
 import { BertProcessing } from './bert-processing.js';
@@ -16,11 +16,10 @@ import { PostProcessorSequence } from './sequence.js';
 import { TemplateProcessing, type TemplateSpecialToken } from './template-processing.js';
 
 export { BertProcessing } from './bert-processing.js';
-export { ByteLevelProcessing, trimByteLevelOffsets } from './byte-level.js';
+export { ByteLevelProcessing } from './byte-level.js';
 export { RobertaProcessing } from './roberta-processing.js';
 export { PostProcessorSequence } from './sequence.js';
 export {
-  parseTemplate,
   type TemplatePiece,
   TemplateProcessing,
   type TemplateSpecialToken,
@@ -45,7 +44,7 @@ function specialTokens(o: JSONObject, w: string): Record<string, TemplateSpecial
   return out;
 }
 
-const BUILDERS: Record<string, (o: JSONObject, where: string) => PostProcessor> = {
+const BUILDERS: Builders<PostProcessor> = {
   TemplateProcessing: (o, w) => {
     if (o.single === undefined) badField(`${w}.single`, 'a template', undefined);
     return new TemplateProcessing(o.single as never, (o.pair ?? null) as never, specialTokens(o, w));
@@ -78,8 +77,5 @@ export const POST_PROCESSOR_TYPES = Object.keys(BUILDERS);
  * ```
  */
 export function postProcessorFromJSON(obj: unknown, where = 'post_processor'): PostProcessor {
-  const { obj: o, type } = typeTag(asObject(obj, where), where);
-  const build = BUILDERS[type];
-  if (!build) return unknownType(where, type, POST_PROCESSOR_TYPES);
-  return build(o, where);
+  return fromTypeTag(obj, where, BUILDERS);
 }

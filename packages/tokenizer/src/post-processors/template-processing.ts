@@ -25,7 +25,7 @@ export interface TemplateSpecialToken {
 }
 
 /** Parses "[CLS]:0 $A:0 [SEP]:0" (or the array form) into template pieces. */
-export function parseTemplate(t: unknown, where: string): TemplatePiece[] {
+function parseTemplate(t: unknown, where: string): TemplatePiece[] {
   if (Array.isArray(t)) {
     return t.map((p, i) => {
       const o = p as Record<string, { id?: unknown; type_id?: unknown }>;

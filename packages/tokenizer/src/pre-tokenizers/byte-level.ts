@@ -10,8 +10,9 @@
  *
  * Each mapped character keeps the span of the source character its byte came from.
  */
-import { originEnd, originStart, PieceBuilder } from '../normalizers/piece-ops.js';
+
 import { GPT2_PATTERN } from '../pipeline/patterns.js';
+import { originEnd, originStart, PieceBuilder } from '../pipeline/piece-ops.js';
 import type { Piece, PreTokenizer } from '../pipeline/types.js';
 import { splitPiecesBy, splitRanges } from './split-behavior.js';
 
@@ -28,10 +29,42 @@ function buildByteToChar(): string[] {
   return table;
 }
 
-/** byte -> its GPT-2 character. */
+/** byte -> its GPT-2 character (the package's one copy of the table). */
 export const BYTE_TO_CHAR: readonly string[] = buildByteToChar();
 /** GPT-2 character -> byte. */
 export const CHAR_TO_BYTE: ReadonlyMap<string, number> = new Map(BYTE_TO_CHAR.map((c, b) => [c, b]));
+
+/**
+ * A byte-level vocabulary token as raw bytes, or null if a character is not a byte character.
+ *
+ * @example
+ * ```ts
+ * byteLevelTokenToBytes('Ġworld'); // Uint8Array [0x20, 0x77, 0x6f, 0x72, 0x6c, 0x64]
+ * ```
+ */
+export function byteLevelTokenToBytes(token: string): Uint8Array | null {
+  const out = new Uint8Array(token.length);
+  for (let i = 0; i < token.length; i++) {
+    const b = CHAR_TO_BYTE.get(token[i]!);
+    if (b === undefined) return null;
+    out[i] = b;
+  }
+  return out;
+}
+
+/**
+ * Raw bytes as a byte-level vocabulary token.
+ *
+ * @example
+ * ```ts
+ * bytesToByteLevelToken(Uint8Array.of(0x20, 0x77)); // 'Ġw'
+ * ```
+ */
+export function bytesToByteLevelToken(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += BYTE_TO_CHAR[bytes[i]!]!;
+  return s;
+}
 
 const encoder = new TextEncoder();
 const ASCII = /^[\x00-\x7f]*$/;
@@ -108,7 +141,7 @@ export class ByteLevel implements PreTokenizer {
 }
 
 /** Byte-level mapping of one piece; every byte character keeps its source character's span. */
-export function mapPieceToBytes(p: Piece): Piece {
+function mapPieceToBytes(p: Piece): Piece {
   const { text } = p;
   if (ASCII.test(text)) {
     let out = '';

@@ -1,15 +1,5 @@
 /** Pre-tokenizers and their tokenizer.json registry (an explicit table of `type` -> builder). */
-import {
-  arr,
-  asObject,
-  badField,
-  type JSONObject,
-  optBool,
-  optStr,
-  str,
-  typeTag,
-  unknownType,
-} from '../formats/json-fields.js';
+import { arr, type Builders, fromTypeTag, optBool, patternField, str } from '../formats/json-fields.js';
 import type { PreTokenizer } from '../pipeline/types.js';
 import { ByteLevel } from './byte-level.js';
 import {
@@ -20,20 +10,13 @@ import {
   Whitespace,
   WhitespaceSplit,
 } from './char-class-splitters.js';
-import { Metaspace, type PrependScheme } from './metaspace.js';
+import { Metaspace, metaspaceArgs } from './metaspace.js';
 import { PreTokenizerSequence } from './sequence.js';
 import { Split } from './split.js';
 import { parseBehavior } from './split-behavior.js';
 import { UnicodeScripts } from './unicode-scripts.js';
 
-export {
-  BYTE_TO_CHAR,
-  ByteLevel,
-  type ByteLevelOptions,
-  CHAR_TO_BYTE,
-  mapPieceToBytes,
-  toByteLevel,
-} from './byte-level.js';
+export { ByteLevel, type ByteLevelOptions } from './byte-level.js';
 export {
   BertPreTokenizer,
   CharDelimiterSplit,
@@ -45,37 +28,27 @@ export {
 export { Metaspace, type PrependScheme } from './metaspace.js';
 export { PreTokenizerSequence } from './sequence.js';
 export { Split } from './split.js';
-export { SPLIT_BEHAVIORS, type SplitBehavior, splitRanges } from './split-behavior.js';
-export { fixedScript, UnicodeScripts } from './unicode-scripts.js';
+export { SPLIT_BEHAVIORS, type SplitBehavior } from './split-behavior.js';
+export { UnicodeScripts } from './unicode-scripts.js';
 
-function prependScheme(o: JSONObject, w: string): PrependScheme {
-  const s = o.prepend_scheme;
-  if (s === undefined || s === null) return optBool(o, 'add_prefix_space', w, true) ? 'always' : 'never';
-  if (s === 'always' || s === 'first' || s === 'never') return s;
-  return badField(`${w}.prepend_scheme`, 'one of always, first, never', s);
-}
-
-const BUILDERS: Record<string, (o: JSONObject, where: string) => PreTokenizer> = {
+const BUILDERS: Builders<PreTokenizer> = {
   ByteLevel: (o, w) =>
     new ByteLevel({
       add_prefix_space: optBool(o, 'add_prefix_space', w, true),
       trim_offsets: optBool(o, 'trim_offsets', w, true),
       use_regex: optBool(o, 'use_regex', w, true),
     }),
-  Split: (o, w) => {
-    if (o.pattern === undefined) badField(`${w}.pattern`, '{ "String": ... } or { "Regex": ... }', undefined);
-    return new Split(
-      o.pattern as never,
+  Split: (o, w) =>
+    new Split(
+      patternField(o, w),
       parseBehavior(o.behavior, `${w}.behavior`),
       optBool(o, 'invert', w, false),
       `${w}.pattern`,
-    );
-  },
+    ),
   Whitespace: () => new Whitespace(),
   WhitespaceSplit: () => new WhitespaceSplit(),
   BertPreTokenizer: () => new BertPreTokenizer(),
-  Metaspace: (o, w) =>
-    new Metaspace(optStr(o, 'replacement', w, '▁'), prependScheme(o, w), optBool(o, 'split', w, true)),
+  Metaspace: (o, w) => new Metaspace(...metaspaceArgs(o, w)),
   Punctuation: (o, w) =>
     new Punctuation(o.behavior === undefined ? 'Isolated' : parseBehavior(o.behavior, `${w}.behavior`)),
   Digits: (o, w) => new Digits(optBool(o, 'individual_digits', w, false)),
@@ -101,8 +74,5 @@ export const PRE_TOKENIZER_TYPES = Object.keys(BUILDERS);
  * ```
  */
 export function preTokenizerFromJSON(obj: unknown, where = 'pre_tokenizer'): PreTokenizer {
-  const { obj: o, type } = typeTag(asObject(obj, where), where);
-  const build = BUILDERS[type];
-  if (!build) return unknownType(where, type, PRE_TOKENIZER_TYPES);
-  return build(o, where);
+  return fromTypeTag(obj, where, BUILDERS);
 }

@@ -8,12 +8,27 @@
  * The prepended "▁" takes the span of the first character, so "▁Hello" covers [0,5).
  */
 
-import { originEnd, originStart, PieceBuilder } from '../normalizers/piece-ops.js';
+import { badField, type JSONObject, optBool, optStr } from '../formats/json-fields.js';
+import { originEnd, originStart, PieceBuilder } from '../pipeline/piece-ops.js';
 import type { Piece, PreTokenizer } from '../pipeline/types.js';
 import { splitPiecesBy, splitRanges } from './split-behavior.js';
 
 /** When the replacement character is prepended. */
 export type PrependScheme = 'always' | 'first' | 'never';
+
+/**
+ * The constructor arguments of {@link Metaspace} (and of the Metaspace decoder) from tokenizer.json;
+ * older files say `add_prefix_space` instead of `prepend_scheme`.
+ */
+export function metaspaceArgs(o: JSONObject, where: string): [string, PrependScheme, boolean] {
+  const s = o.prepend_scheme;
+  let scheme: PrependScheme;
+  if (s === undefined || s === null)
+    scheme = optBool(o, 'add_prefix_space', where, true) ? 'always' : 'never';
+  else if (s === 'always' || s === 'first' || s === 'never') scheme = s;
+  else return badField(`${where}.prepend_scheme`, 'one of always, first, never', s);
+  return [optStr(o, 'replacement', where, '▁'), scheme, optBool(o, 'split', where, true)];
+}
 
 /**
  * @example

@@ -1,5 +1,5 @@
 /** Sequence: runs pre-tokenizers one after the other, each on every piece the previous one made. */
-import { pieceOf } from '../normalizers/piece-ops.js';
+import { pieceOf } from '../pipeline/piece-ops.js';
 import type { Piece, PreTokenizer } from '../pipeline/types.js';
 import { Metaspace } from './metaspace.js';
 

@@ -13,7 +13,7 @@
  */
 import { TokenizerFormatError } from '../errors.js';
 import { hfMatches } from '../normalizers/hf-pattern.js';
-import { slicePiece } from '../normalizers/piece-ops.js';
+import { slicePiece } from '../pipeline/piece-ops.js';
 import type { Piece } from '../pipeline/types.js';
 
 /** The five split behaviors of tokenizer.json. */

@@ -11,7 +11,7 @@
  *
  * One HF quirk is kept: spaces at the very start of the text belong to no piece and are dropped.
  */
-import { slicePiece } from '../normalizers/piece-ops.js';
+import { slicePiece } from '../pipeline/piece-ops.js';
 import type { Piece, PreTokenizer } from '../pipeline/types.js';
 
 /** Script names (Unicode long names) tried in this order; those the JS engine does not know are skipped. */
@@ -38,7 +38,7 @@ let tests: [string, RegExp][] | undefined;
 const cache = new Map<number, string>();
 
 /** The script HF assigns to a code point ("Any" for the space and unassigned code points; kana and U+30FC as Han). */
-export function fixedScript(cp: number): string {
+function fixedScript(cp: number): string {
   if (cp === 0x20) return 'Any';
   if (cp === 0x30fc) return 'Han';
   const hit = cache.get(cp);

@@ -18,13 +18,16 @@
  * count as spaces, so pieces run across them instead of spending a token per `\n`.
  */
 import { TokenizerInputError } from '../errors.js';
+import { bpeToJSON } from '../models/bpe/serialization.js';
+import { trainBpe } from '../models/bpe/trainer.js';
+import { unigramToJSON } from '../models/unigram/serialization.js';
+import { trainUnigram } from '../models/unigram/trainer.js';
 import { normalizerFromJSON } from '../normalizers/index.js';
 import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN, type SplitPattern } from '../pipeline/patterns.js';
 import { preTokenizerFromJSON } from '../pre-tokenizers/index.js';
-import { Tokenizer } from '../tokenizer.js';
-import { trainBpe } from './bpe-trainer.js';
+import { specialToken } from '../tokenizer/added-vocabulary.js';
+import { Tokenizer } from '../tokenizer/tokenizer.js';
 import type { TrainProgress } from './progress.js';
-import { trainUnigram } from './unigram-trainer.js';
 import { countWords, type TextSource } from './word-counts.js';
 
 /** Options of {@link trainTokenizer}. */
@@ -61,10 +64,6 @@ const NAMED: Record<string, SplitPattern> = {
   cl100k: CL100K_PATTERN,
   o200k: O200K_PATTERN,
 };
-
-function addedToken(id: number, content: string): Record<string, unknown> {
-  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
-}
 
 function tokenizerJSON(parts: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -120,21 +119,15 @@ async function trainBpeJSON(
     ? { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true }
     : { type: 'Sequence', decoders: [{ type: 'ByteFallback' }, { type: 'Fuse' }] };
   return tokenizerJSON({
-    added_tokens: specials.map((t, i) => addedToken(i, t)),
+    added_tokens: specials.map((t, i) => specialToken(i, t)),
     pre_tokenizer: preTokenizer,
     decoder,
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: unk,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: !byteLevel && (options.byteFallback ?? false),
-      ignore_merges: false,
-      vocab: Object.fromEntries(vocab.map((t, i) => [t, i])),
+    model: bpeToJSON({
+      vocab: vocab.map((t, i): [string, number] => [t, i]),
       merges,
-    },
+      unkToken: unk,
+      byteFallback: !byteLevel && (options.byteFallback ?? false),
+    }),
   });
 }
 
@@ -176,11 +169,11 @@ async function trainUnigramJSON(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   return tokenizerJSON({
-    added_tokens: specials.map((t, i) => addedToken(i, t)),
+    added_tokens: specials.map((t, i) => specialToken(i, t)),
     normalizer: UNIGRAM_NORMALIZER,
     pre_tokenizer: METASPACE,
     decoder: byteFallback ? { type: 'Sequence', decoders: [{ type: 'ByteFallback' }, METASPACE] } : METASPACE,
-    model: { type: 'Unigram', unk_id: unkId, vocab: pieces, byte_fallback: byteFallback },
+    model: unigramToJSON({ pieces, unkId, byteFallback }),
   });
 }
 

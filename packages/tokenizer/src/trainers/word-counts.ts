@@ -13,11 +13,12 @@
  * tokens found in the text are cut out and never counted.
  */
 import { TokenizerInputError } from '../errors.js';
-import { GPT2_PATTERN } from '../pipeline/patterns.js';
-import { splitGpt2Ascii } from './gpt2-ascii-split.js';
+import { CL100K_PATTERN, GPT2_PATTERN, LLAMA3_PATTERN, O200K_PATTERN } from '../pipeline/patterns.js';
+import { PieceSplitter } from '../pre-tokenizers/ascii-scan.js';
 import type { TrainProgress } from './progress.js';
 
-const ASCII = /^[\x00-\x7f]*$/;
+/** The patterns with a hand-written scanner (`pre-tokenizers/ascii-scan.ts`), by their JS source. */
+const KNOWN = [GPT2_PATTERN, CL100K_PATTERN, LLAMA3_PATTERN, O200K_PATTERN];
 
 /** Text to train on: one string, an array of documents, or a (possibly async) stream of chunks. */
 export type TextSource = string | Iterable<string> | AsyncIterable<string>;
@@ -49,25 +50,27 @@ export class WordCounter {
   /** UTF-16 units of text seen so far. */
   chars = 0;
   private readonly regex: RegExp | null;
-  /** The GPT-2 pattern: ASCII lines take the hand-written scanner. */
-  private readonly gpt2: boolean;
+  /** A known pattern (GPT-2, cl100k, Llama 3, o200k) is cut by its hand-written scanner instead. */
+  private readonly splitter: PieceSplitter | undefined;
   private readonly splitFn: ((text: string, out: string[]) => void) | null;
   private readonly normalize: ((text: string) => string) | undefined;
   private readonly specials: string[];
   private readonly scratch: string[] = [];
 
   constructor(options: WordCounterOptions) {
-    if (options.split instanceof RegExp) {
-      const flags = new Set(options.split.flags);
+    const split = options.split;
+    if (split instanceof RegExp) {
+      const flags = new Set(split.flags);
       flags.add('g');
       if (!flags.has('v')) flags.add('u');
-      this.regex = new RegExp(options.split.source, [...flags].join(''));
-      this.gpt2 = options.split.source === GPT2_PATTERN.js && !flags.has('i') && !flags.has('y');
+      this.regex = new RegExp(split.source, [...flags].join(''));
+      const known = KNOWN.find((p) => p.js === split.source);
+      this.splitter = known && !flags.has('i') && !flags.has('y') ? PieceSplitter.of(known) : undefined;
       this.splitFn = null;
     } else {
       this.regex = null;
-      this.gpt2 = false;
-      this.splitFn = options.split;
+      this.splitter = undefined;
+      this.splitFn = split;
     }
     this.normalize = options.normalize;
     this.specials = (options.specialTokens ?? []).filter((t) => t.length > 0);
@@ -104,11 +107,15 @@ export class WordCounter {
     if (this.normalize) line = this.normalize(line);
     const counts = this.counts;
     const regex = this.regex;
-    if (this.gpt2 && ASCII.test(line)) {
-      splitGpt2Ascii(line, (s, e) => {
-        const w = line.slice(s, e);
+    const splitter = this.splitter;
+    if (splitter) {
+      const len = line.length;
+      for (let i = 0; i < len; ) {
+        const end = splitter.end(line, i, len);
+        const w = line.slice(i, end);
         counts.set(w, (counts.get(w) ?? 0) + 1);
-      });
+        i = end;
+      }
       return;
     }
     if (regex) {

@@ -2,12 +2,21 @@
  * Fused scaled dot-product attention (MHA, GQA, MQA, causal with a KV-cache offset) and its
  * backward, and the rotary position embedding applied to q and k before it.
  */
+import { requireNumber } from '../../arguments.js';
 import { formatShape, ShapeError } from '../../errors.js';
 import { lastDim, requireFloat, requireRank, requireSameDType, requireShape, same } from './checks.js';
 import { statDType } from './shape.js';
 import type { Inferences, NoTensors, TensorMeta } from './types.js';
 
-function inferAttention(op: string, q: TensorMeta, k: TensorMeta, v: TensorMeta, causal: boolean): void {
+function inferAttention(
+  op: string,
+  q: TensorMeta,
+  k: TensorMeta,
+  v: TensorMeta,
+  causal: boolean,
+  scale: number,
+): void {
+  requireNumber(op, 'scale', scale, { hint: 'the usual scale is 1/√D (the default)' });
   requireFloat(op, 'q', q);
   requireRank(op, 'q', q, 4, '(B,H,T,D)');
   requireRank(op, 'k', k, 4, '(B,Hkv,S,D)');
@@ -69,18 +78,28 @@ export interface AttentionOps<T> {
 
 /** Shape/dtype inference and validation of the attention ops. */
 export const ATTENTION_INFERENCE: Inferences<AttentionOps<TensorMeta>> = {
-  attention: ({ q, k, v }, _io, { causal }) => {
-    inferAttention('attention', q, k, v, causal);
+  attention: ({ q, k, v }, _io, { causal, scale }) => {
+    inferAttention('attention', q, k, v, causal, scale);
     return { o: same(q), lse: { shape: q.shape.slice(0, 3), dtype: statDType(q.dtype) } };
   },
-  attentionBackward: ({ q, k, v, o, lse, dout }, _io, { causal }) => {
-    inferAttention('attentionBackward', q, k, v, causal);
+  attentionBackward: ({ q, k, v, o, lse, dout }, _io, { causal, scale }) => {
+    inferAttention('attentionBackward', q, k, v, causal, scale);
     requireShape('attentionBackward', 'o', o, q.shape);
     requireShape('attentionBackward', 'dout', dout, q.shape);
     requireShape('attentionBackward', 'lse', lse, q.shape.slice(0, 3));
     return { dq: same(q), dk: same(k), dv: same(v) };
   },
-  rope: ({ x }) => {
+  rope: ({ x }, _io, { theta, offset }) => {
+    requireNumber('rope', 'theta', theta, {
+      min: 0,
+      minExclusive: true,
+      hint: 'theta is the frequency base: 10000 in Llama 2, 500000 in Llama 3',
+    });
+    requireNumber('rope', 'offset', offset, {
+      integer: true,
+      min: 0,
+      hint: 'offset is the position of the first time step (the KV-cache length), 0 or more',
+    });
     requireFloat('rope', 'x', x);
     requireRank('rope', 'x', x, 4, '(B,H,T,D)');
     if (lastDim(x) % 2 !== 0) {

@@ -45,14 +45,14 @@ export function requireShape(
   name: string,
   t: TensorMeta,
   shape: readonly number[],
-  hint?: string,
+  hint = `reshape ${name} to ${formatShape(shape)}`,
 ): void {
   if (!shapesEqual(t.shape, shape)) {
     throw new ShapeError({
       operation: op,
       expected: `${name} of shape ${formatShape(shape)}`,
       found: formatShape(t.shape),
-      ...(hint ? { hint } : {}),
+      hint,
     });
   }
 }
@@ -86,6 +86,7 @@ export function requireShapeAttr(op: string, shape: readonly number[]): void {
         operation: op,
         expected: 'a shape of non-negative integers',
         found: formatShape(shape),
+        hint: 'every size is a whole number of elements, 0 or more',
       });
     }
   }

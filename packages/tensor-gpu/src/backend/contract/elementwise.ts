@@ -2,7 +2,7 @@
  * Elementwise ops: one-input functions (`unary`, with its gradient `unaryGrad`), two-input functions with
  * numpy broadcasting (`binary`, `binaryScalar`), `where` and `cast`.
  */
-import { DTypeError } from '../../errors.js';
+import { ArgumentError, DTypeError } from '../../errors.js';
 import { type DType, isFloatDType, isIntDType } from '../dtype.js';
 import { requireFloat, requireSameDType, requireShape, same } from './checks.js';
 import { broadcastShapes } from './shape.js';
@@ -76,7 +76,20 @@ export function isCompareKind(op: BinaryKind): op is CompareKind {
   return op === 'eq' || op === 'ne' || op === 'lt' || op === 'le' || op === 'gt' || op === 'ge';
 }
 
+function requireKind<K extends string>(op: string, what: string, kind: unknown, kinds: readonly K[]): K {
+  if (!(kinds as readonly unknown[]).includes(kind)) {
+    throw new ArgumentError({
+      operation: op,
+      expected: `${what} one of ${kinds.join(', ')}`,
+      found: typeof kind === 'string' ? `'${kind}'` : String(kind),
+      hint: 'the names are those of UNARY_KINDS / BINARY_KINDS',
+    });
+  }
+  return kind as K;
+}
+
 function inferBinaryDType(op: string, kind: BinaryKind, dtype: DType): DType {
+  requireKind(String(op), 'the binary function', kind, BINARY_KINDS);
   if (isIntDType(dtype) && (kind === 'div' || kind === 'pow')) {
     throw new DTypeError({
       operation: op,
@@ -116,23 +129,31 @@ export interface ElementwiseOps<T> {
 
 /** Shape/dtype inference and validation of the elementwise ops. */
 export const ELEMENTWISE_INFERENCE: Inferences<ElementwiseOps<TensorMeta>> = {
-  unary: ({ x }) => {
+  unary: ({ x }, _io, { op }) => {
+    requireKind('unary', 'the unary function', op, UNARY_KINDS);
     requireFloat('unary', 'x', x);
     return { y: same(x) };
   },
-  unaryGrad: ({ x, dy }) => {
+  unaryGrad: ({ x, dy }, _io, { op }) => {
+    requireKind('unaryGrad', 'the unary function', op, UNARY_KINDS);
     requireFloat('unaryGrad', 'x', x);
     requireSameDType('unaryGrad', 'x and dy', x, dy);
     requireShape('unaryGrad', 'dy', dy, x.shape);
     return { dx: same(x) };
   },
   binary: ({ a, b }, _io, { op }) => {
+    requireKind('binary', 'the binary function', op, BINARY_KINDS);
     requireSameDType(op, 'a and b', a, b);
     return { y: { shape: broadcastShapes(op, a.shape, b.shape), dtype: inferBinaryDType(op, op, a.dtype) } };
   },
   binaryScalar: ({ a }, _io, { op, scalar }) => {
     if (typeof scalar !== 'number') {
-      throw new DTypeError({ operation: op, expected: 'a number scalar', found: typeof scalar });
+      throw new ArgumentError({
+        operation: op,
+        expected: 'a number scalar',
+        found: `${String(scalar)} (a ${typeof scalar})`,
+        hint: typeof scalar === 'string' ? 'convert it with Number(...)' : 'pass a number or a Tensor',
+      });
     }
     return { y: { shape: [...a.shape], dtype: inferBinaryDType(op, op, a.dtype) } };
   },

@@ -38,6 +38,7 @@ export const LAYOUT_INFERENCE: Inferences<LayoutOps<TensorMeta>> = {
         operation: 'permute',
         expected: `a permutation of [0..${r - 1}]`,
         found: `[${perm.join(',')}] for x ${formatShape(x.shape)}`,
+        hint: `list every axis of x exactly once (${r} entries); negative axes count from the end`,
       });
     }
     return { y: { shape: perm.map((p) => x.shape[p]!), dtype: x.dtype } };
@@ -53,6 +54,7 @@ export const LAYOUT_INFERENCE: Inferences<LayoutOps<TensorMeta>> = {
         operation: 'slice',
         expected: `one 0 ≤ start ≤ end ≤ dim per axis of ${formatShape(x.shape)}`,
         found: `starts [${starts.join(',')}], ends [${ends.join(',')}]`,
+        hint: 'Tensor.slice() resolves negative positions and missing axes; starts and ends are integers',
       });
     }
     return { y: { shape: starts.map((s, i) => ends[i]! - s), dtype: x.dtype } };
@@ -68,6 +70,7 @@ export const LAYOUT_INFERENCE: Inferences<LayoutOps<TensorMeta>> = {
         operation: 'sliceBackward',
         expected: `dy that fits in ${formatShape(inputShape)} at [${starts.join(',')}]`,
         found: formatShape(dy.shape),
+        hint: 'dy has the shape of the slice whose gradient it is',
       });
     }
     return { dx: { shape: [...inputShape], dtype: dy.dtype } };
@@ -75,7 +78,12 @@ export const LAYOUT_INFERENCE: Inferences<LayoutOps<TensorMeta>> = {
   concat: ({ xs }, _io, { axis }) => {
     const first = xs[0];
     if (!first) {
-      throw new ShapeError({ operation: 'concat', expected: 'at least one tensor', found: 'none' });
+      throw new ShapeError({
+        operation: 'concat',
+        expected: 'at least one tensor',
+        found: 'none',
+        hint: 'concat of an empty list has no shape to take',
+      });
     }
     requireAxes('concat', [axis], first.shape.length);
     let total = 0;
@@ -88,6 +96,7 @@ export const LAYOUT_INFERENCE: Inferences<LayoutOps<TensorMeta>> = {
           operation: 'concat',
           expected: `shapes equal except on axis ${axis}`,
           found: xs.map((u) => formatShape(u.shape)).join(', '),
+          hint: 'every tensor needs the same rank and the same sizes on the other axes',
         });
       }
       total += t.shape[axis]!;

@@ -1,6 +1,7 @@
 /**
  * Fused per-row cross entropy and its backward.
  */
+import type { IdCheck } from '../id-check.js';
 import { requireDType, requireFloat, requireRank, requireShape, same } from './checks.js';
 import { statDType } from './shape.js';
 import type { Inferences, NoTensors, TensorMeta } from './types.js';
@@ -21,6 +22,27 @@ function inferCrossEntropy(
     requireShape(op, 'weights', weights, [N], 'one weight per row of logits');
   }
   return N;
+}
+
+/**
+ * The target check of `crossEntropy` / `crossEntropyBackward` over `V` classes (the CPU kernel's
+ * message): targets in [0, V) or equal to `ignoreIndex`.
+ *
+ * @example
+ * ```ts
+ * idError(crossEntropyIdCheck('crossEntropy', 3, -100), 5, 0).message;
+ * // crossEntropy: expected every target in [0, 3) or equal to ignoreIndex -100, found target 5 at row 0; ...
+ * ```
+ */
+export function crossEntropyIdCheck(op: string, V: number, ignoreIndex: number): IdCheck {
+  return {
+    operation: op,
+    bound: V,
+    ignore: ignoreIndex,
+    expected: `every target in [0, ${V}) or equal to ignoreIndex ${ignoreIndex}`,
+    found: (t, row) => `target ${t} at row ${row}`,
+    hint: 'check the vocabulary size of the model against the token ids, or the ignoreIndex value',
+  };
 }
 
 /** Signatures of the loss ops (`T` is how a tensor is represented). */

@@ -1,6 +1,7 @@
 /**
  * Fused normalisations over the last axis (LayerNorm, RMSNorm) and their backward kernels.
  */
+import { requireNumber } from '../../arguments.js';
 import { lastDim, requireFloat, requireMinRank, requireSameDType, requireShape, same } from './checks.js';
 import { statDType } from './shape.js';
 import type { Inferences, NoTensors, TensorMeta } from './types.js';
@@ -40,9 +41,17 @@ export interface NormOps<T> {
   };
 }
 
+function requireEps(op: string, eps: number): void {
+  requireNumber(op, 'eps', eps, {
+    min: 0,
+    hint: 'eps keeps the division finite: 1e-5 (LayerNorm), 1e-6 (RMSNorm)',
+  });
+}
+
 /** Shape/dtype inference and validation of the norm ops. */
 export const NORM_INFERENCE: Inferences<NormOps<TensorMeta>> = {
-  layerNorm: ({ x, weight, bias }) => {
+  layerNorm: ({ x, weight, bias }, _io, { eps }) => {
+    requireEps('layerNorm', eps);
     requireFloat('layerNorm', 'x', x);
     requireMinRank('layerNorm', 'x', x, 1);
     const C = lastDim(x);
@@ -62,7 +71,8 @@ export const NORM_INFERENCE: Inferences<NormOps<TensorMeta>> = {
     requireShape('layerNormBackward', 'dy', dy, x.shape);
     return { dx: same(x), dweight: same(weight), dbias: same(weight) };
   },
-  rmsNorm: ({ x, weight }) => {
+  rmsNorm: ({ x, weight }, _io, { eps }) => {
+    requireEps('rmsNorm', eps);
     requireFloat('rmsNorm', 'x', x);
     requireMinRank('rmsNorm', 'x', x, 1);
     requireShape('rmsNorm', 'weight', weight, [lastDim(x)], 'one weight per channel (last axis of x)');

@@ -2,7 +2,7 @@
  * Random ops, all drawn from Philox4x32-10 (`random/philox.ts`): element `i` uses counter
  * `offset + ⌊i/4⌋` of stream `seed`, so every backend draws the same bits.
  */
-import { DTypeError, ShapeError } from '../../errors.js';
+import { ArgumentError, DTypeError } from '../../errors.js';
 import { type DType, type FloatDType, isFloatDType } from '../dtype.js';
 import { requireFloat, requireShapeAttr, same } from './checks.js';
 import type { Inferences, NoTensors, TensorMeta } from './types.js';
@@ -45,7 +45,12 @@ export const RANDOM_INFERENCE: Inferences<RandomOps<TensorMeta>> = {
   dropout: ({ x }, _io, { p }) => {
     requireFloat('dropout', 'x', x);
     if (!(p >= 0 && p < 1)) {
-      throw new ShapeError({ operation: 'dropout', expected: 'p in [0, 1)', found: String(p) });
+      throw new ArgumentError({
+        operation: 'dropout',
+        expected: 'p in [0, 1)',
+        found: String(p),
+        hint: 'p is the probability of zeroing an element; 0 turns dropout off',
+      });
     }
     return { y: same(x) };
   },

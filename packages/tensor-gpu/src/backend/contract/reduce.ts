@@ -2,6 +2,7 @@
  * Reductions over axes (`reduce`: sum, mean, max, min) and their inverse, `expand` (broadcast to a
  * larger shape, what a sum-reduction's backward needs).
  */
+import { requireChoice } from '../../arguments.js';
 import { formatShape, ShapeError } from '../../errors.js';
 import { requireAxes, requireFloat, requireShapeAttr } from './checks.js';
 import type { Inferences, NoTensors, TensorMeta } from './types.js';
@@ -25,6 +26,7 @@ export interface ReduceOps<T> {
 /** Shape/dtype inference and validation of the reduce ops. */
 export const REDUCE_INFERENCE: Inferences<ReduceOps<TensorMeta>> = {
   reduce: ({ x }, _io, { op, axes, keepDims }) => {
+    requireChoice('reduce', 'op', op, ['sum', 'mean', 'max', 'min']);
     requireAxes(op, axes, x.shape.length);
     if (op === 'mean') requireFloat(op, 'x', x);
     if ((op === 'max' || op === 'min') && axes.some((a) => x.shape[a] === 0)) {

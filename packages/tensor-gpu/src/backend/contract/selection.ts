@@ -48,6 +48,7 @@ export const SELECTION_INFERENCE: Inferences<SelectionOps<TensorMeta>> = {
         operation: 'argmax',
         expected: 'a non-empty axis',
         found: formatShape(x.shape),
+        hint: 'an axis of size 0 has no largest entry',
       });
     }
     const shape = keepDims
@@ -63,6 +64,7 @@ export const SELECTION_INFERENCE: Inferences<SelectionOps<TensorMeta>> = {
         operation: 'topK',
         expected: `k in [1, ${V}] (the size of the last axis)`,
         found: `k=${k} for x ${formatShape(x.shape)}`,
+        hint: 'k is a whole number of entries, at most the size of the last axis',
       });
     }
     const shape = [...x.shape.slice(0, -1), k];
@@ -76,6 +78,7 @@ export const SELECTION_INFERENCE: Inferences<SelectionOps<TensorMeta>> = {
         operation: 'sampleTokens',
         expected: 'topK an integer ≥ 0 (0 = off)',
         found: String(topK),
+        hint: 'topK keeps the k most likely tokens; 0 turns it off',
       });
     }
     return { ids: { shape: [logits.shape[0]!], dtype: 'i32' } };

@@ -59,7 +59,7 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
     throw new ShapeError({
       operation: op,
       expected: `an integer axis in [${-rank}, ${rank})`,
-      found: String(axis),
+      found: typeof axis === 'string' ? `'${axis}' (a string)` : String(axis),
       hint: 'negative axes count from the end (-1 is the last)',
     });
   }
@@ -73,6 +73,14 @@ export function normalizeAxes(
   rank: number,
 ): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  if (typeof axes !== 'number' && !Array.isArray(axes)) {
+    throw new ShapeError({
+      operation: op,
+      expected: 'axes: an axis number, an array of them, or undefined for all',
+      found: typeof axes === 'string' ? `'${axes}' (a string)` : String(axes),
+      hint: 'e.g. x.sum(-1) or x.sum([0, 1])',
+    });
+  }
   const list = typeof axes === 'number' ? [axes] : axes;
   const set = new Set(list.map((a) => normalizeAxis(op, a, rank)));
   return [...set].sort((x, y) => x - y);

@@ -127,7 +127,12 @@ export const matmul: GpuKernel<'matmul'> = (
 ) => {
   const t = wgslType(ctx, 'matmul', a.dtype);
   if (t !== 'f32' && t !== 'f16') {
-    throw new BackendError({ operation: 'matmul', expected: 'f32 or f16 operands', found: t });
+    throw new BackendError({
+      operation: 'matmul',
+      expected: 'f32 or f16 operands',
+      found: t,
+      hint: "integer matrix products are not supported: cast to 'f32' first",
+    });
   }
   const ra = a.shape.length;
   const rb = b.shape.length;

@@ -9,60 +9,14 @@
  *  1. `ignoreMerges` (tiktoken always, Llama 3): the whole piece is a token? Done, one id.
  *  2. the cache: a piece seen before gives its ids back (most pieces of real text).
  *  3. encode the piece to UTF-8 in a reusable buffer (`20 77 6F 72 6C 64`), map each byte to its
- *     id, and run the merge loop of `bpe-merges.ts` over the ids.
+ *     id, and run the merge loop of `merge.ts` over the ids (`encodeWithRanks` of `reference.ts`).
  *
- * Worked example (cl100k): " world" is a token, so step 1 answers 1917... in Llama 3 numbering;
- * "worldwide!" is not: bytes -> [w o r l d w i d e !] -> merges -> ["world", "wide", "!"].
+ * Worked example (cl100k): " world" is a token, so step 1 answers [1917]; "worldwide!" is not:
+ * bytes -> [w o r l d w i d e !] -> merges -> ["world", "wide", "!"].
  */
-import { mergeWord, PairTable } from './bpe-merges.js';
-import { decodeUtf8Strict, encodeUtf8Into } from './utf8.js';
-
-let byteCharTable: string[] | undefined;
-let charByteTable: Map<string, number> | undefined;
-
-/**
- * GPT-2's table from a byte to the printable character that stands for it in byte-level vocabularies
- * (`0x20 -> 'Ġ'`, `0x0a -> 'Ċ'`, `0x41 -> 'A'`). Internal to the byte-level path.
- */
-export function byteChars(): readonly string[] {
-  if (byteCharTable) return byteCharTable;
-  const table: string[] = [];
-  let extra = 0;
-  for (let b = 0; b < 256; b++) {
-    const visible = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
-    table.push(String.fromCharCode(visible ? b : 256 + extra++));
-  }
-  byteCharTable = table;
-  return table;
-}
-
-/** The inverse of {@link byteChars}: character -> byte. */
-export function charBytes(): ReadonlyMap<string, number> {
-  if (charByteTable) return charByteTable;
-  const chars = byteChars();
-  charByteTable = new Map(chars.map((c, b) => [c, b]));
-  return charByteTable;
-}
-
-/** A byte-level vocabulary token (`"Ġworld"`) as raw bytes, or null if a character is not a byte char. */
-export function byteLevelTokenToBytes(token: string): Uint8Array | null {
-  const table = charBytes();
-  const out = new Uint8Array(token.length);
-  for (let i = 0; i < token.length; i++) {
-    const b = table.get(token[i]!);
-    if (b === undefined) return null;
-    out[i] = b;
-  }
-  return out;
-}
-
-/** Raw bytes as a byte-level vocabulary token (`[0x20, 0x77] -> "Ġw"`). */
-export function bytesToByteLevelToken(bytes: Uint8Array): string {
-  const chars = byteChars();
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += chars[bytes[i]!]!;
-  return s;
-}
+import { decodeUtf8Strict, encodeUtf8Into } from '../utf8.js';
+import { mergeWord } from './merge.js';
+import { PairTable } from './pair-table.js';
 
 /** How {@link ByteLevelBPE} is built: byte ids, the pair table, each id's bytes. */
 export interface ByteLevelBPEInit {

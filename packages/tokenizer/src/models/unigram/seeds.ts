@@ -21,6 +21,9 @@
  * freq × length and the best `seedSize` kept; every required character is a seed too.
  */
 
+import { Trie } from '../../pipeline/trie.js';
+import { grown } from '../../pipeline/typed-arrays.js';
+
 /** The three classes a piece may not mix (the `▁` mark, class 0, is free). */
 function charClass(cp: number): number {
   const ch = String.fromCodePoint(cp);
@@ -29,8 +32,6 @@ function charClass(cp: number): number {
   if (/\p{N}/u.test(ch)) return 2;
   return 3;
 }
-
-const STRIDE = 0x110000;
 
 export interface SeedOptions {
   characterCoverage: number;
@@ -50,8 +51,8 @@ export interface Seeds {
 
 /**
  * Pick the required characters and the seed pieces from word counts (words as code points).
- * Substrings are counted in a trie whose edges are one number-keyed map (no substring is built
- * until it is known to be a seed); node i stands for the substring spelled from the root to it.
+ * Substrings are counted in a {@link Trie} (no substring is built until it is known to be a seed);
+ * node i stands for the substring spelled from the root to it.
  */
 export function makeSeeds(words: readonly Int32Array[], counts: Float64Array, options: SeedOptions): Seeds {
   // ── required characters by coverage ─────────────────────────────────────────────────────────
@@ -74,31 +75,24 @@ export function makeSeeds(words: readonly Int32Array[], counts: Float64Array, op
   for (const cp of required) klass.set(cp, charClass(cp));
 
   // ── substring counts, in a trie ──────────────────────────────────────────────────────────────
-  const edges = new Map<number, number>();
+  const trie = new Trie();
   let parent = new Int32Array(1 << 16);
   let last = new Int32Array(1 << 16); // the code point on the edge into the node
   let depth = new Int32Array(1 << 16);
   let freq = new Float64Array(1 << 16);
-  let nodes = 1;
   const childOf = (node: number, cp: number): number => {
-    const key = node * STRIDE + cp;
-    let next = edges.get(key);
-    if (next === undefined) {
-      next = nodes++;
+    const made = trie.size;
+    const next = trie.childOrAdd(node, cp);
+    if (next === made) {
       if (next === freq.length) {
-        const grow = <T extends Int32Array | Float64Array>(x: T, y: T): T => {
-          y.set(x);
-          return y;
-        };
-        parent = grow(parent, new Int32Array(next * 2));
-        last = grow(last, new Int32Array(next * 2));
-        depth = grow(depth, new Int32Array(next * 2));
-        freq = grow(freq, new Float64Array(next * 2));
+        parent = grown(parent, next * 2);
+        last = grown(last, next * 2);
+        depth = grown(depth, next * 2);
+        freq = grown(freq, next * 2);
       }
       parent[next] = node;
       last[next] = cp;
       depth[next] = depth[node]! + 1;
-      edges.set(key, next);
     }
     return next;
   };
@@ -124,7 +118,7 @@ export function makeSeeds(words: readonly Int32Array[], counts: Float64Array, op
 
   // ── rank by freq × length, keep the best ────────────────────────────────────────────────────
   const ranked: number[] = [];
-  for (let n = 1; n < nodes; n++) if (depth[n]! >= 2 && freq[n]! >= 2) ranked.push(n);
+  for (let n = 1; n < trie.size; n++) if (depth[n]! >= 2 && freq[n]! >= 2) ranked.push(n);
   const score = (n: number) => freq[n]! * depth[n]!;
   ranked.sort((x, y) => score(y) - score(x) || x - y);
   const room = Math.max(0, options.seedSize - required.length);

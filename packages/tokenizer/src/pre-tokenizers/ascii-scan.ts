@@ -85,6 +85,18 @@ function run(text: string, i: number, len: number, k: number): number {
   return j;
 }
 
+/** `\p{N}{1,3}` from the digit at `i`: the end of up to three digits; -1 if a non-ASCII unit decides. */
+function upToThreeDigits(text: string, i: number, len: number): number {
+  let j = i + 1;
+  while (j < i + 3 && j < len) {
+    const d = text.charCodeAt(j);
+    if (d >= 128) return -1;
+    if (CLASS[d] !== DIGIT) break;
+    j++;
+  }
+  return j;
+}
+
 /** Index of the last \r or \n in [i, j), or -1. */
 function lastNewline(text: string, i: number, j: number): number {
   for (let k = j - 1; k >= i; k--) {
@@ -113,16 +125,7 @@ function cl100kCore(text: string, i: number, len: number, trailing: boolean): nu
       if (next === UPPER || next === LOWER) return letters(text, i + 1, len);
     }
     // alt 3: \p{N}{1,3}
-    if (k === DIGIT) {
-      let j = i + 1;
-      while (j < i + 3 && j < len) {
-        const d = text.charCodeAt(j);
-        if (d >= 128) return -1;
-        if (CLASS[d] !== DIGIT) break;
-        j++;
-      }
-      return j;
-    }
+    if (k === DIGIT) return upToThreeDigits(text, i, len);
     // alt 4: ' ?[^\s\p{L}\p{N}]+[\r\n]*'
     let s = -1;
     if (k === OTHER) s = i;
@@ -221,16 +224,7 @@ const o200k: Scanner = (text, i, len) => {
     return end;
   }
   // alt 3: \p{N}{1,3}
-  if (k === DIGIT) {
-    let j = i + 1;
-    while (j < i + 3 && j < len) {
-      const d = text.charCodeAt(j);
-      if (d >= 128) return -1;
-      if (CLASS[d] !== DIGIT) break;
-      j++;
-    }
-    return j;
-  }
+  if (k === DIGIT) return upToThreeDigits(text, i, len);
   // alt 4: ' ?[^\s\p{L}\p{N}]+[\r\n/]*'
   let p = -1;
   if (k === OTHER) p = i;
@@ -260,106 +254,6 @@ const o200k: Scanner = (text, i, len) => {
 
 const SCANNERS: Record<string, Scanner> = { gpt2, cl100k, llama3, o200k };
 
-/** Where the pieces go: the byte-level BPE (`encodePiece`, and the id of each single byte). */
-export interface PieceEncoder {
-  encodePiece(piece: string, out: number[]): void;
-  readonly byteToId: Int32Array;
-}
-
-/** Encodes a whole text: scan pieces, hand each to `bpe`; `sticky` is the pattern with the `y` flag. */
-export type EncodeLoop = (text: string, sticky: RegExp, bpe: PieceEncoder, out: number[]) => void;
-
-// One loop per pattern, written out, so each loop calls its scanner directly and the JIT inlines
-// it (one shared loop calling through a variable slows down once two patterns are in use).
-function regexEnd(sticky: RegExp, text: string, i: number): number {
-  sticky.lastIndex = i;
-  const m = sticky.exec(text);
-  return m === null ? i + 1 : i + m[0].length;
-}
-
-const LOOPS: Record<string, EncodeLoop> = {
-  gpt2: (text, sticky, bpe, out) => {
-    const len = text.length;
-    const ascii = bpe.byteToId;
-    for (let i = 0; i < len; ) {
-      let end = gpt2(text, i, len);
-      if (end < 0) end = regexEnd(sticky, text, i);
-      if (end === i + 1) {
-        // A one-character ASCII piece is its byte's token: no string, no lookup.
-        const c = text.charCodeAt(i);
-        const id = c < 128 ? ascii[c]! : -1;
-        if (id >= 0) {
-          out.push(id);
-          i = end;
-          continue;
-        }
-      }
-      bpe.encodePiece(text.slice(i, end), out);
-      i = end;
-    }
-  },
-  cl100k: (text, sticky, bpe, out) => {
-    const len = text.length;
-    const ascii = bpe.byteToId;
-    for (let i = 0; i < len; ) {
-      let end = cl100kCore(text, i, len, true);
-      if (end < 0) end = regexEnd(sticky, text, i);
-      if (end === i + 1) {
-        // A one-character ASCII piece is its byte's token: no string, no lookup.
-        const c = text.charCodeAt(i);
-        const id = c < 128 ? ascii[c]! : -1;
-        if (id >= 0) {
-          out.push(id);
-          i = end;
-          continue;
-        }
-      }
-      bpe.encodePiece(text.slice(i, end), out);
-      i = end;
-    }
-  },
-  llama3: (text, sticky, bpe, out) => {
-    const len = text.length;
-    const ascii = bpe.byteToId;
-    for (let i = 0; i < len; ) {
-      let end = cl100kCore(text, i, len, false);
-      if (end < 0) end = regexEnd(sticky, text, i);
-      if (end === i + 1) {
-        // A one-character ASCII piece is its byte's token: no string, no lookup.
-        const c = text.charCodeAt(i);
-        const id = c < 128 ? ascii[c]! : -1;
-        if (id >= 0) {
-          out.push(id);
-          i = end;
-          continue;
-        }
-      }
-      bpe.encodePiece(text.slice(i, end), out);
-      i = end;
-    }
-  },
-  o200k: (text, sticky, bpe, out) => {
-    const len = text.length;
-    const ascii = bpe.byteToId;
-    for (let i = 0; i < len; ) {
-      let end = o200k(text, i, len);
-      if (end < 0) end = regexEnd(sticky, text, i);
-      if (end === i + 1) {
-        // A one-character ASCII piece is its byte's token: no string, no lookup.
-        const c = text.charCodeAt(i);
-        const id = c < 128 ? ascii[c]! : -1;
-        if (id >= 0) {
-          out.push(id);
-          i = end;
-          continue;
-        }
-      }
-      bpe.encodePiece(text.slice(i, end), out);
-      i = end;
-    }
-  },
-};
-
 /**
  * The ASCII scanner of a known pattern (by `SplitPattern.name`), or undefined.
  *
@@ -373,7 +267,66 @@ export function asciiScanner(name: string): Scanner | undefined {
   return SCANNERS[name];
 }
 
-/** The whole-text encode loop of a known pattern (see {@link EncodeLoop}), or undefined. */
-export function asciiEncodeLoop(name: string): EncodeLoop | undefined {
-  return LOOPS[name];
+/** The patterns with a scanner, as small integers for the switch in {@link PieceSplitter.end}. */
+const KINDS: Record<string, number> = { gpt2: 0, cl100k: 1, llama3: 2, o200k: 3 };
+
+/**
+ * Cuts text into the pieces of a known pattern that matches every character (so pieces tile the
+ * text): the hand-written scanner where ASCII decides, the real regex (sticky, at that position)
+ * where a non-ASCII character does. The byte-level encoder and the training word counter both walk
+ * text with it:
+ *
+ * ```ts
+ * for (let i = 0; i < text.length; ) { const end = splitter.end(text, i, text.length); use(text.slice(i, end)); i = end; }
+ * ```
+ *
+ * `end` picks the scanner with a switch rather than through a function variable, so each call site
+ * stays monomorphic and the JIT inlines it even when several patterns are in use in one process.
+ */
+export class PieceSplitter {
+  private readonly kind: number;
+  private readonly sticky: RegExp;
+
+  private constructor(kind: number, sticky: RegExp) {
+    this.kind = kind;
+    this.sticky = sticky;
+  }
+
+  /**
+   * The splitter of a known pattern (`pattern.name` one of gpt2, cl100k, llama3, o200k; `pattern.js`
+   * its JS source), or undefined for any other pattern.
+   *
+   * @example
+   * ```ts
+   * const split = PieceSplitter.of(GPT2_PATTERN)!;
+   * split.end("it's 42!", 2, 8); // 4: "'s"
+   * ```
+   */
+  static of(pattern: { readonly name: string; readonly js: string }): PieceSplitter | undefined {
+    const kind = KINDS[pattern.name];
+    return kind === undefined ? undefined : new PieceSplitter(kind, new RegExp(pattern.js, 'uy'));
+  }
+
+  /** End of the piece starting at `i` of `text` (whose length is `len`). */
+  end(text: string, i: number, len: number): number {
+    let end: number;
+    switch (this.kind) {
+      case 0:
+        end = gpt2(text, i, len);
+        break;
+      case 1:
+        end = cl100kCore(text, i, len, true);
+        break;
+      case 2:
+        end = cl100kCore(text, i, len, false);
+        break;
+      default:
+        end = o200k(text, i, len);
+    }
+    if (end >= 0) return end;
+    const sticky = this.sticky;
+    sticky.lastIndex = i;
+    const m = sticky.exec(text);
+    return m === null ? i + 1 : i + m[0].length;
+  }
 }

@@ -15,12 +15,16 @@
  *   share of words whose best path uses the piece. Pieces the Viterbi path never uses go first.
  * - Finalize: every required character, then the best-scoring pieces, up to `vocabSize` with the
  *   special tokens (`<unk>` first) and, with byte fallback, `<0x00>`..`<0xFF>` counted in.
+ *
+ * Every word's lattice (`lattice.ts`, the model's own) is built once for the seed vocabulary, in
+ * one flat {@link Lattice}: pieces only ever leave the vocabulary, so later rounds just score the
+ * edges of pruned pieces as unusable (a pruned one-character piece stands for `<unk>`).
  */
-import { TokenizerInputError } from '../errors.js';
-import { PieceTrie } from './piece-trie.js';
-import type { TrainProgress } from './progress.js';
-import { bestAlternative, buildLattices, expectedCounts, viterbiCounts } from './unigram-lattice.js';
-import { makeSeeds } from './unigram-seeds.js';
+import { TokenizerInputError } from '../../errors.js';
+import { Trie } from '../../pipeline/trie.js';
+import type { TrainProgress } from '../../trainers/progress.js';
+import { backtrack, expectedCounts, Lattice, scoreEdges, viterbi } from './lattice.js';
+import { makeSeeds } from './seeds.js';
 
 /** Options of {@link trainUnigram}. */
 export interface UnigramTrainerOptions {
@@ -131,13 +135,19 @@ export function trainUnigram(
   const { pieces, requiredChars } = seeds;
   const scores = seeds.scores;
   const pieceIndex = new Map<string, number>();
-  for (let i = 0; i < pieces.length; i++) pieceIndex.set(pieces[i]!, i);
-  const trie = new PieceTrie(pieces);
-  const lattices = buildLattices(words, counts, trie, maxPieceLength);
+  const trie = new Trie();
+  for (let i = 0; i < pieces.length; i++) {
+    pieceIndex.set(pieces[i]!, i);
+    trie.insert(pieces[i]!, i, 'codePoint');
+  }
+  const lattice = new Lattice();
+  for (const w of words) lattice.addText(w, w.length, trie, 'codePoint', maxPieceLength);
+  lattice.trim();
   words.length = 0;
   onProgress?.({ phase: 'seed', done: 1, total: 1 });
 
   const alive = new Uint8Array(pieces.length).fill(1);
+  const scratch = new Lattice(); // for `bestAlternative` while pruning
   let aliveCount = pieces.length;
   const minScore = (): number => {
     let m = 0;
@@ -150,7 +160,8 @@ export function trainUnigram(
   for (let round = 0; ; round++) {
     for (let it = 0; it < subIterations; it++) {
       const expected = new Float64Array(pieces.length);
-      expectedCounts(lattices, alive, scores, minScore() - 10, expected);
+      const edgeScores = scoreEdges(lattice, scores, alive, minScore() - 10);
+      expectedCounts(lattice, edgeScores, alive, counts, expected);
       // M-step: drop pieces expected < 0.5 times, Bayesian (digamma) re-estimate of the rest.
       let sum = 0;
       for (let i = 0; i < pieces.length; i++) {
@@ -177,7 +188,7 @@ export function trainUnigram(
     const unkScore = minScore() - 10;
     const freq = new Float64Array(pieces.length);
     const wordsWith = new Float64Array(pieces.length);
-    viterbiCounts(lattices, alive, scores, unkScore, freq, wordsWith);
+    viterbiCounts(lattice, scoreEdges(lattice, scores, alive, unkScore), alive, counts, freq, wordsWith);
     let sum = 0;
     let wordTotal = 0;
     for (let i = 0; i < pieces.length; i++) if (alive[i] === 1) sum += freq[i]!;
@@ -187,7 +198,7 @@ export function trainUnigram(
     for (let i = 0; i < pieces.length; i++) {
       if (alive[i] !== 1 || freq[i] === 0) continue;
       const cps = Int32Array.from(Array.from(pieces[i]!), (ch) => ch.codePointAt(0)!);
-      const alt = cps.length > 1 ? bestAlternative(cps, i, trie, alive, scores) : null;
+      const alt = cps.length > 1 ? bestAlternative(cps, i, trie, alive, scores, scratch) : null;
       if (alt === null) {
         kept.push(i); // nothing can replace it
         continue;
@@ -237,4 +248,65 @@ export function trainUnigram(
     ...learned,
   ];
   return { pieces: result, unkId: 0 };
+}
+
+/**
+ * Viterbi over every word: `freq[p]` += word count for each use of piece p on the word's best path,
+ * `wordsWith[p]` += word count once per word whose best path uses p (live pieces only).
+ */
+export function viterbiCounts(
+  l: Lattice,
+  edgeScores: Float64Array,
+  alive: Uint8Array,
+  counts: Float64Array,
+  freq: Float64Array,
+  wordsWith: Float64Array,
+): void {
+  const best = new Float64Array(l.maxLength + 1);
+  const back = new Int32Array(l.maxLength + 1);
+  const stamp = new Int32Array(freq.length).fill(-1);
+  for (let w = 0; w < l.textCount; w++) {
+    viterbi(l, w, edgeScores, best, back);
+    const c = counts[w]!;
+    for (let pos = l.length(w); pos > 0; ) {
+      const e = back[pos]!;
+      const p = l.piece[e]!;
+      if (p >= 0 && alive[p] === 1) {
+        freq[p]! += c;
+        if (stamp[p] !== w) {
+          stamp[p] = w;
+          wordsWith[p]! += c;
+        }
+      }
+      pos = l.start[e]!;
+    }
+  }
+}
+
+/**
+ * The best segmentation of one piece's own text (`cps`, its code points) by the other live pieces,
+ * as piece indices, with its score; `null` when no such path exists (no `<unk>` here). `scratch` is
+ * a lattice to build it in.
+ */
+export function bestAlternative(
+  cps: Int32Array,
+  self: number,
+  trie: Trie,
+  alive: Uint8Array,
+  scores: Float64Array,
+  scratch: Lattice = new Lattice(),
+): { pieces: number[]; score: number } | null {
+  const n = cps.length;
+  scratch.clear();
+  scratch.addText(cps, n, trie, 'codePoint');
+  const edgeScores = new Float64Array(scratch.size);
+  for (let e = 0; e < scratch.size; e++) {
+    const p = scratch.piece[e]!;
+    edgeScores[e] = p >= 0 && p !== self && alive[p] === 1 ? scores[p]! : Number.NaN;
+  }
+  const best = new Float64Array(n + 1);
+  const back = new Int32Array(n + 1);
+  const score = viterbi(scratch, 0, edgeScores, best, back);
+  if (score === Number.NEGATIVE_INFINITY) return null;
+  return { pieces: backtrack(scratch, back, n).map((e) => scratch.piece[e]!), score };
 }

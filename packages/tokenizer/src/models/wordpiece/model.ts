@@ -7,9 +7,9 @@
  *   vocab {un, ##aff, ##able, ##a}:  "unaffable" -> un | ##aff | ##able
  *                                     "unx"       -> [UNK]     (no entry starts "x")
  */
-import { TokenizerFormatError, TokenizerInputError } from '../errors.js';
-import { asObject, badField, optNum, optStr } from '../formats/json-fields.js';
-import type { Model, ModelToken } from '../pipeline/types.js';
+import { TokenizerInputError } from '../../errors.js';
+import type { Model, ModelToken } from '../../pipeline/types.js';
+import { wordPieceFieldsFromJSON, wordPieceToJSON } from './serialization.js';
 
 /** Options of {@link WordPiece}, with BERT's defaults. */
 export interface WordPieceOptions {
@@ -104,39 +104,17 @@ export class WordPiece implements Model {
   }
 
   toJSON(): Record<string, unknown> {
-    const vocab: Record<string, number> = {};
-    for (const [t, id] of [...this.vocab].sort((a, b) => a[1] - b[1])) vocab[t] = id;
-    return {
-      type: 'WordPiece',
-      unk_token: this.unkToken,
-      continuing_subword_prefix: this.prefix,
-      max_input_chars_per_word: this.maxInputCharsPerWord,
-      vocab,
-    };
+    return wordPieceToJSON({
+      vocab: this.vocab,
+      unkToken: this.unkToken,
+      continuingSubwordPrefix: this.prefix,
+      maxInputCharsPerWord: this.maxInputCharsPerWord,
+    });
   }
 
   /** Reads a tokenizer.json `model` object of type WordPiece. */
   static fromJSON(obj: unknown, where = 'model'): WordPiece {
-    const o = asObject(obj, where);
-    const v = asObject(o.vocab, `${where}.vocab`);
-    const vocab = new Map<string, number>();
-    for (const [t, id] of Object.entries(v)) {
-      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0)
-        badField(`${where}.vocab[${JSON.stringify(t)}]`, 'a non-negative integer id', id);
-      vocab.set(t, id as number);
-    }
-    const max = optNum(o, 'max_input_chars_per_word', where, 100);
-    if (max < 0)
-      throw new TokenizerFormatError({
-        operation: 'fromJSON',
-        where: `${where}.max_input_chars_per_word`,
-        expected: 'a non-negative number',
-        found: String(max),
-      });
-    return new WordPiece(vocab, {
-      unkToken: optStr(o, 'unk_token', where, '[UNK]'),
-      continuingSubwordPrefix: optStr(o, 'continuing_subword_prefix', where, '##'),
-      maxInputCharsPerWord: max,
-    });
+    const { vocab, ...options } = wordPieceFieldsFromJSON(obj, where);
+    return new WordPiece(vocab, options);
   }
 }

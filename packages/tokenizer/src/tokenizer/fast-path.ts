@@ -10,12 +10,13 @@
  * character holding its first byte to the end of the character holding its last byte, so the three
  * byte tokens of "日" all get the span of "日" (as HF reports them).
  */
-import { BPE } from '../models/bpe.js';
-import type { ByteLevelBPE } from '../models/byte-level-bpe.js';
+
+import type { ByteLevelBPE } from '../models/bpe/byte-level.js';
+import { BPE } from '../models/bpe/model.js';
 import { compileHFPattern } from '../normalizers/hf-pattern.js';
-import { asciiEncodeLoop, type EncodeLoop } from './ascii-scan.js';
-import { findKnownPattern, GPT2_PATTERN } from './patterns.js';
-import type { EncodedToken, TokenizerParts } from './types.js';
+import { findKnownPattern, GPT2_PATTERN } from '../pipeline/patterns.js';
+import type { EncodedToken, TokenizerParts } from '../pipeline/types.js';
+import { PieceSplitter } from '../pre-tokenizers/ascii-scan.js';
 
 /** How text between regex matches is treated. */
 export type GapMode = 'keep' | 'drop';
@@ -25,65 +26,65 @@ export class FastByteLevelEncoder {
   readonly bpe: ByteLevelBPE;
   readonly regex: RegExp;
   readonly gaps: GapMode;
-  /** True when the pattern matches every character (no gaps ever): the regex runs as one `match`. */
-  readonly coversAll: boolean;
   private readonly idToValue: (id: number) => string;
-  /** The encode loop of a known pattern (see `ascii-scan.ts`), with the sticky regex behind it. */
-  private readonly loop: EncodeLoop | undefined;
-  private readonly sticky: RegExp;
+  /** The piece splitter of a known pattern (see `ascii-scan.ts`); undefined for other patterns. */
+  private readonly splitter: PieceSplitter | undefined;
 
+  /**
+   * `splitter`: the known pattern's splitter, used by `encode` (it must split exactly as `regex`,
+   * which covers every character then); without it `encode` runs the regex.
+   */
   constructor(
     bpe: ByteLevelBPE,
     regex: RegExp,
     gaps: GapMode,
-    coversAll: boolean,
     idToValue: (id: number) => string,
-    loop?: EncodeLoop,
+    splitter?: PieceSplitter,
   ) {
     this.bpe = bpe;
     this.regex = new RegExp(regex.source, regex.flags.includes('g') ? regex.flags : `${regex.flags}g`);
-    this.sticky = new RegExp(regex.source, `${regex.flags.replace('g', '').replace('y', '')}y`);
     this.gaps = gaps;
-    this.coversAll = coversAll;
     this.idToValue = idToValue;
-    this.loop = coversAll ? loop : undefined;
+    this.splitter = splitter;
   }
 
   /** Appends the ids of `text` to `out`. */
   encode(text: string, out: number[]): void {
     const bpe = this.bpe;
-    if (this.loop) {
-      // The pattern matches every character, so pieces tile the text: scan ASCII by hand, ask the
-      // regex (sticky, at that position) only where a non-ASCII character decides.
-      this.loop(text, this.sticky, bpe, out);
+    const splitter = this.splitter;
+    if (splitter === undefined) {
+      this.eachPiece(text, (piece) => bpe.encodePiece(piece, out));
       return;
     }
-    if (this.coversAll) {
-      const pieces = text.match(this.regex);
-      if (pieces === null) return;
-      for (let i = 0; i < pieces.length; i++) bpe.encodePiece(pieces[i]!, out);
-      return;
-    }
-    const re = this.regex;
-    re.lastIndex = 0;
-    let last = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const s = m.index;
-      const piece = m[0];
-      if (piece.length === 0) {
-        re.lastIndex++;
-        continue;
+    // The pattern matches every character, so pieces tile the text: no regex pass, no match arrays.
+    const len = text.length;
+    const ascii = bpe.byteToId;
+    for (let i = 0; i < len; ) {
+      const end = splitter.end(text, i, len);
+      if (end === i + 1) {
+        // A one-character ASCII piece is its byte's token: no string, no lookup.
+        const c = text.charCodeAt(i);
+        const id = c < 128 ? ascii[c]! : -1;
+        if (id >= 0) {
+          out.push(id);
+          i = end;
+          continue;
+        }
       }
-      if (s > last && this.gaps === 'keep') bpe.encodePiece(text.slice(last, s), out);
-      bpe.encodePiece(piece, out);
-      last = s + piece.length;
+      bpe.encodePiece(text.slice(i, end), out);
+      i = end;
     }
-    if (last < text.length && this.gaps === 'keep') bpe.encodePiece(text.slice(last), out);
   }
 
   /** Appends the tokens of `text` with spans offset by `base` to `out`. */
   encodeWithOffsets(text: string, base: number, out: EncodedToken[]): void {
+    this.eachPiece(text, (piece, start) => this.pieceWithOffsets(piece, base + start, out));
+  }
+
+  /** Calls `fn` on each regex match of `text` and, when gaps are kept, on each stretch between them. */
+  private eachPiece(text: string, fn: (piece: string, start: number) => void): void {
     const re = this.regex;
+    const keep = this.gaps === 'keep';
     re.lastIndex = 0;
     let last = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -93,11 +94,11 @@ export class FastByteLevelEncoder {
         re.lastIndex++;
         continue;
       }
-      if (s > last && this.gaps === 'keep') this.pieceWithOffsets(text.slice(last, s), base + last, out);
-      this.pieceWithOffsets(piece, base + s, out);
+      if (s > last && keep) fn(text.slice(last, s), last);
+      fn(piece, s);
       last = s + piece.length;
     }
-    if (last < text.length && this.gaps === 'keep') this.pieceWithOffsets(text.slice(last), base + last, out);
+    if (last < text.length && keep) fn(text.slice(last), last);
   }
 
   private pieceWithOffsets(piece: string, base: number, out: EncodedToken[]): void {
@@ -160,14 +161,12 @@ export function detectFastPath(parts: TokenizerParts): FastPath | null {
   const pre = parts.preTokenizer.toJSON() as Record<string, unknown>;
   let regex: RegExp | null = null;
   let gaps: 'keep' | 'drop' = 'keep';
-  let coversAll = false;
-  let scanner: EncodeLoop | undefined;
+  let splitter: PieceSplitter | undefined;
   const isPlainByteLevel = (o: Record<string, unknown>, useRegex: boolean) =>
     o.type === 'ByteLevel' && o.add_prefix_space === false && (o.use_regex ?? true) === useRegex;
   if (isPlainByteLevel(pre, true)) {
     regex = new RegExp(GPT2_PATTERN.js, 'gu');
-    coversAll = true;
-    scanner = asciiEncodeLoop(GPT2_PATTERN.name);
+    splitter = PieceSplitter.of(GPT2_PATTERN);
   } else if (pre.type === 'Sequence' && Array.isArray(pre.pretokenizers) && pre.pretokenizers.length === 2) {
     const [split, bl] = pre.pretokenizers as Record<string, unknown>[];
     if (!split || !bl || split.type !== 'Split' || !isPlainByteLevel(bl, false)) return null;
@@ -181,20 +180,12 @@ export function detectFastPath(parts: TokenizerParts): FastPath | null {
     const known = findKnownPattern(src);
     if (known) {
       regex = new RegExp(known.js, 'gu');
-      coversAll = true;
-      scanner = asciiEncodeLoop(known.name);
+      splitter = PieceSplitter.of(known);
     } else regex = compileHFPattern({ Regex: src }, 'pre_tokenizer.pretokenizers[0].pattern');
   } else return null;
   const bpe = parts.model.byteLevel();
   if (!bpe) return null;
   const model = parts.model;
-  const encoder = new FastByteLevelEncoder(
-    bpe,
-    regex,
-    gaps,
-    coversAll,
-    (id) => model.idToToken(id) ?? '',
-    scanner,
-  );
+  const encoder = new FastByteLevelEncoder(bpe, regex, gaps, (id) => model.idToToken(id) ?? '', splitter);
   return { encoder, decodeBytes: parts.decoder?.type === 'ByteLevel' };
 }

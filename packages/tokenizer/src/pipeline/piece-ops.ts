@@ -59,14 +59,6 @@ export function slicePiece(piece: Piece, s: number, e: number): Piece {
   };
 }
 
-/** Concatenates pieces keeping every unit's origin. */
-export function concatPieces(pieces: Piece[]): Piece {
-  if (pieces.length === 1) return pieces[0]!;
-  const b = new PieceBuilder(pieces[0]?.base ?? 0);
-  for (const p of pieces) b.appendFrom(p, 0, p.text.length);
-  return b.build();
-}
-
 /**
  * Accumulates output text and the origin of each output unit. Stays in the cheap `map === null` form
  * for as long as the output is an identity copy of a contiguous input range; otherwise origins go

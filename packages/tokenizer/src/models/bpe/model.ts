@@ -7,9 +7,9 @@
  *  2. Each character is looked up in the vocabulary. Missing ones become `<0xAB>` byte tokens when
  *     `byte_fallback` is on (Llama 2, Mistral), else `unk_token` (several in a row fuse into one
  *     when `fuse_unk`), else they are dropped.
- *  3. Merge: repeatedly merge the adjacent pair with the lowest merge rank (see `bpe-merges.ts`);
- *     with `dropout`, each candidate merge is skipped with that probability (seeded here, so a run
- *     is reproducible).
+ *  3. Merge: repeatedly merge the adjacent pair with the lowest merge rank (`encodeWithRanks` of
+ *     `reference.ts`, run by `merge.ts`); with `dropout`, each candidate merge is skipped with that
+ *     probability (seeded here, so a run is reproducible).
  *
  * `ignore_merges` (Llama 3): a piece that is itself in the vocabulary is one token, no merging.
  *
@@ -17,42 +17,17 @@
  *
  *     ▁ | <0xE6> <0x97> <0xA5> | x    -> merges -> ▁ <0xE6> <0x97> <0xA5> x
  */
-import { TokenizerFormatError, TokenizerInputError } from '../errors.js';
-import { arr, asObject, badField, type JSONObject, optBool, optNum, optStr } from '../formats/json-fields.js';
-import type { Model, ModelToken } from '../pipeline/types.js';
-import { mergeWord, PairTable } from './bpe-merges.js';
-import { ByteLevelBPE, byteChars, byteLevelTokenToBytes } from './byte-level-bpe.js';
-import { encodeUtf8Into } from './utf8.js';
+import { TokenizerFormatError, TokenizerInputError } from '../../errors.js';
+import type { Model, ModelToken } from '../../pipeline/types.js';
+import { BYTE_TO_CHAR, byteLevelTokenToBytes } from '../../pre-tokenizers/byte-level.js';
+import { seededRandom } from '../seeded-random.js';
+import { encodeUtf8Into } from '../utf8.js';
+import { ByteLevelBPE } from './byte-level.js';
+import { mergeWord } from './merge.js';
+import { PairTable } from './pair-table.js';
+import { type BPEOptions, bpeOptionsFromJSON, bpeToJSON } from './serialization.js';
 
-/** Options of {@link BPE}, as in tokenizer.json but camel-cased. */
-export interface BPEOptions {
-  /** Token -> id. */
-  vocab: Map<string, number> | Record<string, number>;
-  /** Merges in rank order (first = applied first). */
-  merges: readonly (readonly [string, string])[];
-  unkToken?: string | null;
-  continuingSubwordPrefix?: string | null;
-  endOfWordSuffix?: string | null;
-  fuseUnk?: boolean;
-  byteFallback?: boolean;
-  ignoreMerges?: boolean;
-  /** Probability of skipping each merge (BPE-dropout); null or 0 = off. */
-  dropout?: number | null;
-  /** Seed of the dropout generator (default 0). */
-  seed?: number;
-}
-
-/** mulberry32: a small seeded generator in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type { BPEOptions } from './serialization.js';
 
 const HEX = '0123456789ABCDEF';
 const byteTokenNames: string[] = Array.from({ length: 256 }, (_, b) => `<0x${HEX[b >> 4]}${HEX[b & 15]}>`);
@@ -152,68 +127,29 @@ export class BPE implements Model {
    * ```
    */
   static fromJSON(obj: unknown, where = 'model'): BPE {
-    const o: JSONObject = asObject(obj, where);
-    if (o.type !== undefined && o.type !== 'BPE') badField(`${where}.type`, '"BPE"', o.type);
-    const vocabObj = asObject(o.vocab, `${where}.vocab`);
-    const vocab = new Map<string, number>();
-    for (const [token, id] of Object.entries(vocabObj)) {
-      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-        badField(`${where}.vocab[${JSON.stringify(token)}]`, 'a non-negative integer id', id);
-      }
-      vocab.set(token, id as number);
-    }
-    const rawMerges = o.merges === undefined ? [] : arr(o, 'merges', where);
-    const merges: [string, string][] = new Array(rawMerges.length);
-    for (let i = 0; i < rawMerges.length; i++) {
-      const m = rawMerges[i];
-      if (typeof m === 'string') {
-        const parts = m.split(' ');
-        if (parts.length !== 2) badField(`${where}.merges[${i}]`, '"left right" (exactly one space)', m);
-        merges[i] = [parts[0]!, parts[1]!];
-      } else if (Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && typeof m[1] === 'string') {
-        merges[i] = [m[0], m[1]];
-      } else {
-        badField(`${where}.merges[${i}]`, '"left right" or ["left", "right"]', m);
-      }
-    }
-    return new BPE({
-      vocab,
-      merges,
-      unkToken: optStr(o, 'unk_token', where, null),
-      continuingSubwordPrefix: optStr(o, 'continuing_subword_prefix', where, null),
-      endOfWordSuffix: optStr(o, 'end_of_word_suffix', where, null),
-      fuseUnk: optBool(o, 'fuse_unk', where, false),
-      byteFallback: optBool(o, 'byte_fallback', where, false),
-      ignoreMerges: optBool(o, 'ignore_merges', where, false),
-      dropout: optNum(o, 'dropout', where, null),
-    });
+    return new BPE(bpeOptionsFromJSON(obj, where));
   }
 
   /** The tokenizer.json `model` object (vocab in id order, merges as pairs in rank order). */
   toJSON(): Record<string, unknown> {
-    const vocab: Record<string, number> = {};
-    const entries = [...this.vocab].sort((x, y) => x[1] - y[1]);
-    for (const [token, id] of entries) vocab[token] = id;
     const merges: [string, string][] = [];
     for (let rank = 0; rank < this.mergeLeft.length; rank++) {
       const a = this.mergeLeft[rank]!;
       const b = this.mergeRight[rank]!;
       if (this.table.rank(a, b) !== rank) continue; // an overridden duplicate
-      const right = this.vocabR[b]!;
-      merges.push([this.vocabR[a]!, right]);
+      merges.push([this.vocabR[a]!, this.vocabR[b]!]);
     }
-    return {
-      type: 'BPE',
-      dropout: this.dropout,
-      unk_token: this.unkToken,
-      continuing_subword_prefix: this.continuingSubwordPrefix,
-      end_of_word_suffix: this.endOfWordSuffix,
-      fuse_unk: this.fuseUnk,
-      byte_fallback: this.byteFallback,
-      ignore_merges: this.ignoreMerges,
-      vocab,
+    return bpeToJSON({
+      vocab: this.vocab,
       merges,
-    };
+      unkToken: this.unkToken,
+      continuingSubwordPrefix: this.continuingSubwordPrefix,
+      endOfWordSuffix: this.endOfWordSuffix,
+      fuseUnk: this.fuseUnk,
+      byteFallback: this.byteFallback,
+      ignoreMerges: this.ignoreMerges,
+      dropout: this.dropout,
+    });
   }
 
   get vocabSize(): number {
@@ -254,10 +190,9 @@ export class BPE implements Model {
     if (this.fast !== undefined) return this.fast;
     this.fast = null;
     if (this.continuingSubwordPrefix || this.endOfWordSuffix || this.dropout) return null;
-    const chars = byteChars();
     const byteToId = new Int32Array(256);
     for (let b = 0; b < 256; b++) {
-      const id = this.vocab.get(chars[b]!);
+      const id = this.vocab.get(BYTE_TO_CHAR[b]!);
       if (id === undefined) return null;
       byteToId[b] = id;
     }
@@ -293,7 +228,7 @@ export class BPE implements Model {
     for (let i = 0; i < n; i++) {
       const size = word.sizes[i]!;
       const id = word.syms[i]!;
-      const start = size === 0 ? unitStart(unitOfByte, byte, text) : unitStart(unitOfByte, byte, text);
+      const start = unitStart(unitOfByte, byte, text);
       const end = size === 0 ? start : unitEnd(unitOfByte, byte + size - 1, text);
       tokens[i] = { id, value: this.vocabR[id]!, start, end };
       byte += size;

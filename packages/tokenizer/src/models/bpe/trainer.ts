@@ -13,19 +13,22 @@
  * pairs: (h,ug) 15  (p,ug) 5  (ug,s) 5           -> merge h ug -> "hug"
  * ```
  *
- * Speed comes from never recounting: a pair -> words index says which words hold a pair, merging
- * a pair rewrites only those words and adjusts the counts of the neighbouring pairs, and a max-heap
- * with lazy deletion ({@link PairHeap}) finds the next pair. Words live in flat typed arrays as
- * doubly linked lists of symbols, so a merge unlinks one node.
+ * That is `trainOnCounts` of `reference.ts`, which recounts every pair after every merge. This one
+ * learns the same merges in the same order (tested on random corpora) and is fast because it never
+ * recounts: a pair -> words index says which words hold a pair, merging a pair rewrites only those
+ * words and adjusts the counts of the neighbouring pairs, and a max-heap with lazy deletion
+ * ({@link PairHeap}) finds the next pair. Words live in flat typed arrays as doubly linked lists of
+ * symbols, so a merge unlinks one node.
  *
  * Tie-break (deterministic): the highest count wins; among equal counts the pair with the smallest
  * left id, then the smallest right id (ids are given in vocabulary order: special tokens, then the
  * alphabet sorted by code point, then merged tokens in the order they were made), as HF does.
  */
-import { TokenizerInputError } from '../errors.js';
-import { BYTE_TO_CHAR } from '../pre-tokenizers/byte-level.js';
+import { TokenizerInputError } from '../../errors.js';
+import { grown } from '../../pipeline/typed-arrays.js';
+import { BYTE_TO_CHAR } from '../../pre-tokenizers/byte-level.js';
+import type { TrainProgress } from '../../trainers/progress.js';
 import { PairHeap } from './pair-heap.js';
-import type { TrainProgress } from './progress.js';
 
 /** Options of {@link trainBpe}. */
 export interface BpeTrainerOptions {
@@ -154,13 +157,9 @@ export function trainBpe(wordCounts: Iterable<[string, number]>, options: BpeTra
     if (p === undefined) {
       p = pairWords.length;
       if (p === pairLeft.length) {
-        const grow = <T extends Int32Array | Float64Array>(x: T, y: T): T => {
-          y.set(x);
-          return y;
-        };
-        pairLeft = grow(pairLeft, new Int32Array(p * 2));
-        pairRight = grow(pairRight, new Int32Array(p * 2));
-        pairCount = grow(pairCount, new Float64Array(p * 2));
+        pairLeft = grown(pairLeft, p * 2);
+        pairRight = grown(pairRight, p * 2);
+        pairCount = grown(pairCount, p * 2);
       }
       pairLeft[p] = a;
       pairRight[p] = b;
@@ -186,8 +185,8 @@ export function trainBpe(wordCounts: Iterable<[string, number]>, options: BpeTra
   // ── 4. merge the best pair until the vocabulary is full ──────────────────────────────────────
   const merges: [string, string][] = [];
   const seenIn = new Int32Array(wordStart.length).fill(-1); // word w already rewritten by merge k
-  let grown: number[] = []; // pairs whose count went up during this merge
-  let grownMark = new Int32Array(pairLeft.length).fill(-1);
+  let raised: number[] = []; // pairs whose count went up during this merge
+  let raisedIn = new Int32Array(pairLeft.length).fill(-1); // pair p already in `raised` at merge raisedIn[p]
   const target = vocabSize - vocab.length;
   let k = 0;
   for (; vocab.length < vocabSize && heap.size > 0; ) {
@@ -203,25 +202,17 @@ export function trainBpe(wordCounts: Iterable<[string, number]>, options: BpeTra
     const b = pairRight[best]!;
     merges.push([vocab[a]!, vocab[b]!]);
     const z = addToken(vocab[a]! + vocab[b]!);
-    if (grownMark.length < pairLeft.length) {
-      const m = new Int32Array(pairLeft.length).fill(-1);
-      m.set(grownMark);
-      grownMark = m;
-    }
+    if (raisedIn.length < pairLeft.length) raisedIn = grown(raisedIn, pairLeft.length, -1);
     const bump = (x: number, y: number, c: number, w: number): void => {
       const p = pairOf(x, y);
       pairCount[p]! += c;
       if (c > 0) {
         const list = pairWords[p]!;
         if (list[list.length - 1] !== w) list.push(w);
-        if (grownMark[p] !== k) {
-          if (p >= grownMark.length) {
-            const m = new Int32Array(pairLeft.length).fill(-1);
-            m.set(grownMark);
-            grownMark = m;
-          }
-          grownMark[p] = k;
-          grown.push(p);
+        if (raisedIn[p] !== k) {
+          if (p >= raisedIn.length) raisedIn = grown(raisedIn, pairLeft.length, -1);
+          raisedIn[p] = k;
+          raised.push(p);
         }
       }
     };
@@ -255,10 +246,10 @@ export function trainBpe(wordCounts: Iterable<[string, number]>, options: BpeTra
     }
     pairWords[best] = [];
     pairCount[best] = 0;
-    for (const p of grown) {
+    for (const p of raised) {
       if (pairCount[p]! > 0) heap.push(p, pairCount[p]!, pairLeft[p]! * RIGHT + pairRight[p]!);
     }
-    grown = [];
+    raised = [];
     k++;
     if (onProgress && (k & 255) === 0) onProgress({ phase: 'merge', done: k, total: target });
   }

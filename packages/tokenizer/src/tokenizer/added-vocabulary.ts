@@ -13,12 +13,27 @@
  *
  *     "hi  <s>yo</s>"  ->  "hi" | "  <s>" = <s> | "yo" | "</s>" = </s>
  *
- * The matcher is a trie over UTF-16 units walked from each candidate position (positions whose
+ * The matcher is a trie over UTF-16 units (`pipeline/trie.ts`) walked from each candidate position (positions whose
  * unit starts some token; a single possible first unit is found with `indexOf`). Cost is linear in
  * the input times the longest token length, with no backtracking.
  */
-import { WHITE_SPACE } from './patterns.js';
-import type { AddedTokenConfig } from './types.js';
+import { WHITE_SPACE } from '../pipeline/patterns.js';
+import { Trie } from '../pipeline/trie.js';
+import type { AddedTokenConfig } from '../pipeline/types.js';
+
+/**
+ * A special token as tokenizer.json lists it when nothing else is said: matched on the raw input,
+ * whole, without stripping (what tiktoken's special tokens, GPT-2's `<|endoftext|>` and the
+ * trainers' special tokens are).
+ *
+ * @example
+ * ```ts
+ * specialToken(50256, '<|endoftext|>').normalized; // false
+ * ```
+ */
+export function specialToken(id: number, content: string): AddedTokenConfig {
+  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
+}
 
 /** A stretch of input: plain text (`token === null`) or one added token. */
 export interface AddedSplit {
@@ -27,35 +42,26 @@ export interface AddedSplit {
   token: AddedTokenConfig | null;
 }
 
-interface TrieNode {
-  next: Map<number, TrieNode>;
-  token: AddedTokenConfig | null;
-}
-
 const WORD_CHAR = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u;
 const SPACE_CHAR = new RegExp(`[${WHITE_SPACE}]`);
 
-class Trie {
-  readonly root: TrieNode = { next: new Map(), token: null };
+/** The added tokens of one matching pass, in a trie over UTF-16 units (a node's value: the token's index). */
+class TokenTrie {
+  readonly trie = new Trie();
+  readonly tokens: AddedTokenConfig[] = [];
+  /** The units some token starts with: positions holding none are skipped without a lookup. */
   readonly firstUnits = new Set<number>();
-  size = 0;
+
+  get size(): number {
+    return this.tokens.length;
+  }
 
   add(token: AddedTokenConfig): void {
     const s = token.content;
     if (s.length === 0) return;
-    let node = this.root;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      let child = node.next.get(c);
-      if (!child) {
-        child = { next: new Map(), token: null };
-        node.next.set(c, child);
-      }
-      node = child;
-    }
-    node.token = token;
+    this.trie.insert(s, this.tokens.length, 'unit');
+    this.tokens.push(token);
     this.firstUnits.add(s.charCodeAt(0));
-    this.size++;
   }
 }
 
@@ -75,8 +81,8 @@ export class AddedVocabulary {
   readonly tokens: readonly AddedTokenConfig[];
   private readonly byContentMap = new Map<string, AddedTokenConfig>();
   private readonly byIdMap = new Map<number, AddedTokenConfig>();
-  private readonly raw = new Trie();
-  private readonly normalized = new Trie();
+  private readonly raw = new TokenTrie();
+  private readonly normalized = new TokenTrie();
 
   constructor(tokens: readonly AddedTokenConfig[]) {
     this.tokens = tokens.map((t) => ({ ...t }));
@@ -135,14 +141,16 @@ export class AddedVocabulary {
         continue;
       }
       // Longest allowed token starting at i.
-      let node: TrieNode | undefined = trie.root;
+      let node = 0;
       let best: AddedTokenConfig | null = null;
       let bestEnd = i;
       for (let j = i; j < text.length; j++) {
-        node = node.next.get(text.charCodeAt(j));
-        if (!node) break;
-        if (node.token && allowed(node.token)) {
-          best = node.token;
+        node = trie.trie.child(node, text.charCodeAt(j));
+        if (node < 0) break;
+        const index = trie.trie.value(node);
+        const token = index < 0 ? undefined : trie.tokens[index];
+        if (token && allowed(token)) {
+          best = token;
           bestEnd = j + 1;
         }
       }

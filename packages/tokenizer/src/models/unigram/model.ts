@@ -15,10 +15,17 @@
  * Subword regularization: `encodeNBest(text, n)` gives the n best paths; `sampleEncode` draws a path
  * with probability proportional to exp(alpha * score), over the whole lattice (forward-filtering
  * backward-sampling) or over the n best.
+ *
+ * The lattice and the algorithms over it (`lattice.ts`) and the trie that finds the pieces
+ * (`trie.ts`) are the trainer's too (`trainer.ts`); this file holds what only the model does:
+ * unknown characters, byte fallback, caching, and the tokens handed to the pipeline.
  */
-import { TokenizerFormatError, TokenizerInputError } from '../errors.js';
-import { arr, asObject, badField, optBool, optNum } from '../formats/json-fields.js';
-import type { Model, ModelToken, Normalizer, PreTokenizer } from '../pipeline/types.js';
+import { TokenizerInputError } from '../../errors.js';
+import { Trie } from '../../pipeline/trie.js';
+import type { Model, ModelToken, Normalizer, PreTokenizer } from '../../pipeline/types.js';
+import { seededRandom } from '../seeded-random.js';
+import { backtrack, Lattice, nBest, sample, scoreEdges, viterbi } from './lattice.js';
+import { unigramFieldsFromJSON, unigramToJSON } from './serialization.js';
 
 /** Options of {@link Unigram}. */
 export interface UnigramOptions {
@@ -54,27 +61,6 @@ export interface SampleOptions {
 /** Penalty SentencePiece and HF give unknown characters, below the lowest piece score. */
 export const UNK_PENALTY = 10;
 
-/** mulberry32: a small seeded uniform generator. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** The lattice of one text: every (start, end, id, score) edge, unknown nodes included. */
-interface Lattice {
-  n: number;
-  starts: number[];
-  ends: number[];
-  ids: number[];
-  scores: number[];
-}
-
 /**
  * @example
  * ```ts
@@ -91,12 +77,17 @@ export class Unigram implements Model {
   readonly byteFallback: boolean;
   readonly minScore: number;
   private readonly vocab = new Map<string, number>();
-  // Trie over UTF-16 units: edges in one Map keyed `node * 65536 + unit`; tokenAt[node] = id or -1.
-  private readonly edges = new Map<number, number>();
-  private tokenAt: number[] = [-1];
+  /** The matchable pieces, by UTF-16 unit. */
+  private readonly trie = new Trie();
   private readonly byteIds: Int32Array | null;
   private readonly cache = new Map<string, number[]>();
   private readonly tokenCache = new Map<string, ModelToken[]>();
+  // Scratch space of `latticeOf` and `bestPath`, reused from text to text.
+  private readonly lattice = new Lattice();
+  private units = new Uint16Array(64);
+  private edgeScores = new Float64Array(256);
+  private best = new Float64Array(64);
+  private back = new Int32Array(64);
 
   constructor(pieces: [string, number][], options: UnigramOptions = {}) {
     this.pieces = pieces.map((p) => p[0]);
@@ -116,7 +107,7 @@ export class Unigram implements Model {
     const skip = new Set(options.unmatchable ?? []);
     pieces.forEach(([p], id) => {
       this.vocab.set(p, id);
-      if (!skip.has(id) && p.length > 0) this.insert(p, id);
+      if (!skip.has(id) && p.length > 0) this.trie.insert(p, id, 'unit');
     });
     if (this.byteFallback) {
       const ids = new Int32Array(256).fill(-1);
@@ -128,21 +119,6 @@ export class Unigram implements Model {
       }
       this.byteIds = all ? ids : null;
     } else this.byteIds = null;
-  }
-
-  private insert(piece: string, id: number): void {
-    let node = 0;
-    for (let i = 0; i < piece.length; i++) {
-      const key = node * 65536 + piece.charCodeAt(i);
-      let next = this.edges.get(key);
-      if (next === undefined) {
-        next = this.tokenAt.length;
-        this.tokenAt.push(-1);
-        this.edges.set(key, next);
-      }
-      node = next;
-    }
-    this.tokenAt[node] = id;
   }
 
   get vocabSize(): number {
@@ -167,50 +143,40 @@ export class Unigram implements Model {
     });
   }
 
-  /** Viterbi: the best path as flat [start, end, id] triples (unknown characters have id -1, not yet fused). */
-  private viterbi(text: string): number[] {
+  /**
+   * The lattice of `text` in the scratch lattice, with its edge scores in `this.edgeScores`; throws
+   * when a character has no piece and the model no unknown piece.
+   */
+  private latticeOf(text: string): Lattice {
     const n = text.length;
-    const best = new Float64Array(n + 1);
-    const from = new Int32Array(n + 1).fill(-1);
-    const via = new Int32Array(n + 1);
-    from[0] = 0;
-    const unkScore = this.minScore - UNK_PENALTY;
-    for (let s = 0; s < n; s++) {
-      if (from[s] === -1) continue; // inside a surrogate pair
-      const c = text.charCodeAt(s);
-      const charLen = c >= 0xd800 && c <= 0xdbff && s + 1 < n ? 2 : 1;
-      let node = 0;
-      let single = false;
-      const base = best[s]!;
-      for (let e = s; e < n; e++) {
-        const next = this.edges.get(node * 65536 + text.charCodeAt(e));
-        if (next === undefined) break;
-        node = next;
-        const id = this.tokenAt[node]!;
-        if (id < 0) continue;
-        if (e + 1 - s === charLen) single = true;
-        const score = base + this.scores[id]!;
-        if (from[e + 1] === -1 || score > best[e + 1]!) {
-          best[e + 1] = score;
-          from[e + 1] = s;
-          via[e + 1] = id;
-        }
-      }
-      if (!single) {
-        if (this.unkId === null) this.unknown(text, s);
-        const score = base + unkScore;
-        if (from[s + charLen] === -1 || score > best[s + charLen]!) {
-          best[s + charLen] = score;
-          from[s + charLen] = s;
-          via[s + charLen] = -1;
-        }
-      }
+    if (this.units.length < n) this.units = new Uint16Array(n * 2);
+    const units = this.units;
+    for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
+    const l = this.lattice;
+    l.clear();
+    const unknownAt = l.addText(units, n, this.trie, 'unit');
+    if (unknownAt >= 0 && this.unkId === null) this.unknown(text, unknownAt);
+    if (this.edgeScores.length < l.size) this.edgeScores = new Float64Array(l.size * 2);
+    scoreEdges(l, this.scores, null, this.minScore - UNK_PENALTY, this.edgeScores);
+    return l;
+  }
+
+  /** Viterbi: the best path as flat [start, end, id] triples (unknown characters have id -1, not yet fused). */
+  private bestPath(text: string): number[] {
+    const l = this.latticeOf(text);
+    const n = text.length;
+    if (this.best.length <= n) {
+      this.best = new Float64Array(n * 2 + 1);
+      this.back = new Int32Array(n * 2 + 1);
     }
-    const path: number[] = [];
-    for (let e = n; e > 0; e = from[e]!) path.push(from[e]!, e, via[e]!);
-    // path is reversed triples; flip
+    viterbi(l, 0, this.edgeScores, this.best, this.back);
+    return this.triples(l, backtrack(l, this.back, n));
+  }
+
+  /** Edges of the scratch lattice as flat [start, end, id] triples. */
+  private triples(l: Lattice, edges: readonly number[]): number[] {
     const out: number[] = [];
-    for (let k = path.length - 3; k >= 0; k -= 3) out.push(path[k]!, path[k + 1]!, path[k + 2]!);
+    for (const e of edges) out.push(l.start[e]!, l.end[e]!, l.piece[e]!);
     return out;
   }
 
@@ -248,7 +214,7 @@ export class Unigram implements Model {
     const hit = this.tokenCache.get(text);
     if (hit) return hit.map((t) => ({ ...t }));
     const out: ModelToken[] = [];
-    this.finish(text, this.viterbi(text), (id, start, end, value) => out.push({ id, value, start, end }));
+    this.finish(text, this.bestPath(text), (id, start, end, value) => out.push({ id, value, start, end }));
     if (text.length < 128 && this.tokenCache.size < 100_000)
       this.tokenCache.set(
         text,
@@ -265,44 +231,9 @@ export class Unigram implements Model {
       return;
     }
     const ids: number[] = [];
-    this.finish(text, this.viterbi(text), (id) => ids.push(id));
+    this.finish(text, this.bestPath(text), (id) => ids.push(id));
     if (text.length < 128 && this.cache.size < 100_000) this.cache.set(text, ids);
     for (const id of ids) out.push(id);
-  }
-
-  /** Every edge of the lattice of `text`, in order of start then length. */
-  private lattice(text: string): Lattice {
-    const n = text.length;
-    const L: Lattice = { n, starts: [], ends: [], ids: [], scores: [] };
-    const unkScore = this.minScore - UNK_PENALTY;
-    for (let s = 0; s < n; s++) {
-      const prev = s > 0 ? text.charCodeAt(s - 1) : 0;
-      const c = text.charCodeAt(s);
-      if (prev >= 0xd800 && prev <= 0xdbff && c >= 0xdc00 && c <= 0xdfff) continue;
-      const charLen = c >= 0xd800 && c <= 0xdbff && s + 1 < n ? 2 : 1;
-      let node = 0;
-      let single = false;
-      for (let e = s; e < n; e++) {
-        const next = this.edges.get(node * 65536 + text.charCodeAt(e));
-        if (next === undefined) break;
-        node = next;
-        const id = this.tokenAt[node]!;
-        if (id < 0) continue;
-        if (e + 1 - s === charLen) single = true;
-        L.starts.push(s);
-        L.ends.push(e + 1);
-        L.ids.push(id);
-        L.scores.push(this.scores[id]!);
-      }
-      if (!single) {
-        if (this.unkId === null) this.unknown(text, s);
-        L.starts.push(s);
-        L.ends.push(s + charLen);
-        L.ids.push(-1);
-        L.scores.push(unkScore);
-      }
-    }
-    return L;
   }
 
   private pathOf(text: string, triples: number[], score: number): UnigramPath {
@@ -322,40 +253,8 @@ export class Unigram implements Model {
   encodeNBest(text: string, n: number): UnigramPath[] {
     if (!(n >= 1)) return [];
     if (text.length === 0) return [{ ids: [], tokens: [], score: 0 }];
-    const L = this.lattice(text);
-    // kbest[pos] = sorted list of [score, edge index, rank in kbest[start]]
-    const kbest: [number, number, number][][] = Array.from({ length: L.n + 1 }, () => []);
-    kbest[0]!.push([0, -1, -1]);
-    // Edges are ordered by start, so every list at `start` is final when its edges are read.
-    for (let k = 0; k < L.starts.length; k++) {
-      const s = L.starts[k]!;
-      const e = L.ends[k]!;
-      const list = kbest[e]!;
-      const src = kbest[s]!;
-      for (let r = 0; r < src.length; r++) {
-        const score = src[r]![0] + L.scores[k]!;
-        if (list.length === n && score <= list[n - 1]![0]) break;
-        let at = list.length;
-        while (at > 0 && list[at - 1]![0] < score) at--;
-        list.splice(at, 0, [score, k, r]);
-        if (list.length > n) list.pop();
-      }
-    }
-    return kbest[L.n]!.map(([score, edge, rank]) => {
-      const triples: number[] = [];
-      let e = edge;
-      let r = rank;
-      while (e >= 0) {
-        triples.push(L.starts[e]!, L.ends[e]!, L.ids[e]!);
-        const entry: [number, number, number] = kbest[L.starts[e]!]![r]!;
-        e = entry[1];
-        r = entry[2];
-      }
-      const ordered: number[] = [];
-      for (let k = triples.length - 3; k >= 0; k -= 3)
-        ordered.push(triples[k]!, triples[k + 1]!, triples[k + 2]!);
-      return this.pathOf(text, ordered, score);
-    });
+    const l = this.latticeOf(text);
+    return nBest(l, 0, this.edgeScores, n).map((p) => this.pathOf(text, this.triples(l, p.edges), p.score));
   }
 
   /**
@@ -378,7 +277,7 @@ export class Unigram implements Model {
     const nbest = options.nbestSize ?? -1;
     const rng = typeof options.rng === 'function' ? options.rng : seededRandom(options.rng ?? 0);
     if (nbest === 0 || nbest === 1) {
-      const triples = text.length === 0 ? [] : this.viterbi(text);
+      const triples = text.length === 0 ? [] : this.bestPath(text);
       let score = 0;
       for (let k = 2; k < triples.length; k += 3) score += this.edgeScore(triples[k]!);
       return this.pathOf(text, triples, score);
@@ -395,37 +294,9 @@ export class Unigram implements Model {
       return paths[paths.length - 1]!;
     }
     if (text.length === 0) return { ids: [], tokens: [], score: 0 };
-    const L = this.lattice(text);
-    const fwd = new Float64Array(L.n + 1).fill(Number.NEGATIVE_INFINITY);
-    fwd[0] = 0;
-    const byEnd: number[][] = Array.from({ length: L.n + 1 }, () => []);
-    for (let k = 0; k < L.starts.length; k++) {
-      const s = L.starts[k]!;
-      const e = L.ends[k]!;
-      byEnd[e]!.push(k);
-      fwd[e] = logAddExp(fwd[e]!, fwd[s]! + alpha * L.scores[k]!);
-    }
-    const triples: number[] = [];
-    let score = 0;
-    for (let pos = L.n; pos > 0; ) {
-      const edges = byEnd[pos]!;
-      let u = rng();
-      let chosen = edges[edges.length - 1]!;
-      for (const k of edges) {
-        u -= Math.exp(fwd[L.starts[k]!]! + alpha * L.scores[k]! - fwd[pos]!);
-        if (u < 0) {
-          chosen = k;
-          break;
-        }
-      }
-      triples.push(L.starts[chosen]!, L.ends[chosen]!, L.ids[chosen]!);
-      score += L.scores[chosen]!;
-      pos = L.starts[chosen]!;
-    }
-    const ordered: number[] = [];
-    for (let k = triples.length - 3; k >= 0; k -= 3)
-      ordered.push(triples[k]!, triples[k + 1]!, triples[k + 2]!);
-    return this.pathOf(text, ordered, score);
+    const l = this.latticeOf(text);
+    const drawn = sample(l, 0, this.edgeScores, alpha, rng);
+    return this.pathOf(text, this.triples(l, drawn.edges), drawn.score);
   }
 
   /** Score of a lattice edge: the piece's score, or the unknown penalty for id -1. */
@@ -434,38 +305,18 @@ export class Unigram implements Model {
   }
 
   toJSON(): Record<string, unknown> {
-    return {
-      type: 'Unigram',
-      unk_id: this.unkId,
-      vocab: this.pieces.map((p, i) => [p, this.scores[i]]),
-      byte_fallback: this.byteFallback,
-    };
+    return unigramToJSON({
+      pieces: this.pieces.map((p, i): [string, number] => [p, this.scores[i]!]),
+      unkId: this.unkId,
+      byteFallback: this.byteFallback,
+    });
   }
 
   /** Reads a tokenizer.json `model` object of type Unigram. */
   static fromJSON(obj: unknown, where = 'model'): Unigram {
-    const o = asObject(obj, where);
-    const vocab = arr(o, 'vocab', where).map((e, i): [string, number] => {
-      if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number')
-        return badField(`${where}.vocab[${i}]`, '[piece, score]', e);
-      return [e[0], e[1]];
-    });
-    const unkId = optNum(o, 'unk_id', where, null);
-    if (unkId !== null && (unkId < 0 || unkId >= vocab.length || !Number.isInteger(unkId)))
-      throw new TokenizerFormatError({
-        operation: 'fromJSON',
-        where: `${where}.unk_id`,
-        expected: `an integer in [0, ${vocab.length})`,
-        found: String(unkId),
-      });
-    return new Unigram(vocab, { unkId, byteFallback: optBool(o, 'byte_fallback', where, false) });
+    const { pieces, unkId, byteFallback } = unigramFieldsFromJSON(obj, where);
+    return new Unigram(pieces, { unkId, byteFallback });
   }
-}
-
-function logAddExp(a: number, b: number): number {
-  if (a === Number.NEGATIVE_INFINITY) return b;
-  if (b === Number.NEGATIVE_INFINITY) return a;
-  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
 }
 
 /**

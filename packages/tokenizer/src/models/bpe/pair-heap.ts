@@ -14,6 +14,8 @@
  * push (5, ab) (9, cd) (5, aa)  ->  pop order: (9, cd) (5, aa) (5, ab)
  * ```
  */
+import { grown } from '../../pipeline/typed-arrays.js';
+
 export class PairHeap {
   private counts = new Float64Array(1024);
   private ranks = new Float64Array(1024);
@@ -46,14 +48,9 @@ export class PairHeap {
   /** Add pair number `pair` with its `count` and tie-break `rank`. */
   push(pair: number, count: number, rank: number): void {
     if (this.n === this.counts.length) {
-      const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
-        const b = make(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.counts = grow(this.counts, (k) => new Float64Array(k));
-      this.ranks = grow(this.ranks, (k) => new Float64Array(k));
-      this.pairs = grow(this.pairs, (k) => new Int32Array(k));
+      this.counts = grown(this.counts, this.n * 2);
+      this.ranks = grown(this.ranks, this.n * 2);
+      this.pairs = grown(this.pairs, this.n * 2);
     }
     let i = this.n++;
     this.counts[i] = count;
