@@ -57,6 +57,7 @@ export {
   OP_INFERENCE,
   OP_NAMES,
   type OpArgs,
+  type LinearActivation,
   type OpAttrs,
   type OpInouts,
   type OpInputs,
@@ -80,6 +81,7 @@ export {
   createCpuBackend,
 } from './cpu/backend.js';
 export type { CpuPoolStats } from './cpu/pool.js';
+export type { ThreadPoolStats } from './cpu/threads/thread-pool.js';
 export type { RelaxedSimdMode } from './cpu/wasm/runtime.js';
 export { CPU_KERNELS } from './cpu/kernels/index.js';
 export type { CpuKernel, CpuStorage } from './cpu/kernels/kernel.js';
@@ -96,6 +98,7 @@ export {
   TensorError,
 } from './errors.js';
 export { assertIds, badId, type IdCheck, idError } from './backend/id-check.js';
+export { type AddNormResult, addLayerNorm, addRmsNorm } from './ops/add-norm.js';
 export { adamwUpdate } from './ops/adamw.js';
 export { type AttentionOptions, attention } from './ops/attention.js';
 export { binary } from './ops/binary.js';
@@ -121,6 +124,7 @@ export { dropout } from './ops/dropout.js';
 export { expand } from './ops/expand.js';
 export { embedding } from './ops/gather.js';
 export { layerNorm } from './ops/layer-norm.js';
+export { type LinearFunctionOptions, linear } from './ops/linear.js';
 export { type MaskedAttentionOptions, maskedAttention } from './ops/masked-attention.js';
 export { matmul } from './ops/matmul.js';
 export { permute, transpose } from './ops/permute.js';
