@@ -131,3 +131,5 @@ export function describeCause(cause: unknown): string {
   if (cause instanceof Error) return cause.message;
   return String(cause);
 }
+
+export { describeFsError, type FsErrorDescription } from './fs-error.js';

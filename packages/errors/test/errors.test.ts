@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeCause, formatErrorMessage, LlmforgeError } from '../src/index.js';
+import { describeCause, describeFsError, formatErrorMessage, LlmforgeError } from '../src/index.js';
 
 class PackageError extends LlmforgeError {
   static override readonly errorName: string = 'PackageError';
@@ -76,5 +76,26 @@ describe('LlmforgeError', () => {
     expect(e.cause).toBe(cause);
     expect(describeCause(cause)).toBe('ENOENT: no such file');
     expect(describeCause(42)).toBe('42');
+  });
+});
+
+describe('describeFsError', () => {
+  it('names the code, its meaning and a hint; keeps unknown codes and plain errors readable', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const enoent = await readFile('/definitely/not/here').catch((e: unknown) => e);
+    expect(describeFsError(enoent)).toEqual({
+      found: 'ENOENT (no such file or directory)',
+      hint: 'check the path: it, or one of its parent directories, does not exist',
+      code: 'ENOENT',
+    });
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    expect(describeFsError(full).hint).toMatch(/disk is full/);
+    const odd = Object.assign(new Error('EWEIRD: something'), { code: 'EWEIRD' });
+    expect(describeFsError(odd)).toEqual({
+      found: 'EWEIRD: something',
+      hint: 'check the path',
+      code: 'EWEIRD',
+    });
+    expect(describeFsError('boom')).toEqual({ found: 'boom', hint: 'check the path', code: undefined });
   });
 });

@@ -17,12 +17,17 @@
  *
  * The KV cache follows the beams: after each step `cache.select(parents)` reorders its rows.
  *
+ * The best 2·numBeams of the numBeams·V candidates are found without sorting them all: each beam's
+ * best 2·numBeams tokens (a bounded insertion, one comparison for most tokens) are the only ones
+ * that can rank among the global best 2·numBeams, so only numBeams·2·numBeams candidates are sorted.
+ *
  * Worked example, numBeams 2, step 1 log-probs of the single prompt beam A −0.4, B −1.2, C −2:
  * beams A (−0.4), B (−1.2). Step 2: A→x −0.4−0.3 = −0.7, B→y −1.2−0.1 = −1.3, A→z −1.5 … → beams
  * Ax, By: B survives although its first step was worse, which greedy (A then its best) would miss.
  */
-import { logSoftmaxRow } from '@llmforge/tensor-gpu';
+import { logSoftmaxRow, nonFiniteScores } from '@llmforge/tensor-gpu';
 import { createKVCache, type KVCache, type Model } from '@llmforge/transformer';
+import { NonFiniteLogitsError } from './errors.js';
 import type { ChosenLogprob, FinishReason } from './generate.js';
 import { lastLogits, readRows } from './model-step.js';
 import type { ResolvedOptions } from './options.js';
@@ -72,7 +77,13 @@ class Hypotheses {
  * const [best] = await beamSearch(model, [1, 2], resolveOptions('generate', { numBeams: 4 }));
  * ```
  */
-export async function beamSearch(model: Model, prompt: number[], o: ResolvedOptions): Promise<Hypothesis[]> {
+export async function beamSearch(
+  model: Model,
+  prompt: number[],
+  o: ResolvedOptions,
+  /** For errors: the calling operation and the index of this prompt's first output sequence. */
+  at: { operation: string; sequence: number } = { operation: 'beamSearch', sequence: 0 },
+): Promise<Hypothesis[]> {
   const K = o.numBeams;
   const P = prompt.length;
   const ctx = model.config.contextLength;
@@ -91,9 +102,12 @@ export async function beamSearch(model: Model, prompt: number[], o: ResolvedOpti
       }
       const raws = await readRows(lastLogits(model, input, cache));
       // candidates (beam, token, score), best first; ties: lower beam, then lower id
-      const cands: { b: number; t: number; score: number; raw: number }[] = [];
+      const cands: { b: number; t: number; score: number }[] = [];
       const rawLps: Float64Array[] = [];
       beams.forEach((beam, b) => {
+        const what = nonFiniteScores(raws[b]!);
+        if (what !== null)
+          throw new NonFiniteLogitsError(at.operation, step, at.sequence, `beam ${b}: ${what}`);
         const raw = logSoftmaxRow(raws[b]!);
         rawLps.push(raw);
         const s = Float64Array.from(raw);
@@ -105,7 +119,7 @@ export async function beamSearch(model: Model, prompt: number[], o: ResolvedOpti
           o.processors.presencePenalty,
           P,
         );
-        for (let t = 0; t < s.length; t++) cands.push({ b, t, score: beam.sum + s[t]!, raw: raw[t]! });
+        for (const t of bestTokens(s, 2 * K)) cands.push({ b, t, score: beam.sum + s[t]! });
       });
       cands.sort((x, y) => y.score - x.score || x.b - y.b || x.t - y.t);
       const next: Beam[] = [];
@@ -144,6 +158,27 @@ export async function beamSearch(model: Model, prompt: number[], o: ResolvedOpti
   for (const b of beams)
     done.add({ seq: b.seq, score: norm(b.sum, b.seq.length - P), logprobs: b.logprobs, finish });
   return done.list.slice(0, o.numReturnSequences);
+}
+
+/**
+ * The `count` best token ids of `scores`, best first (score desc, id asc), skipping `-Infinity`: a
+ * bounded insertion, so a token that does not beat the current last costs one comparison.
+ */
+function bestTokens(scores: Float64Array, count: number): number[] {
+  const best: number[] = [];
+  for (let t = 0; t < scores.length; t++) {
+    const v = scores[t]!;
+    if (v === Number.NEGATIVE_INFINITY) continue;
+    if (best.length === count && !(v > scores[best[count - 1]!]!)) continue;
+    let at = best.length < count ? best.length : count - 1;
+    if (best.length < count) best.push(t);
+    while (at > 0 && v > scores[best[at - 1]!]!) {
+      best[at] = best[at - 1]!;
+      at--;
+    }
+    best[at] = t;
+  }
+  return best;
 }
 
 function lpEntry(raw: Float64Array, token: number, top: number): ChosenLogprob {

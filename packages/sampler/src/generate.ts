@@ -12,10 +12,18 @@
  * WebGPU backend the choice runs on the device (tensor-gpu's `sampleTokens`) when nothing needs the
  * full distribution on the host (no penalty, no logprobs): only the ids are read back.
  */
-import { drawRowUniforms, expand, logSoftmaxRow, pickToken, sampleTokens } from '@llmforge/tensor-gpu';
+import {
+  drawRowUniforms,
+  expand,
+  logSoftmaxRow,
+  NON_FINITE_ROW,
+  nonFiniteScores,
+  pickToken,
+  sampleTokens,
+} from '@llmforge/tensor-gpu';
 import { createKVCache, type KVCache, type Model } from '@llmforge/transformer';
 import { beamSearch } from './beam-search.js';
-import { SamplerConfigError } from './errors.js';
+import { NonFiniteLogitsError, SamplerConfigError } from './errors.js';
 import { lastLogits, onWebGPU, readRows } from './model-step.js';
 import { type GenerateOptions, preparePrompts, type ResolvedOptions, resolveOptions } from './options.js';
 import { processScores } from './processors/process-logits.js';
@@ -90,6 +98,7 @@ const hasPenalty = (o: ResolvedOptions) =>
 
 /** Decodes one prompt's `numReturnSequences` rows, yielding tokens as they come. */
 async function* sampleGroup(
+  operation: string,
   model: Model,
   prompt: number[],
   o: ResolvedOptions,
@@ -136,9 +145,19 @@ async function* sampleGroup(
         ids.dispose();
         if (rowsT !== logits) rowsT.dispose();
         logits.dispose();
+        // the kernel marks a row it cannot sample: no extra read-back to learn of NaN logits
+        const broken = chosen.indexOf(NON_FINITE_ROW);
+        if (broken >= 0) {
+          const what = 'NaN or +Infinity among them, or none above -Infinity; flagged by sampleTokens';
+          throw new NonFiniteLogitsError(operation, step, first + active[broken]!, what);
+        }
       } else {
         const read = await readRows(logits);
         raws = active.map((_, i) => read[step === 0 ? 0 : i]!);
+        raws.forEach((raw, i) => {
+          const what = nonFiniteScores(raw);
+          if (what !== null) throw new NonFiniteLogitsError(operation, step, first + active[i]!, what);
+        });
         const u = drawRowUniforms(o.stream, active.length);
         chosen = active.map((r, i) => {
           const row = rows[r]!;
@@ -193,13 +212,24 @@ function checkSampling(operation: string, o: ResolvedOptions, model: Model): voi
       hint: "use deviceSampling: 'auto' to fall back to host sampling",
     });
   }
-  if (o.topLogprobs > model.config.vocabSize) {
-    throw new SamplerConfigError({
-      operation,
-      option: 'topLogprobs',
-      expected: `at most the vocabulary size ${model.config.vocabSize}`,
-      found: String(o.topLogprobs),
-    });
+  const V = model.config.vocabSize;
+  for (const [option, value, hint] of [
+    ['topLogprobs', o.topLogprobs, 'topLogprobs lists that many of the vocabulary at each step'],
+    [
+      'numBeams',
+      o.numBeams,
+      'the first step has only vocabulary-size distinct continuations to fill the beams',
+    ],
+  ] as const) {
+    if (value > V) {
+      throw new SamplerConfigError({
+        operation,
+        option,
+        expected: `at most the vocabulary size ${V}`,
+        found: String(value),
+        hint,
+      });
+    }
   }
 }
 
@@ -209,6 +239,16 @@ async function* run(
   promptIds: readonly number[] | readonly (readonly number[])[],
   options: GenerateOptions,
 ): AsyncGenerator<TokenEvent, GenerateResult> {
+  const m = model as Partial<Model> | null;
+  if (typeof m?.forward !== 'function' || typeof m.config?.vocabSize !== 'number') {
+    throw new SamplerConfigError({
+      operation,
+      option: 'model',
+      expected: 'a @llmforge/transformer Model',
+      found: m === null ? 'null' : typeof m,
+      hint: `${operation}(model, promptIds, options): the model comes first`,
+    });
+  }
   const o = resolveOptions(operation, options);
   checkSampling(operation, o, model);
   const prompts = preparePrompts(operation, model, promptIds, o);
@@ -226,7 +266,7 @@ async function* run(
     }
     result.scores = [];
     for (const p of prompts) {
-      const hyps = await beamSearch(model, p, o);
+      const hyps = await beamSearch(model, p, o, { operation, sequence: result.sequences.length });
       for (const h of hyps) {
         result.sequences.push(h.seq);
         result.promptLengths.push(p.length);
@@ -238,7 +278,7 @@ async function* run(
     return result;
   }
   for (const p of prompts) {
-    const rows = yield* sampleGroup(model, p, o, result.sequences.length);
+    const rows = yield* sampleGroup(operation, model, p, o, result.sequences.length);
     for (const r of rows) {
       result.sequences.push(r.seq);
       result.promptLengths.push(r.promptLength);

@@ -30,7 +30,12 @@ export {
   softmaxRow as softmax,
 } from '@llmforge/tensor-gpu';
 export type { Hypothesis } from './beam-search.js';
-export { SamplerConfigError, SamplerError, type SamplerErrorDetails } from './errors.js';
+export {
+  NonFiniteLogitsError,
+  SamplerConfigError,
+  SamplerError,
+  type SamplerErrorDetails,
+} from './errors.js';
 export {
   type ChosenLogprob,
   type FinishReason,
@@ -40,7 +45,13 @@ export {
   type TokenEvent,
   type TokenLogprob,
 } from './generate.js';
-export { type GenerateOptions, preparePrompts, type ResolvedOptions, resolveOptions } from './options.js';
+export {
+  type GenerateOptions,
+  MAX_NUM_BEAMS,
+  preparePrompts,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.js';
 export { applyFrequencyPresencePenalty } from './processors/frequency-presence-penalty.js';
 export {
   type ProcessorConfig,

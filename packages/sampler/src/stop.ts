@@ -31,13 +31,14 @@ export function normalizeStop(operation: string, stop: StopList | undefined): nu
     });
   }
   return stop.map((s) => {
-    const seq = typeof s === 'number' ? [s] : [...s];
+    const seq = typeof s === 'number' ? [s] : Array.isArray(s) ? [...s] : [];
     if (seq.length === 0 || seq.some((id) => !Number.isInteger(id) || id < 0)) {
       throw new SamplerConfigError({
         operation,
         option: 'stop',
         expected: 'non-negative integer ids or non-empty id sequences',
-        found: JSON.stringify(s),
+        found: JSON.stringify(s) ?? String(s),
+        hint: 'e.g. stop: [eosId, [13, 13]]; tokenize stop strings first',
       });
     }
     return seq;

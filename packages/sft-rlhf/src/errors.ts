@@ -113,3 +113,46 @@ export class ToolCallError extends SftRlhfError {
 export class LossInputError extends SftRlhfError {
   static override readonly errorName: string = 'LossInputError';
 }
+
+/**
+ * A trainer's configuration cannot work: a missing or out-of-range field, an empty task set, an
+ * `outDir` that already holds a run without `resume`. Thrown before anything is written.
+ *
+ * @example
+ * ```ts
+ * await trainSft({ outDir: 'runs/sft', model: 'runs/base', tasks: [] });
+ * // PostTrainingConfigError: trainSft: option tasks: expected at least one task or conversation ...
+ * ```
+ */
+export class PostTrainingConfigError extends SftRlhfError {
+  static override readonly errorName: string = 'PostTrainingConfigError';
+}
+
+/**
+ * A checkpoint a trainer reads is missing, incomplete or of the wrong kind: no `tokenizer.json`
+ * beside the weights, a tokenizer without the chat template's special tokens, a folder that is not
+ * a reward model, a state file of another algorithm or version.
+ *
+ * @example
+ * ```ts
+ * await RewardModel.load('runs/sft/checkpoints/step-000100');
+ * // PostTrainingCheckpointError: RewardModel.load: file .../reward_model.json: expected a reward model checkpoint ...
+ * ```
+ */
+export class PostTrainingCheckpointError extends SftRlhfError {
+  static override readonly errorName: string = 'PostTrainingCheckpointError';
+}
+
+/**
+ * Two models that must share a tokenizer do not (a reward model trained with another vocabulary
+ * than the policy it scores): the message names both tokenizer files and the first difference.
+ *
+ * @example
+ * ```ts
+ * await trainPpo({ ..., policy: 'runs/sft/...', rewardModel: 'runs/other-rm/...' });
+ * // TokenizerMismatchError: trainPpo: file runs/other-rm/.../tokenizer.json: expected the policy's tokenizer (...) ...
+ * ```
+ */
+export class TokenizerMismatchError extends PostTrainingCheckpointError {
+  static override readonly errorName: string = 'TokenizerMismatchError';
+}

@@ -7,7 +7,10 @@
  * cropping) → `tasks/*` (checkable task families, splits by item, SFT conversations, preference
  * pairs, verifiable rewards; `node.ts` loads the shipped data) → `tools/*` (the tool-call syntax,
  * the calculator, the generate → call → resume loop) → `losses/*` (SFT cross entropy, masked
- * statistics, GAE, KL estimators, PPO, entropy, Bradley–Terry, DPO, GRPO).
+ * statistics, GAE, KL estimators, PPO, entropy, Bradley–Terry, DPO, GRPO) → `common/*` (rollouts,
+ * packed sequences, log-probs) → `evaluate/*` (checker-judged success, KL of sampled answers) →
+ * the trainers' configs (`sft/`, `reward/`, `ppo/`, `grpo/`, `dpo/`) and `recipes.ts`. The trainers
+ * themselves write files: they come from `@llmforge/sft-rlhf/node`.
  *
  * @example
  * ```ts
@@ -38,15 +41,46 @@ export {
   validateConversation,
 } from './chat/conversation.js';
 export { makeSftBatches, type SftBatch, type SftBatches, type SftBatchOptions } from './chat/sft-batches.js';
+export { type CollectedRollouts, type CollectOptions, collectRollouts } from './common/rl-rollout.js';
+export { EpochOrder } from './common/epoch-order.js';
+export { type PolicyOutputs, policyOutputs } from './common/policy-outputs.js';
+export { type RenderedPair, renderPair } from './common/preference-pairs.js';
+export { type Rollout, type RolloutOptions, rolloutSequence, sampleRollouts } from './common/rollout.js';
+export {
+  type PackedBatch,
+  type PackOptions,
+  packSequences,
+  rowsTensor,
+  type TokenSequence,
+} from './common/sequences.js';
+export { type DpoConfig, DPO_DEFAULTS, type ResolvedDpoConfig, resolveDpoConfig } from './dpo/dpo-config.js';
 export {
   BatchError,
   ConversationError,
   LossInputError,
+  PostTrainingCheckpointError,
+  PostTrainingConfigError,
   SftRlhfError,
   type SftRlhfErrorDetails,
   TaskDataError,
+  TokenizerMismatchError,
   ToolCallError,
 } from './errors.js';
+export {
+  type EvaluateTasksOptions,
+  evaluateTasks,
+  type JudgedAnswer,
+  type SuccessRate,
+  successRates,
+  type TaskEvaluation,
+} from './evaluate/evaluate-tasks.js';
+export { type SampleAnswersOptions, type SampledAnswers, sampleAnswers } from './evaluate/sampled-answers.js';
+export {
+  GRPO_DEFAULTS,
+  type GrpoConfig,
+  type ResolvedGrpoConfig,
+  resolveGrpoConfig,
+} from './grpo/grpo-config.js';
 export { entropyFromLogits } from './losses/entropy.js';
 export { type DpoInput, dpoLoss, sequenceLogProbs } from './losses/dpo.js';
 export { type GaeArrays, type GaeOptions, gae, gaeArrays } from './losses/gae.js';
@@ -66,6 +100,27 @@ export {
   tokenRewards,
 } from './losses/ppo.js';
 export { type BradleyTerryInput, bradleyTerryLoss } from './losses/reward-loss.js';
+export {
+  PPO_TRAINER_DEFAULTS,
+  type PpoConfig,
+  type ResolvedPpoConfig,
+  resolvePpoConfig,
+} from './ppo/ppo-config.js';
+export {
+  DEMO_RECIPE,
+  type PostTrainingRecipe,
+  QUICK_RECIPE,
+  RECIPE_MIX,
+  type RecipeTasks,
+  recipeTasks,
+} from './recipes.js';
+export {
+  REWARD_DEFAULTS,
+  type ResolvedRewardConfig,
+  type RewardConfig,
+  resolveRewardConfig,
+} from './reward/reward-config.js';
+export { type ResolvedSftConfig, resolveSftConfig, SFT_DEFAULTS, type SftConfig } from './sft/sft-config.js';
 export { type SftLossOptions, sftLoss, shiftLabels } from './losses/sft-loss.js';
 export {
   type Checker,

@@ -1,6 +1,8 @@
 /**
  * @llmforge/sft-rlhf/node — what needs Node's file system: loading the task data shipped in the
- * package's `data/` folder (gzip-compressed files are inflated with `node:zlib`).
+ * package's `data/` folder (gzip-compressed files are inflated with `node:zlib`), conversations
+ * from JSONL files, and the trainers (SFT, reward model, PPO, GRPO, DPO), which read and write
+ * checkpoint folders.
  *
  * @example
  * ```ts
@@ -17,7 +19,51 @@ import { gunzipSync } from 'node:zlib';
 import { TaskDataError } from './errors.js';
 import { parseTaskData, TASK_DATA_FILES, type TaskData, type TaskDataFiles } from './tasks/task-data.js';
 
+export { readConversationsFile } from './chat/conversation-file.js';
+export {
+  checkChatTokens,
+  checkSameTokenizer,
+  copyModel,
+  frozenCopy,
+  type LoadedModel,
+  loadPolicy,
+  type ModelSource,
+  type Policy,
+} from './common/policy.js';
+export {
+  evaluateRl,
+  loadRlModels,
+  type RlEvaluation,
+  type RlModels,
+  type RlResult,
+} from './common/rl-run.js';
+export {
+  type Algorithm,
+  POST_TRAINING_STATE_FORMAT,
+  POST_TRAINING_STATE_VERSION,
+  type PostTrainingProgress,
+  PostTrainingRun,
+  type PostTrainingState,
+  type RunOptions,
+  readState,
+} from './common/run.js';
+export { trainDpo } from './dpo/dpo-trainer.js';
+export { trainGrpo } from './grpo/grpo-trainer.js';
 export * from './index.js';
+export { trainPpo } from './ppo/ppo-trainer.js';
+export {
+  REWARD_MODEL_FORMAT,
+  REWARD_MODEL_VERSION,
+  RewardModel,
+  type RewardModelInfo,
+} from './reward/reward-model.js';
+export {
+  evaluatePairs,
+  type PairEvaluation,
+  type RewardResult,
+  trainRewardModel,
+} from './reward/reward-trainer.js';
+export { heldOutLoss, type SftResult, trainSft } from './sft/sft-trainer.js';
 
 /** The package's `data/` folder (beside `src/` and `dist/`). */
 export const TASK_DATA_DIR: URL = new URL('../data/', import.meta.url);

@@ -39,7 +39,7 @@ import {
 import { printTable } from './timing.js';
 
 /** nanoGPT's baby GPT (config/train_shakespeare_char.py with the README's CPU overrides). */
-const BABY: ModelConfigInput = {
+export const BABY: ModelConfigInput = {
   vocabSize: 65,
   contextLength: 64,
   nLayer: 4,
@@ -81,7 +81,7 @@ function batch(V: number, B: number, T: number): { ids: number[][]; targets: num
 }
 
 /** A training loop on `backend`: `step()` runs one step and returns its milliseconds. */
-function trainer(config: ModelConfigInput, B: number, T: number, backend: CpuBackend) {
+export function trainer(config: ModelConfigInput, B: number, T: number, backend: CpuBackend) {
   const model = createModel(config, { backend, seed: 0 });
   const V = model.config.vocabSize;
   const opt = new AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.99], weightDecay: 0.1 });

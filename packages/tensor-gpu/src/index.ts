@@ -59,6 +59,7 @@ export {
   OP_INFERENCE,
   OP_NAMES,
   type OpArgs,
+  type LinearActivation,
   type OpAttrs,
   type OpInouts,
   type OpInputs,
@@ -82,6 +83,7 @@ export {
   createCpuBackend,
 } from './cpu/backend.js';
 export type { CpuPoolStats } from './cpu/pool.js';
+export type { ThreadPoolStats } from './cpu/threads/thread-pool.js';
 export type { RelaxedSimdMode } from './cpu/wasm/runtime.js';
 export { CPU_KERNELS } from './cpu/kernels/index.js';
 export type { CpuKernel, CpuStorage } from './cpu/kernels/kernel.js';
@@ -98,6 +100,7 @@ export {
   TensorError,
 } from './errors.js';
 export { assertIds, badId, type IdCheck, idError } from './backend/id-check.js';
+export { type AddNormResult, addLayerNorm, addRmsNorm } from './ops/add-norm.js';
 export { adamwUpdate } from './ops/adamw.js';
 export { type AttentionOptions, attention } from './ops/attention.js';
 export { binary } from './ops/binary.js';
@@ -123,6 +126,7 @@ export { dropout } from './ops/dropout.js';
 export { expand } from './ops/expand.js';
 export { embedding } from './ops/gather.js';
 export { layerNorm } from './ops/layer-norm.js';
+export { type LinearFunctionOptions, linear } from './ops/linear.js';
 export { type MaskedAttentionOptions, maskedAttention } from './ops/masked-attention.js';
 export { matmul } from './ops/matmul.js';
 export { permute, transpose } from './ops/permute.js';
@@ -147,7 +151,7 @@ export {
   type SamplingFilters,
 } from './sampling/filters.js';
 export { drawRowUniforms, pickToken } from './sampling/pick.js';
-export { argmaxRow, logSoftmaxRow, softmaxRow } from './sampling/row.js';
+export { argmaxRow, logSoftmaxRow, NON_FINITE_ROW, nonFiniteScores, softmaxRow } from './sampling/row.js';
 export {
   fillNormal,
   fillUniform,

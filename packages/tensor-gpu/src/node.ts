@@ -9,7 +9,8 @@
  * - `createNodeGPU`, `createNodeBackend`: WebGPU through Dawn (below);
  * - `loadSafetensors(path)`, `loadSafetensorsInto(path, module)`: the main entry's loaders, plus paths;
  * - `saveSafetensors`, `saveTensors`, `SafetensorsFile`, `writeSafetensorsFile`: safetensors files;
- * - `writeDirectoryAtomically`, `recoverDirectory`: whole directories replaced atomically.
+ * - `writeDirectoryAtomically`, `recoverDirectory`: whole directories replaced atomically;
+ * - `updateDirectoryAtomically`: some entries of a directory replaced atomically, the others kept.
  *
  * What `createNodeGPU` does, in order:
  * 1. sets `EGL_PLATFORM=surfaceless` (unless set) before Dawn initialises EGL, so the OpenGL path
@@ -35,6 +36,7 @@ export {
 } from './io/atomic-directory.js';
 export { loadSafetensors, loadSafetensorsInto, saveSafetensors, saveTensors } from './io/node-files.js';
 export { SafetensorsFile, writeSafetensorsFile } from './io/safetensors-file.js';
+export { type UpdateDirectoryOptions, updateDirectoryAtomically } from './io/update-directory.js';
 
 /** Options of {@link createNodeGPU}. */
 export interface NodeGPUOptions {

@@ -57,6 +57,11 @@ export class Storage {
     this.refs++;
   }
 
+  /** True when more than one handle uses this storage (writing it in place would change the others). */
+  get shared(): boolean {
+    return this.refs > 1;
+  }
+
   /** A handle let go; the last one returns the buffer to the pool. */
   release(): void {
     this.refs--;

@@ -261,6 +261,14 @@ export class Tensor {
     return { storage: this.storage.data, shape: this.shape, dtype: this.dtype };
   }
 
+  /**
+   * @internal true when this live handle is the only one on its storage: no view, copy kept by the
+   * tape, or other handle would see a write into it (backward accumulates gradients in place then).
+   */
+  _ownsStorage(): boolean {
+    return !this.disposed && !this.storage.shared;
+  }
+
   /** @internal the raw storage handle. */
   _storageHandle(): never {
     return this.storage.data as never;

@@ -3,15 +3,21 @@
  * vocabulary 65, no biases, exact GELU, tied embeddings, AdamW, clip 1.0, no dropout) written with
  * this package's functions, for the thread-determinism and memory-pool tests. The weights are
  * initialised like GPT-2 (normal 0.02, residual projections 0.02/√(2·layers)) from a fixed seed.
+ * `fused` (default) runs each block's first residual add with the second layer norm
+ * (`addLayerNorm`) and the MLP's up projection with its GELU (`linear`), as @llmforge/transformer
+ * does; `fused: false` spells them out as separate ops (the reference the fused path is checked
+ * against).
  */
 import {
   AdamW,
+  addLayerNorm,
   attention,
   type Backend,
   clipGradNorm,
   crossEntropy,
   embedding,
   layerNorm,
+  linear,
   randn,
   type Tensor,
   tensor,
@@ -39,6 +45,7 @@ export class BabyGpt {
     readonly cfg: BabyConfig,
     readonly backend: Backend,
     seed = 1,
+    readonly fused = true,
   ) {
     const { layers, width: C, context, vocab } = cfg;
     let offset = 0;
@@ -87,10 +94,18 @@ export class BabyGpt {
         const y = attention(q, k, v, { causal: true, scale: 1 / Math.sqrt(hs) })
           .permute([0, 2, 1, 3])
           .reshape([B * T, C]);
-        x = x.add(y.matmul(this.p(`h${l}.o`), { transB: true }));
-        const m = layerNorm(x, this.p(`h${l}.ln2`), null)
-          .matmul(this.p(`h${l}.up`), { transB: true })
-          .gelu();
+        const attnOut = y.matmul(this.p(`h${l}.o`), { transB: true });
+        let m: Tensor;
+        if (this.fused) {
+          const { sum, y: h2 } = addLayerNorm(x, attnOut, this.p(`h${l}.ln2`), null);
+          x = sum;
+          m = linear(h2, this.p(`h${l}.up`), null, { activation: 'gelu_erf' });
+        } else {
+          x = x.add(attnOut);
+          m = layerNorm(x, this.p(`h${l}.ln2`), null)
+            .matmul(this.p(`h${l}.up`), { transB: true })
+            .gelu();
+        }
         x = x.add(m.matmul(this.p(`h${l}.down`), { transB: true }));
       }
       const logits = layerNorm(x, this.p('lnf'), null).matmul(this.p('wte'), { transB: true }); // (N, V)

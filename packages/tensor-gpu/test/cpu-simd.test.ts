@@ -357,4 +357,77 @@ describe('WebAssembly SIMD kernels vs the TypeScript reference', () => {
       },
     );
   });
+
+  it('linear: the GEMM epilogue (bias, activation, both, neither), tails, the decoding path', () => {
+    for (const [rows, K, F] of [
+      [37, 61, 19],
+      [130, 300, 97],
+      [2, 37, 45],
+      [64, 128, 512],
+    ] as const) {
+      const x = { data: data([rows, K]), shape: [rows, K] };
+      const weight = { data: data([F, K], 0.2), shape: [F, K] };
+      const bias = { data: data([F]), shape: [F] };
+      for (const activation of ['none', 'gelu_erf', 'gelu_tanh', 'relu', 'silu'] as const) {
+        check('linear', { x, weight, bias }, { activation }, 1e-5 * Math.sqrt(K));
+        check('linear', { x, weight }, { activation }, 1e-5 * Math.sqrt(K));
+      }
+    }
+    const x3 = { data: data([2, 5, 24]), shape: [2, 5, 24] };
+    check('linear', { x: x3, weight: { data: data([9, 24]), shape: [9, 24] } }, { activation: 'gelu_erf' });
+  });
+
+  it('biasActivationBackward: every activation, column strips of 16 and a tail', () => {
+    for (const [rows, F] of [
+      [7, 13],
+      [33, 50],
+      [5, 64],
+    ] as const) {
+      const pre = { data: data([rows, F], 2), shape: [rows, F] };
+      const dy = { data: data([rows, F]), shape: [rows, F] };
+      for (const activation of ['none', 'gelu_erf', 'gelu_tanh', 'relu', 'silu'] as const) {
+        check('biasActivationBackward', { pre, dy }, { activation }, 5e-5);
+      }
+    }
+  });
+
+  it('residual add + norm, and the norm backwards adding into dx', () => {
+    for (const [rows, C] of [
+      [7, 13],
+      [33, 128],
+    ] as const) {
+      const x = { data: data([rows, C], 2, 0.5), shape: [rows, C] };
+      const residual = { data: data([rows, C]), shape: [rows, C] };
+      const weight = { data: data([C], 0.5, 1), shape: [C] };
+      const bias = { data: data([C]), shape: [C] };
+      check('addLayerNorm', { x, residual, weight, bias }, { eps: 1e-5 });
+      check('addRmsNorm', { x, residual, weight }, { eps: 1e-6 });
+      const ln = run(reference, 'layerNorm', { x, weight, bias }, { eps: 1e-5 });
+      const dy = { data: data([rows, C]), shape: [rows, C] };
+      const dx = { dx: { data: data([rows, C]), shape: [rows, C] } };
+      const stats = { mean: { data: ln.mean!, shape: [rows] }, rstd: { data: ln.rstd!, shape: [rows] } };
+      check('layerNormBackwardInto', { x, weight, ...stats, dy }, {}, 1e-4, dx);
+      const rms = run(reference, 'rmsNorm', { x, weight }, { eps: 1e-6 });
+      check('rmsNormBackwardInto', { x, weight, rstd: { data: rms.rstd!, shape: [rows] }, dy }, {}, 1e-4, dx);
+    }
+  });
+
+  it('matmulAccumulate and accumulate add into their in-place tensor', () => {
+    for (const [m, k, n] of [
+      [5, 3, 7],
+      [130, 300, 97],
+      [2, 37, 45],
+    ] as const) {
+      check(
+        'matmulAccumulate',
+        { a: { data: data([k, m]), shape: [k, m] }, b: { data: data([k, n]), shape: [k, n] } },
+        { transA: true, transB: false },
+        1e-5 * Math.sqrt(k),
+        { c: { data: data([m, n]), shape: [m, n] } },
+      );
+    }
+    check('accumulate', { x: { data: data([3, 37]), shape: [3, 37] } }, {}, 0, {
+      acc: { data: data([3, 37]), shape: [3, 37] },
+    });
+  });
 });

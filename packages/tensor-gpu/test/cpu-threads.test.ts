@@ -48,6 +48,14 @@ describe('CPU backend threads', () => {
         expect(backend.info()).toMatchObject({ arena: true, simd, threads });
         runs.push(await train(backend, 2));
         expect(backend.info().readyWorkers).toBe(threads - 1);
+        const stats = backend.threadStats();
+        if (threads === 1) expect(stats.jobs).toBe(0);
+        else {
+          // every kernel is cut into 2 pieces per thread; the calling thread runs some, not all, of them
+          expect(stats.jobs).toBeGreaterThan(100);
+          expect(stats.pieces).toBeGreaterThanOrEqual(stats.jobs * 2 * threads);
+          expect(stats.piecesOnCaller).toBeLessThanOrEqual(stats.pieces);
+        }
       }
       const [one, ...others] = runs as [Run, ...Run[]];
       expect(one.losses[0]).toBeGreaterThan(3.5); // ≈ ln 65 = 4.17 at initialisation

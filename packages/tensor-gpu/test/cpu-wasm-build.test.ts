@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assembleKernels, expandMadd, KERNEL_SOURCES } from '../scripts/wasm-assembler.js';
+import { assembleKernels, expandMadd, inlineCalls, KERNEL_SOURCES } from '../scripts/wasm-assembler.js';
 
 const dir = new URL('../src/cpu/wasm/', import.meta.url);
 
@@ -26,5 +26,27 @@ describe('the WebAssembly kernels build', () => {
     expect(expandMadd(src, true)).toBe(
       '(f32x4.relaxed_madd (local.get $a) (f32x4.relaxed_madd (local.get $b) (local.get $c) (local.get $d)) (local.get $e))',
     );
+  });
+
+  it('calls of (@inline) functions become blocks: arguments bound, locals renamed and zeroed, return a branch', async () => {
+    const src = `(module
+(func $sq (@inline) (param $x f32) (result f32) (local $t f32)
+  (local.set $t (f32.mul (local.get $x) (local.get $x)))
+  (if (f32.lt (local.get $t) (f32.const 1)) (then (return (f32.const 1))))
+  (local.get $t))
+(func $f (export "f") (param $a f32) (result f32) (local $x f32)
+  (local.set $x (f32.const 10))
+  (f32.add (call $sq (local.get $a)) (call $sq (f32.add (local.get $x) (call $sq (local.get $a))))))
+)`;
+    const out = inlineCalls(src);
+    expect(out).not.toContain('call $sq');
+    expect(out).not.toContain('func $sq');
+    const wabt = await (await import('wabt')).default();
+    const mod = wabt.parseWat('t.wat', out, {});
+    const bytes = new Uint8Array(mod.toBinary({}).buffer);
+    mod.destroy();
+    const f = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.f as (a: number) => number;
+    const sq = (v: number) => Math.max(1, Math.fround(v * v));
+    for (const a of [0.5, 2, -3]) expect(f(a)).toBe(Math.fround(sq(a) + sq(Math.fround(10 + sq(a)))));
   });
 });

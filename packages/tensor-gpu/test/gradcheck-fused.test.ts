@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addLayerNorm,
+  addRmsNorm,
   attention,
   crossEntropy,
   dropout,
   layerNorm,
+  linear,
   logSoftmax,
   maskedAttention,
+  matmul,
   rmsNorm,
   rope,
   softmax,
@@ -137,4 +141,45 @@ describe('maskedAttention (composed, arbitrary masks)', () => {
     expect(Array.from(o.slice(0, 3))).toEqual([0, 0, 0]);
     expect(Array.from(o.slice(3), (x) => Number(x.toFixed(6)))).toEqual([0.1, 0.1, 0.1]);
   });
+});
+
+describe('gradcheck: fused linear and residual add + norm', () => {
+  for (const activation of ['none', 'gelu_erf', 'gelu_tanh', 'silu'] as const) {
+    it(`linear with bias, ${activation}`, () =>
+      gradcheck([{ shape: [2, 3, 5] }, { shape: [4, 5] }, { shape: [4] }], (x, w, b) =>
+        linear(x, w, b, { activation }),
+      ));
+  }
+  it('linear without bias, relu (inputs away from the kink)', () =>
+    gradcheck(
+      [
+        { shape: [3, 5], init: uniformIn(0.2, 1) },
+        { shape: [4, 5], init: uniformIn(0.2, 1) },
+      ],
+      (x, w) => linear(x, w, null, { activation: 'relu' }),
+    ));
+  it('addLayerNorm: both outputs used', () =>
+    gradcheck([{ shape: [2, 3, 6] }, { shape: [2, 3, 6] }, { shape: [6] }, { shape: [6] }], (x, r, w, b) => {
+      const { sum, y } = addLayerNorm(x, r, w, b, 1e-5);
+      return sum.mul(y);
+    }));
+  it('addRmsNorm: both outputs used', () =>
+    gradcheck([{ shape: [3, 7] }, { shape: [3, 7] }, { shape: [7] }], (x, r, w) => {
+      const { sum, y } = addRmsNorm(x, r, w, 1e-6);
+      return sum.add(y.square());
+    }));
+});
+
+describe('gradcheck: gradients summed in place (an input feeding several ops)', () => {
+  it('linear, matmul and the norms adding into an accumulated gradient', () =>
+    gradcheck(
+      [{ shape: [3, 6] }, { shape: [5, 6] }, { shape: [5] }, { shape: [6, 4] }, { shape: [6] }],
+      (x, w, b, v, g) => {
+        const h = x.mul(1.5); // h feeds five ops: its gradient is a sum
+        const a = linear(h, w, b, { activation: 'gelu_erf' }).sum(-1, { keepDims: true });
+        const c = matmul(h, v).sum(-1, { keepDims: true });
+        const d = layerNorm(h, g, null, 1e-5).mul(rmsNorm(h, g, 1e-6));
+        return d.add(a).add(c).add(h.square());
+      },
+    ));
 });

@@ -13,10 +13,13 @@
  * file runs it on `process.argv` only when executed as the program.
  */
 import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { LlmforgeError } from '@llmforge/errors';
 import { TokenizerError } from './errors.js';
 import { loadTokenizer, saveTokenizer } from './node.js';
+import { fileError } from './tokenizer/file-errors.js';
 import type { Tokenizer } from './tokenizer/tokenizer.js';
 import type { TrainProgress } from './trainers/progress.js';
 import { trainTokenizer } from './trainers/train-tokenizer.js';
@@ -42,21 +45,56 @@ const USAGE = `usage:
                                                                           less one final line break)
   llmforge-tokenizer decode --tokenizer tok.json [ids...]                 (stdin when no ids)
   llmforge-tokenizer inspect tok.json
+  --allow-unsafe-regex (any command): accept regexes that can backtrack catastrophically
+exit codes: 0 done, 1 failed (the message says why), 2 bad usage
 `;
 
 /** Stream files as line-aligned chunks (a chunk never ends inside a line), counting bytes read. */
 async function* readFiles(files: string[], seen: { bytes: number }): AsyncGenerator<string> {
   for (const file of files) {
     let carry = '';
-    for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      seen.bytes += Buffer.byteLength(chunk as string);
-      const text = carry + (chunk as string);
-      const cut = text.lastIndexOf('\n') + 1;
-      carry = text.slice(cut);
-      if (cut > 0) yield text.slice(0, cut);
+    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    try {
+      for await (const chunk of stream) {
+        seen.bytes += Buffer.byteLength(chunk as string);
+        const text = carry + (chunk as string);
+        const cut = text.lastIndexOf('\n') + 1;
+        carry = text.slice(cut);
+        if (cut > 0) yield text.slice(0, cut);
+      }
+    } catch (cause) {
+      throw fileError('train', file, cause, 'read');
     }
     if (carry) yield carry;
   }
+}
+
+/** The size of a training file, or a TokenizerError naming it (missing, a directory, unreadable). */
+function inputSize(file: string): number {
+  let stats: ReturnType<typeof statSync>;
+  try {
+    stats = statSync(file);
+  } catch (cause) {
+    throw fileError('train', file, cause, 'read');
+  }
+  if (stats.isDirectory()) {
+    throw fileError('train', file, Object.assign(new Error(`EISDIR: ${file}`), { code: 'EISDIR' }), 'read');
+  }
+  return stats.size;
+}
+
+/** Fails before training (not after an hour of it) when `out` cannot be written. */
+function checkOutput(out: string): void {
+  const dir = dirname(out);
+  let problem: string | undefined;
+  try {
+    if (!statSync(dir).isDirectory()) problem = 'ENOTDIR';
+    else if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) problem = 'EISDIR';
+  } catch (cause) {
+    throw fileError('train', out, cause, 'write');
+  }
+  if (problem)
+    throw fileError('train', out, Object.assign(new Error(`${problem}: ${out}`), { code: problem }), 'write');
 }
 
 function progressBar(stderr: CliIO['stderr'], totalBytes: number, seen: { bytes: number }) {
@@ -90,23 +128,29 @@ async function train(args: string[], io: CliIO): Promise<number> {
       'char-level': { type: 'boolean', default: false },
       'unk-token': { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      'allow-unsafe-regex': { type: 'boolean', default: false },
     },
   });
   const vocabSize = Number(values['vocab-size']);
+  const minFrequency = values['min-frequency'] === undefined ? undefined : Number(values['min-frequency']);
   if (values.model !== 'bpe' && values.model !== 'unigram')
     return usage(io, `--model: expected bpe or unigram, found ${values.model}`);
   if (!Number.isInteger(vocabSize) || vocabSize <= 0)
     return usage(io, '--vocab-size: expected a positive integer');
   if (!values.out) return usage(io, '--out: expected the output file');
+  if (minFrequency !== undefined && (!Number.isInteger(minFrequency) || minFrequency < 0))
+    return usage(io, `--min-frequency: expected a non-negative integer, found ${values['min-frequency']}`);
   if (positionals.length === 0) return usage(io, 'train: expected at least one text file');
-  const totalBytes = positionals.reduce((s, f) => s + statSync(f).size, 0);
+  const totalBytes = positionals.reduce((s, f) => s + inputSize(f), 0);
+  checkOutput(values.out);
   const seen = { bytes: 0 };
   const started = performance.now();
   const tokenizer = await trainTokenizer(
     {
       model: values.model,
       vocabSize,
-      ...(values['min-frequency'] !== undefined ? { minFrequency: Number(values['min-frequency']) } : {}),
+      ...(minFrequency !== undefined ? { minFrequency } : {}),
+      ...(values['allow-unsafe-regex'] ? { allowUnsafeRegex: true } : {}),
       ...(values['special-tokens'] ? { specialTokens: values['special-tokens'].split(',') } : {}),
       ...(values.pattern ? { pattern: values.pattern } : {}),
       byteFallback: values['byte-fallback'],
@@ -124,12 +168,16 @@ async function train(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-async function load(path: string | undefined, io: CliIO): Promise<Tokenizer | null> {
+async function load(
+  path: string | undefined,
+  io: CliIO,
+  allowUnsafeRegex: boolean | undefined,
+): Promise<Tokenizer | null> {
   if (!path) {
     usage(io, '--tokenizer: expected a tokenizer file (tokenizer.json, .model or .tiktoken)');
     return null;
   }
-  return loadTokenizer(path);
+  return loadTokenizer(path, allowUnsafeRegex ? { allowUnsafeRegex: true } : {});
 }
 
 async function encode(args: string[], io: CliIO): Promise<number> {
@@ -139,9 +187,10 @@ async function encode(args: string[], io: CliIO): Promise<number> {
       tokenizer: { type: 'string' },
       text: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'allow-unsafe-regex': { type: 'boolean', default: false },
     },
   });
-  const tok = await load(values.tokenizer, io);
+  const tok = await load(values.tokenizer, io, values['allow-unsafe-regex']);
   if (!tok) return 2;
   // From stdin, one trailing line break (what `echo` adds) is not part of the text.
   const text = values.text ?? (await io.readStdin()).replace(/\r?\n$/, '');
@@ -154,9 +203,9 @@ async function decode(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { tokenizer: { type: 'string' } },
+    options: { tokenizer: { type: 'string' }, 'allow-unsafe-regex': { type: 'boolean', default: false } },
   });
-  const tok = await load(values.tokenizer, io);
+  const tok = await load(values.tokenizer, io, values['allow-unsafe-regex']);
   if (!tok) return 2;
   const source = positionals.length > 0 ? positionals.join(' ') : await io.readStdin();
   const words = source.split(/[\s,[\]]+/).filter((w) => w.length > 0);
@@ -172,9 +221,9 @@ async function inspect(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { tokenizer: { type: 'string' } },
+    options: { tokenizer: { type: 'string' }, 'allow-unsafe-regex': { type: 'boolean', default: false } },
   });
-  const tok = await load(values.tokenizer ?? positionals[0], io);
+  const tok = await load(values.tokenizer ?? positionals[0], io, values['allow-unsafe-regex']);
   if (!tok) return 2;
   const json = tok.toJSON() as Record<string, unknown>;
   const describe = (part: unknown): string => {
@@ -240,11 +289,27 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
         return usage(io, `unknown command "${command}"`);
     }
   } catch (error) {
-    const known = TokenizerError.isInstance(error) || (error as { code?: string }).code !== undefined;
-    if (!known) throw error;
-    io.stderr.write(`llmforge-tokenizer ${command}: ${(error as Error).message}\n`);
-    return 1;
+    return report(io, command, error);
   }
+}
+
+/**
+ * One line on stderr for any failure, no stack trace: exit 2 for bad usage (an unknown option), 1
+ * for everything else. An error that is not one of ours is a bug: the line says so.
+ */
+function report(io: CliIO, command: string | undefined, error: unknown): number {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
+    return usage(io, `${command}: ${message}`);
+  if (TokenizerError.isInstance(error) || LlmforgeError.isInstance(error)) {
+    io.stderr.write(`llmforge-tokenizer ${command}: ${message}\n`);
+  } else if (typeof code === 'string') {
+    io.stderr.write(`llmforge-tokenizer ${command}: ${message}\n`); // a system error: its message names the path
+  } else {
+    io.stderr.write(`llmforge-tokenizer ${command}: internal error: ${message} (please report this)\n`);
+  }
+  return 1;
 }
 
 function processIO(): CliIO {
@@ -275,8 +340,7 @@ if (isMain()) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
+      process.exitCode = report(processIO(), process.argv[2], error);
     },
   );
 }

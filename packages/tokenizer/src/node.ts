@@ -11,8 +11,9 @@
  * await saveTokenizer(tok, 'out/tokenizer.json'); // loads in Hugging Face tokenizers
  * ```
  */
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { TokenizerError, TokenizerInputError } from './errors.js';
+import { readFile } from 'node:fs/promises';
+import { checkOptions, checkText } from './tokenizer/arguments.js';
+import { fileError, writeFileAtomically } from './tokenizer/file-errors.js';
 import { loadTokenizer as loadSource, type TokenizerSource } from './tokenizer/load-source.js';
 import { Tokenizer } from './tokenizer/tokenizer.js';
 import type { LoadTokenizerOptions } from './tokenizer/types.js';
@@ -33,18 +34,13 @@ export async function loadTokenizer(
   options: LoadTokenizerOptions = {},
 ): Promise<Tokenizer> {
   if (typeof source !== 'string') return loadSource(source, options);
+  checkText('loadTokenizer', source, 'path');
+  checkOptions('loadTokenizer', options);
   let bytes: Buffer;
   try {
     bytes = await readFile(source);
   } catch (cause) {
-    throw new TokenizerInputError({
-      operation: 'loadTokenizer',
-      file: source,
-      expected: 'a readable file',
-      found: (cause as NodeJS.ErrnoException).code ?? String(cause),
-      hint: 'check the path (relative paths start at the current directory)',
-      cause,
-    });
+    throw fileError('loadTokenizer', source, cause, 'read');
   }
   return Tokenizer.fromBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
     file: source,
@@ -54,7 +50,8 @@ export async function loadTokenizer(
 
 /**
  * Writes `tokenizer` as a tokenizer.json file (`tokenizer.toBytes()`) atomically: a temporary file
- * beside `path`, then a rename. The file loads in Hugging Face tokenizers (Rust, Python, JS).
+ * beside `path`, flushed, then renamed over it (a full disk leaves the old file in place); failures
+ * are TokenizerErrors naming the file, with a hint. The file loads in Hugging Face tokenizers (Rust, Python, JS).
  *
  * @example
  * ```ts
@@ -63,19 +60,6 @@ export async function loadTokenizer(
  * ```
  */
 export async function saveTokenizer(tokenizer: Tokenizer, path: string): Promise<void> {
-  const tmp = `${path}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    await writeFile(tmp, tokenizer.toBytes());
-    await rename(tmp, path);
-  } catch (cause) {
-    await unlink(tmp).catch(() => undefined);
-    throw new TokenizerError({
-      operation: 'saveTokenizer',
-      file: path,
-      expected: 'a writable file',
-      found: (cause as NodeJS.ErrnoException).code ?? String(cause),
-      hint: 'check that the directory exists and is writable',
-      cause,
-    });
-  }
+  checkText('saveTokenizer', path, 'path');
+  await writeFileAtomically(path, tokenizer.toBytes(), 'saveTokenizer');
 }

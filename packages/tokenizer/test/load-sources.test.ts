@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTokenizer, Tokenizer, TokenizerInputError } from '../src/index.js';
+import { loadTokenizer, Tokenizer, TokenizerError, TokenizerInputError } from '../src/index.js';
 import * as node from '../src/node.js';
 
 const require = createRequire(import.meta.url);
@@ -69,7 +69,8 @@ describe('loadTokenizer from every source a browser has', () => {
     expect(TokenizerInputError.isInstance(caught)).toBe(true);
     expect((caught as Error).message).toContain("import { loadTokenizer } from '@llmforge/tokenizer/node'");
     const missing = await node.loadTokenizer('/nonexistent/tokenizer.json').catch((e: unknown) => e);
-    expect(TokenizerInputError.isInstance(missing)).toBe(true);
-    expect((missing as Error).message).toContain('ENOENT');
+    expect(TokenizerError.isInstance(missing)).toBe(true);
+    expect((missing as Error).message).toContain('expected a readable file, found no such file');
+    expect(((missing as Error).cause as { code?: string }).code).toBe('ENOENT');
   });
 });

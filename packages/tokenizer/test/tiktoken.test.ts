@@ -67,7 +67,7 @@ describe('tiktoken TestPlans.txt (OpenAI tiktoken reference)', () => {
 });
 
 describe('tiktoken loading and conventions', () => {
-  it('fromFile picks the encoding from the file name; the name-first form works too', async () => {
+  it('loadTokenizer(path) picks the encoding from the file name; the name-first form works too', async () => {
     const a = await loadTokenizer(join(dataDir, 'cl100k_base.tiktoken'));
     const b = Tokenizer.fromTiktoken(
       'cl100k_base',

@@ -2,8 +2,8 @@
  * @llmforge/trainer/node — the parts of pretraining that read and write files: corpus preparation
  * (sources, dedup, shard writing, `prepareCorpus`), the shard reader, dataset and data loader,
  * evaluation over shards, the checkpoint manager, resumable training checkpoints, the metrics log,
- * the progress bar, the HTML report, the training loop (`train`) and the CLIs' config loader. The
- * main entry, `@llmforge/trainer`, has the rest and runs in browsers too.
+ * the progress bar, the HTML report, atomic JSON writes, the training loop (`train`) and the CLIs'
+ * config loader. The main entry, `@llmforge/trainer`, has the rest and runs in browsers too.
  *
  * @example
  * ```ts
@@ -30,3 +30,4 @@ export * from './train/progress.js';
 export * from './train/run-report.js';
 export * from './train/train.js';
 export * from './train/train-checkpoint.js';
+export * from './train/write-json.js';

@@ -1,14 +1,21 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
+import { AdamW } from '@llmforge/tensor-gpu';
+import { createModel } from '@llmforge/transformer';
 import { describe, expect, it } from 'vitest';
 import { resolveTrainConfig, TRAIN_DEFAULTS } from '../src/index.js';
 import {
   CheckpointManager,
   createProgressReporter,
   formatDuration,
+  loadModelWeights,
+  loadOptimizerState,
   MetricsLogger,
   renderHtmlReport,
+  saveOptimizerState,
+  writeJsonAtomically,
+  writeModelWeights,
 } from '../src/node.js';
 import { runTrainCli } from '../src/train/train-cli.js';
 import { tempDir } from './helpers/fixtures.js';
@@ -70,6 +77,11 @@ describe('progress', () => {
     const lines = out.text().trim().split('\n');
     expect(lines[0]).toMatch(/^step 2\/4 \| loss 3\.2500 \| 12,346 tok\/s \| MFU 25\.0% \| ETA \d+s$/);
     expect(lines.length).toBe(3);
+    const more = sink();
+    const q = createProgressReporter({ mode: 'lines', stream: more.stream, every: 1 });
+    q.start(1, 0);
+    q.update(1, { loss: 0.5, tokensPerSecond: 10, mfu: null, extra: { reward: 0.61234, kl: 1.2 } });
+    expect(more.text()).toMatch(/^step 1\/1 \| loss 0\.5000 \| reward 0\.6123 \| kl 1\.2000 \| 10 tok\/s/);
     expect(formatDuration(125)).toBe('2m 05s');
     expect(formatDuration(4000)).toBe('1h 06m');
   });
@@ -91,6 +103,31 @@ describe('progress', () => {
   });
 });
 
+describe('checkpoint pieces for other loops', () => {
+  it('round-trips model weights and AdamW state exactly, and writes JSON atomically', async () => {
+    const dir = tempDir('pieces');
+    const config = { vocabSize: 11, contextLength: 8, nLayer: 1, nHead: 2, nEmbd: 8 };
+    const a = createModel(config, { seed: 1 });
+    const optA = new AdamW(a.parameters(), { lr: 0.01 });
+    a.forwardBackward([[1, 2, 3, 4]], { labels: [[1, 2, 3, 4]] });
+    optA.step();
+    await writeModelWeights(dir, a);
+    await saveOptimizerState(join(dir, 'optimizer.safetensors'), optA);
+    const b = createModel(config, { seed: 2 });
+    const optB = new AdamW(b.parameters(), { lr: 0.5 });
+    await loadModelWeights(dir, b);
+    await loadOptimizerState(join(dir, 'optimizer.safetensors'), optB);
+    for (const [name, p] of a.namedParameters()) expect(b.parameter(name)!.dataSync()).toEqual(p.dataSync());
+    expect(optB.lr).toBe(0.01);
+    expect((await optB.state()).tensors.get('m.0')!.data).toEqual(
+      (await optA.state()).tensors.get('m.0')!.data,
+    );
+    await writeJsonAtomically(join(dir, 'deep', 'x.json'), { a: 1 });
+    expect(JSON.parse(readFileSync(join(dir, 'deep', 'x.json'), 'utf8'))).toEqual({ a: 1 });
+    expect(readdirSync(join(dir, 'deep'))).toEqual(['x.json']);
+  });
+});
+
 describe('HTML report', () => {
   it('is one self-contained file with the data and the chart library inlined', () => {
     const html = renderHtmlReport({
@@ -104,6 +141,51 @@ describe('HTML report', () => {
     expect(html).toContain('[[1,4.2]]');
     expect(html).toMatch(/uPlot/);
     expect(html).not.toMatch(/src="http/);
+  });
+
+  it('draws grouped bars over named categories and escapes the text of its sections', () => {
+    const html = renderHtmlReport({
+      title: 'rl',
+      charts: [
+        {
+          title: 'success per family',
+          xLabel: 'family',
+          yLabel: 'success',
+          kind: 'bars',
+          categories: ['capital', 'addition'],
+          yRange: [0, 1],
+          series: [
+            {
+              label: 'before',
+              points: [
+                [0, 0.25],
+                [1, 0.5],
+              ],
+            },
+            {
+              label: 'after',
+              points: [
+                [0, 0.5],
+                [1, 0.75],
+              ],
+            },
+          ],
+        },
+      ],
+      sections: [
+        {
+          title: 'Samples',
+          columns: ['prompt', 'answer'],
+          rows: [['What is <b>2+2</b>?', '4\n(calculator)']],
+        },
+      ],
+    });
+    expect(html).toContain('"kind":"bars"');
+    expect(html).toContain('"categories":["capital","addition"]');
+    expect(html).toContain('uPlot.paths.bars');
+    expect(html).toContain('<h2>Samples</h2>');
+    expect(html).toContain('What is &lt;b&gt;2+2&lt;/b&gt;?');
+    expect(html).not.toContain('<b>2+2</b>');
   });
 });
 

@@ -3,9 +3,20 @@
  * residual stream and adds its output back.
  *
  *   x (B, T, C) ─► x + dropout(attn(norm1(x))) ─► x + dropout(mlp(norm2(x))) (B, T, C)
+ *
+ * The first residual add and norm2 run as one op (`addLayerNorm` / `addRmsNorm`): one pass writes
+ * the stream and its normalized copy.
  */
 
-import { Dropout, Module, type Tensor } from '@llmforge/tensor-gpu';
+import {
+  type AddNormResult,
+  addLayerNorm,
+  addRmsNorm,
+  Dropout,
+  LayerNorm,
+  Module,
+  type Tensor,
+} from '@llmforge/tensor-gpu';
 import { CausalSelfAttention } from './attention.js';
 import type { ModelConfig } from './config.js';
 import type { KVCache } from './kv-cache.js';
@@ -42,7 +53,15 @@ export class Block extends Module {
 
   /** x (B, T, C) at positions pos0 .. → (B, T, C). */
   forward(x: Tensor, pos0 = 0, cache?: KVCache): Tensor {
-    x = x.add(this.drop.forward(this.attn.forward(this.ln1.forward(x), pos0, cache)));
-    return x.add(this.drop.forward(this.mlp.forward(this.ln2.forward(x))));
+    const a = this.drop.forward(this.attn.forward(this.ln1.forward(x), pos0, cache));
+    const { sum, y } = addNorm(this.ln2, x, a); // x + a, norm2(x + a)
+    return sum.add(this.drop.forward(this.mlp.forward(y)));
   }
+}
+
+/** x + r and norm(x + r) in one op, for either kind of norm. */
+function addNorm(norm: Norm, x: Tensor, r: Tensor): AddNormResult {
+  return norm instanceof LayerNorm
+    ? addLayerNorm(x, r, norm.weight, norm.bias, norm.eps)
+    : addRmsNorm(x, r, norm.weight, norm.eps);
 }

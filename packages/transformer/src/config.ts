@@ -159,13 +159,18 @@ export const presets = {
 /** The names of {@link presets}. */
 export type PresetName = keyof typeof presets;
 
-function fail(field: string, expected: string, found: unknown, hint?: string): never {
+function fail(
+  field: string,
+  expected: string,
+  found: unknown,
+  hint = 'see ModelConfig for each field and its default, or start from a preset',
+): never {
   throw new ModelConfigError({
     operation: 'resolveConfig',
     where: field,
     expected,
     found: typeof found === 'string' ? JSON.stringify(found) : String(found),
-    ...(hint === undefined ? {} : { hint }),
+    hint,
   });
 }
 

@@ -273,6 +273,7 @@ export function toHfTensors(
         where: name,
         expected: 'every part of a fused tensor (GPT-2 c_attn: q, k and v)',
         found: `${parts.filter(Boolean).length} part(s)`,
+        hint: 'pass every parameter of the model (model.namedParameters()), not a subset',
       });
     }
   }

@@ -27,8 +27,12 @@ export function toIdsTensor(
   backend: Backend,
   vocabSize: number,
 ): Tensor {
-  const bad = (expected: string, found: string, hint?: string): never => {
-    throw new ModelInputError({ operation, where, expected, found, ...(hint ? { hint } : {}) });
+  const bad = (
+    expected: string,
+    found: string,
+    hint = 'ids are (B, T): a batch of equal-length rows of token ids',
+  ): never => {
+    throw new ModelInputError({ operation, where, expected, found, hint });
   };
   const checkId = (id: number, b: number, t: number): void => {
     if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
@@ -101,6 +105,7 @@ export function shiftLabels(
         where: 'labels',
         expected: `an i32 tensor of shape (${B}, ${T}) like ids`,
         found: `${l.dtype} (${l.shape.join(', ')})`,
+        hint: 'labels are the ids themselves (HF convention: the shift happens inside), -100 to ignore',
       });
     }
     return tidy(() => {
@@ -128,6 +133,7 @@ export function shiftLabels(
           where: 'labels',
           expected: `labels in [0, ${vocabSize}) or -100 (ignored)`,
           found: `${id} at [${b}][${t + 1}]`,
+          hint: 'mask positions with -100, not another negative number',
         });
       }
       data[b * T + t] = id;

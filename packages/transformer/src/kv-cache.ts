@@ -164,6 +164,7 @@ export class KVCache {
           where: 'rows',
           expected: `row indices in [0, ${this.batch})`,
           found: String(r),
+          hint: 'select takes indices of the rows the cache holds (e.g. the beams kept)',
         });
       }
     }
@@ -173,6 +174,7 @@ export class KVCache {
         where: 'rows',
         expected: 'at least one row',
         found: '[]',
+        hint: 'dispose the cache instead when no row continues',
       });
     }
     const pick = (t: Tensor | null): Tensor | null => {
@@ -210,6 +212,7 @@ export class KVCache {
         where: 'caches',
         expected: 'at least one cache, all of one model and of equal length',
         found: caches.map((c) => c.length).join(', ') || 'none',
+        hint: 'concatenate caches made by createKVCache for the same model after the same number of tokens',
       });
     }
     const layers = first.layers.map((_, i) => {
@@ -263,6 +266,7 @@ export function createKVCache(model: Model, batch: number): KVCache {
       where: 'batch',
       expected: 'a positive integer',
       found: String(batch),
+      hint: 'the number of sequences decoded together',
     });
   }
   return new KVCache(model, batch);

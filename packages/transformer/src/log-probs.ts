@@ -58,6 +58,7 @@ export function logProbsFromLogits(logits: Tensor, ids: Tensor, options: TokenLo
       where: 'temperature',
       expected: 'a positive number',
       found: String(temperature),
+      hint: 'use the temperature the samples were drawn at (1 for none)',
     });
   }
   checkLength(ids);
@@ -68,6 +69,7 @@ export function logProbsFromLogits(logits: Tensor, ids: Tensor, options: TokenLo
       where: 'logits',
       expected: `logits (${B}, ${T}, V) for ids (${B}, ${T})`,
       found: `(${logits.shape.join(', ')})`,
+      hint: "pass the logits of a forward pass over these ids (logits: 'all')",
     });
   }
   return tidy(() => {
@@ -86,6 +88,7 @@ function checkLength(ids: Tensor): void {
       where: 'ids',
       expected: 'i32 ids (B, T) with T ≥ 2 (the first token is only context)',
       found: `${ids.dtype} (${ids.shape.join(', ')})`,
+      hint: 'log-probabilities score tokens 1..T-1 given the ones before them',
     });
   }
 }

@@ -4,6 +4,8 @@
  *   gelu, gelu_tanh, relu2   x (B, T, C) ─► act(x·Wupᵀ + b) (B, T, F) ─► ·Wdownᵀ + b (B, T, C)
  *   swiglu (Llama)           x (B, T, C) ─► silu(x·Wgateᵀ) ⊙ x·Wupᵀ (B, T, F) ─► ·Wdownᵀ (B, T, C)
  *
+ * The activation is fused into the projection before it (`Linear.forward(x, { activation })`).
+ *
  * Legend: B batch, T time, C channels (nEmbd), F hidden width (ffnHidden).
  */
 
@@ -42,17 +44,19 @@ export class MLP extends Module {
     this.down = this.registerModule('down', new Linear(F, C, { ...options.residual, bias }));
   }
 
-  /** x (B, T, C) → (B, T, C). */
+  /**
+   * x (B, T, C) → (B, T, C). The activation runs inside the up (or gate) projection's `linear` op,
+   * applied to each block of the product as it is computed (no separate pass over (B, T, F)).
+   */
   forward(x: Tensor): Tensor {
-    const up = this.up.forward(x); // (B, T, F)
-    let h: Tensor;
+    let h: Tensor; // (B, T, F)
     if (this.gate)
-      h = this.gate.forward(x).silu().mul(up); // silu(gate(x)) ⊙ up(x)
+      h = this.gate.forward(x, { activation: 'silu' }).mul(this.up.forward(x)); // silu(gate(x)) ⊙ up(x)
     else if (this.activation === 'gelu')
-      h = up.gelu('none'); // exact, erf
+      h = this.up.forward(x, { activation: 'gelu_erf' }); // exact GELU
     else if (this.activation === 'gelu_tanh')
-      h = up.gelu('tanh'); // GPT-2's gelu_new
-    else h = up.relu().square(); // relu2: max(0, x)²
+      h = this.up.forward(x, { activation: 'gelu_tanh' }); // GPT-2's gelu_new
+    else h = this.up.forward(x, { activation: 'relu' }).square(); // relu2: max(0, x)²
     return this.down.forward(h); // (B, T, C)
   }
 }

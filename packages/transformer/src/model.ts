@@ -20,7 +20,6 @@ import {
   type Backend,
   crossEntropy,
   Dropout,
-  defaultBackend,
   Embedding,
   Linear,
   Module,
@@ -33,25 +32,13 @@ import {
 import { Block } from './block.js';
 import { checkpointedForwardBackward } from './checkpointing.js';
 import { type ModelConfig, type ModelConfigInput, resolveConfig } from './config.js';
-import { ModelConfigError, ModelInputError } from './errors.js';
+import { ModelInputError } from './errors.js';
 import { shiftLabels, type TokenIds, toIdsTensor } from './inputs.js';
 import type { KVCache } from './kv-cache.js';
 import { createNorm, layerOptions, type ModelDType, type Norm } from './layer-options.js';
+import { type CreateModelOptions, checkTensorSizes, resolveModelOptions } from './model-options.js';
 
-/** Options of {@link createModel}. */
-export interface CreateModelOptions {
-  /** Where parameters live and compute runs (default: tensor-gpu's shared CPU backend). */
-  backend?: Backend;
-  /** Seed of the initialization (and of dropout masks): an integer ≥ 0. Default 0. */
-  seed?: number;
-  /** Parameter dtype. Default 'f32'; 'f64' only on the CPU backend; 'f16' for mixed precision. */
-  dtype?: ModelDType;
-  /**
-   * Initialize parameters (GPT-2 scheme, seeded). Default true; `fromPretrained` passes false and
-   * fills them from the checkpoint instead.
-   */
-  init?: boolean;
-}
+export type { CreateModelOptions } from './model-options.js';
 
 /** Which logits a forward pass computes: every position, only the last, or none. */
 export type LogitsWanted = 'all' | 'last' | 'none';
@@ -151,19 +138,11 @@ export class Model extends Module {
   constructor(config: ModelConfigInput | ModelConfig, options: CreateModelOptions = {}) {
     super();
     const c = resolveConfig(config);
-    const seed = options.seed ?? 0;
-    if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new ModelConfigError({
-        operation: 'createModel',
-        where: 'seed',
-        expected: 'an integer ≥ 0',
-        found: String(seed),
-      });
-    }
-    const backend = options.backend ?? defaultBackend();
+    const { backend, seed, dtype, init } = resolveModelOptions('createModel', options);
+    checkTensorSizes('createModel', c);
     this.config = c;
-    this.dtype = options.dtype ?? 'f32';
-    const o = layerOptions(c, { backend, dtype: this.dtype, seed, init: options.init ?? true });
+    this.dtype = dtype;
+    const o = layerOptions(c, { backend, dtype, seed, init });
     this.dropoutStream = o.dropout.generator;
     const { vocabSize: V, contextLength, nEmbd: C } = c;
     this.wte = this.registerModule('wte', new Embedding(V, C, o.embedding));
@@ -249,6 +228,7 @@ export class Model extends Module {
           where: 'logits',
           expected: "logits: 'all' when labels are given (the loss scores every position)",
           found: `'${which}'`,
+          hint: 'drop the logits option, or the labels',
         });
       }
       if (options.labels !== undefined)
@@ -341,6 +321,7 @@ export class Model extends Module {
         where: 'options',
         expected: 'exactly one of labels (the LM loss) or loss (a function of the outputs)',
         found: labels === undefined ? 'neither' : 'both',
+        hint: 'labels for next-token training; loss for SFT/RL objectives built from the outputs',
       });
     }
     // the scalar to differentiate, from the outputs of the head (disposes what it does not return)
@@ -353,6 +334,7 @@ export class Model extends Module {
           where: 'loss',
           expected: 'a loss function returning a scalar tensor',
           found: `shape (${l.shape.join(', ')})`,
+          hint: 'reduce it, e.g. with .mean()',
         });
       }
       return l;

@@ -12,4 +12,4 @@
  * await savePretrained(model, 'out/gpt2-tiny-copy');
  * ```
  */
-export { directoryStore, fromPretrained, savePretrained } from './pretrained-node.js';
+export { CHECKPOINT_ENTRIES, directoryStore, fromPretrained, savePretrained } from './pretrained-node.js';

@@ -5,27 +5,35 @@
  * (files a browser fetched or got from a file picker, a URL) and writes them as bytes. The Node entry
  * (`pretrained-node.ts`, `@llmforge/transformer/node`) adds a directory on disk.
  *
- *   fromPretrained(files)   config.json ─► fromHfConfig ─► ModelConfig ─► createModel (no init)
- *                           *.safetensors ─► fromHfTensors (rename, split GPT-2's c_attn, transpose
- *                           Conv1D; shapes checked against the model's) ─► model.loadStateDict
+ *   fromPretrained(files)   config.json ─► fromHfConfig ─► ModelConfig
+ *                           *.safetensors headers ─► about enough weights for it? (before allocating)
+ *                           ─► createModel (no init) ─► fromHfTensors (rename, split GPT-2's c_attn,
+ *                           transpose Conv1D; shapes checked against the model's) ─► model.loadStateDict
  *   encodePretrained(model) the same steps backwards, to the bytes of each file
+ *
+ * Every failure is a {@link CheckpointError} naming the file, with a hint and the underlying error
+ * (a file-system or network error, a SafetensorsError) as `cause`.
  */
 
+import { describeFsError, LlmforgeError } from '@llmforge/errors';
 import {
   type Backend,
   type BinarySource,
   encodeSafetensors,
   isBinarySource,
   isBlob,
-  loadSafetensors,
+  openSafetensors,
   readBinarySource,
+  type SafetensorsReader,
   type SafetensorsTensorInput,
 } from '@llmforge/tensor-gpu';
 import { CheckpointError } from './errors.js';
+import { countParams } from './flops.js';
 import { fromHfConfig, hfModelTypeOf, toHfConfig } from './hf-config.js';
 import { fromHfTensors, type HostTensor, toHfTensors } from './hf-weights.js';
 import type { ModelDType } from './layer-options.js';
 import { createModel, type Model } from './model.js';
+import { resolveModelOptions } from './model-options.js';
 
 /** Options of {@link fromPretrained}. */
 export interface FromPretrainedOptions {
@@ -65,6 +73,40 @@ export const CHECKPOINT_FILES = {
   weights: 'model.safetensors',
   index: 'model.safetensors.index.json',
 } as const;
+
+/** What messages suggest when a checkpoint's files are not where or what they should be. */
+export const LAYOUT_HINT =
+  'a checkpoint holds config.json and model.safetensors (as save_pretrained writes them)';
+
+/**
+ * A typed error of another layer (a corrupt safetensors file, a failed Response, a file-system error
+ * of a file-backed Blob) as a CheckpointError naming `file`, the original kept as `cause`.
+ */
+export function asCheckpointError(
+  operation: string,
+  file: string,
+  cause: unknown,
+  expected = 'a readable checkpoint file',
+): CheckpointError {
+  if (CheckpointError.isInstance(cause)) return cause;
+  if (!LlmforgeError.isInstance(cause)) {
+    const d = describeFsError(cause);
+    return new CheckpointError({ operation, file, expected, found: d.found, hint: d.hint, cause });
+  }
+  const inner = cause as LlmforgeError;
+  // a file-system error underneath (an AtomicDirectoryError of the save): describe that one
+  const errno = (inner.cause as { code?: unknown } | undefined)?.code;
+  const d = typeof errno === 'string' ? describeFsError(inner.cause) : undefined;
+  return new CheckpointError({
+    operation,
+    file,
+    ...(inner.where === undefined ? {} : { where: inner.where }),
+    expected: inner.expected,
+    found: d?.found ?? inner.found,
+    hint: d?.hint ?? inner.hint ?? LAYOUT_HINT,
+    cause,
+  });
+}
 
 function isStore(x: unknown): x is CheckpointStore {
   return (
@@ -162,7 +204,7 @@ async function readJson(
   name: string,
   operation: string,
   hint: string,
-): Promise<Record<string, unknown>> {
+): Promise<unknown> {
   const found = await readFile(store, name, operation);
   const file = fileIn(store, name);
   if (!found) {
@@ -172,30 +214,26 @@ async function readJson(
   try {
     text = new TextDecoder().decode(await readBinarySource(found.source, operation));
   } catch (cause) {
-    throw new CheckpointError({
-      operation,
-      file,
-      expected: 'a readable file',
-      found: String((cause as Error)?.message ?? cause),
-      hint,
-      cause,
-    });
+    throw asCheckpointError(operation, file, cause, 'a readable file');
   }
   try {
-    return JSON.parse(text) as Record<string, unknown>;
+    return JSON.parse(text);
   } catch (cause) {
     throw new CheckpointError({
       operation,
       file,
       expected: 'valid JSON',
       found: String((cause as Error).message),
+      hint: 'the file is truncated or corrupt: save the checkpoint again',
       cause,
     });
   }
 }
 
+type WeightFile = { source: BinarySource; file: string };
+
 /** The safetensors files of a checkpoint: one file, or the shards of an index. */
-async function weightFiles(store: CheckpointStore): Promise<{ source: BinarySource; file: string }[]> {
+async function weightFiles(store: CheckpointStore): Promise<WeightFile[]> {
   const single = await readFile(store, CHECKPOINT_FILES.weights, 'fromPretrained');
   if (single) return [single];
   const hasIndex = await readFile(store, CHECKPOINT_FILES.index, 'fromPretrained');
@@ -208,24 +246,37 @@ async function weightFiles(store: CheckpointStore): Promise<{ source: BinarySour
       hint: 'PyTorch .bin checkpoints are not read; re-save with safe_serialization=True',
     });
   }
-  const index = await readJson(
-    store,
-    CHECKPOINT_FILES.index,
-    'fromPretrained',
-    'the index of a sharded checkpoint',
-  );
-  const map = index.weight_map as Record<string, string> | undefined;
-  if (!map || typeof map !== 'object') {
+  const index = (await readJson(store, CHECKPOINT_FILES.index, 'fromPretrained', LAYOUT_HINT)) as {
+    weight_map?: unknown;
+  } | null;
+  const map = index?.weight_map;
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) {
     throw new CheckpointError({
       operation: 'fromPretrained',
       file: hasIndex.file,
       where: 'weight_map',
-      expected: 'an object',
-      found: String(map),
+      expected: 'an object mapping tensor names to shard file names',
+      found: JSON.stringify(map) ?? 'nothing',
+      hint: 'save_pretrained writes {"weight_map": {"<tensor>": "model-00001-of-00002.safetensors", ...}}',
     });
   }
-  const shards: { source: BinarySource; file: string }[] = [];
-  for (const name of new Set(Object.values(map))) {
+  const names = new Set<string>();
+  for (const [tensor, shard] of Object.entries(map)) {
+    // a shard is a file beside the index: no path separators, no '..'
+    if (typeof shard !== 'string' || !/^[^/\\]+$/.test(shard) || shard === '.' || shard === '..') {
+      throw new CheckpointError({
+        operation: 'fromPretrained',
+        file: hasIndex.file,
+        where: `weight_map.${tensor}`,
+        expected: 'the file name of a shard in the same directory',
+        found: JSON.stringify(shard),
+        hint: 'shards live beside the index; paths are not followed',
+      });
+    }
+    names.add(shard);
+  }
+  const shards: WeightFile[] = [];
+  for (const name of names) {
     const shard = await readFile(store, name, 'fromPretrained');
     if (!shard) {
       throw new CheckpointError({
@@ -241,11 +292,66 @@ async function weightFiles(store: CheckpointStore): Promise<{ source: BinarySour
   return shards;
 }
 
+/** Opens every weight file (headers only) and checks they can hold the model of `config`. */
+async function openWeights(
+  files: readonly WeightFile[],
+  needed: number,
+  configFile: string,
+): Promise<SafetensorsReader[]> {
+  const open: SafetensorsReader[] = [];
+  try {
+    let stored = 0;
+    const seen = new Map<string, string>();
+    for (const { source, file } of files) {
+      const f = await openSafetensors(source, { file, operation: 'fromPretrained' }).catch(
+        (cause: unknown) => {
+          throw asCheckpointError('fromPretrained', file, cause);
+        },
+      );
+      open.push(f);
+      for (const name of f.names) {
+        const other = seen.get(name);
+        if (other !== undefined) {
+          throw new CheckpointError({
+            operation: 'fromPretrained',
+            file,
+            where: name,
+            expected: 'each tensor in one shard',
+            found: `the tensor also in ${other}`,
+            hint: 'the shards are from different saves: download the checkpoint again',
+          });
+        }
+        seen.set(name, file);
+        stored += f.entry(name)!.shape.reduce((a, b) => a * b, 1);
+      }
+    }
+    // Before allocating anything: a config asking for far more weights than the files hold (a
+    // corrupt or hostile n_layer / vocab_size) fails here, so memory stays bounded by the files'
+    // size. Smaller gaps (one missing tensor) are named precisely once the model exists.
+    if (needed > 2 * stored) {
+      throw new CheckpointError({
+        operation: 'fromPretrained',
+        file: configFile,
+        expected: `weights for the ${needed.toLocaleString('en-US')} parameters this config describes`,
+        found: `${stored.toLocaleString('en-US')} values in ${files.length} safetensors file(s)`,
+        hint: 'is config.json from the same checkpoint as the weights?',
+      });
+    }
+    return open;
+  } catch (error) {
+    for (const f of open) await f.close();
+    throw error;
+  }
+}
+
 /**
  * Loads a Hugging Face GPT-2 or Llama checkpoint into a {@link Model} (in eval mode, as HF's
  * `from_pretrained`), from its files or a URL: what a browser has. Throws {@link CheckpointError}
- * naming the file and field or tensor for an unsupported `model_type`, a missing file, or missing /
- * mis-shaped / unexpected tensors. A directory on disk needs the Node entry's `fromPretrained`.
+ * naming the file and field or tensor for an unsupported `model_type`, a config.json field of the
+ * wrong type, a missing or unreadable file, a corrupt safetensors file, or missing / mis-shaped /
+ * unexpected tensors. A config.json describing more than twice the parameters the weight files hold
+ * fails before anything is allocated; weights are read one tensor at a time (a `Blob` by slices). A
+ * directory on disk needs the Node entry's `fromPretrained`.
  *
  * @example
  * ```ts
@@ -259,35 +365,38 @@ export async function fromPretrained(
   source: CheckpointSource,
   options: FromPretrainedOptions = {},
 ): Promise<Model> {
+  const { backend, dtype } = resolveModelOptions('fromPretrained', options);
   const store = checkpointStore(source);
-  const configJson = await readJson(
-    store,
-    CHECKPOINT_FILES.config,
-    'fromPretrained',
-    'a checkpoint holds config.json and model.safetensors (as save_pretrained writes them)',
-  );
-  const { modelType, config } = fromHfConfig(configJson, fileIn(store, CHECKPOINT_FILES.config));
+  const configFile = fileIn(store, CHECKPOINT_FILES.config);
+  const configJson = await readJson(store, CHECKPOINT_FILES.config, 'fromPretrained', LAYOUT_HINT);
+  const { modelType, config } = fromHfConfig(configJson as never, configFile);
   const files = await weightFiles(store);
+  const open = await openWeights(files, countParams(config), configFile);
   const hf = new Map<string, HostTensor>();
-  for (const { source: weights, file } of files) {
-    for (const [name, t] of await loadSafetensors(weights, { file })) {
-      if (!(t.data instanceof Float32Array)) {
-        throw new CheckpointError({
-          operation: 'fromPretrained',
-          file,
-          where: name,
-          expected: 'a floating-point tensor (F32, F16, BF16, F64)',
-          found: t.dtype,
+  try {
+    for (const [i, f] of open.entries()) {
+      const file = files[i]!.file;
+      for (const name of f.names) {
+        const t = await f.read(name).catch((cause: unknown) => {
+          throw asCheckpointError('fromPretrained', file, cause);
         });
+        if (!(t.data instanceof Float32Array)) {
+          throw new CheckpointError({
+            operation: 'fromPretrained',
+            file,
+            where: name,
+            expected: 'a floating-point tensor (F32, F16, BF16, F64)',
+            found: t.dtype,
+            hint: 'integer tensors are not weights: is this a model checkpoint?',
+          });
+        }
+        hf.set(name, { shape: t.shape, data: t.data });
       }
-      hf.set(name, { shape: t.shape, data: t.data });
     }
+  } finally {
+    for (const f of open) await f.close();
   }
-  const model = createModel(config, {
-    ...(options.backend ? { backend: options.backend } : {}),
-    dtype: options.dtype ?? 'f32',
-    init: false,
-  });
+  const model = createModel(config, { backend, dtype, init: false });
   // HF names and layouts → ours, checked against the shapes the model's modules define
   model.loadStateDict(
     fromHfTensors(modelType, model.stateDict(), hf, files.length === 1 ? files[0]!.file : store.location),

@@ -93,6 +93,7 @@ export class ScalarHead extends Linear {
         where: 'positions',
         expected: `${B} integer positions in [0, ${T})`,
         found: `[${positions.join(', ')}]`,
+        hint: 'one position per row, usually the index of its last real token',
       });
     }
     return tidy(() => {

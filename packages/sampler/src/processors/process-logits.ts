@@ -16,7 +16,7 @@
  * temperature 0.5 doubles every score, top-k 10 keeps the ten best of 17, and the softmax of what
  * is left gives id 0 probability 0.4847.
  */
-import { applyMinP, applyTemperature, applyTopK, applyTopP } from '@llmforge/tensor-gpu';
+import { applyMinP, applyTemperature, applyTopK, applyTopP, nonFiniteScores } from '@llmforge/tensor-gpu';
 import { SamplerConfigError } from '../errors.js';
 import { applyFrequencyPresencePenalty } from './frequency-presence-penalty.js';
 import { applyRepetitionPenalty } from './repetition-penalty.js';
@@ -47,13 +47,14 @@ export interface ProcessorConfig {
 /** A ProcessorConfig with every default filled in. */
 export type ResolvedProcessorConfig = Required<ProcessorConfig>;
 
-function bad(operation: string, option: string, expected: string, found: unknown, hint?: string): never {
+function bad(operation: string, option: string, expected: string, found: unknown, hint: string): never {
+  const numeric = typeof found === 'string' && found.trim() !== '' && Number.isFinite(Number(found));
   throw new SamplerConfigError({
     operation,
     option,
     expected,
-    found: String(found),
-    ...(hint ? { hint } : {}),
+    found: typeof found === 'string' ? JSON.stringify(found) : String(found),
+    hint: numeric ? `pass the number ${found.trim()}, not the string "${found}"` : hint,
   });
 }
 
@@ -83,8 +84,10 @@ export function resolveProcessorConfig(operation: string, c: ProcessorConfig): R
   if (!(Number.isInteger(r.topK) && r.topK >= 0)) {
     bad(operation, 'topK', 'an integer ≥ 0', r.topK, '0 turns top-k off');
   }
-  if (!(r.topP > 0 && r.topP <= 1)) bad(operation, 'topP', 'a number in (0, 1]', r.topP, '1 turns top-p off');
-  if (!(r.minP >= 0 && r.minP <= 1))
+  if (typeof r.topP !== 'number' || !(r.topP > 0 && r.topP <= 1)) {
+    bad(operation, 'topP', 'a number in (0, 1]', r.topP, '1 turns top-p off');
+  }
+  if (typeof r.minP !== 'number' || !(r.minP >= 0 && r.minP <= 1))
     bad(operation, 'minP', 'a number in [0, 1]', r.minP, '0 turns min-p off');
   if (!(Number.isFinite(r.repetitionPenalty) && r.repetitionPenalty > 0)) {
     bad(operation, 'repetitionPenalty', 'a finite number > 0', r.repetitionPenalty, '1 turns it off');
@@ -96,7 +99,13 @@ export function resolveProcessorConfig(operation: string, c: ProcessorConfig): R
     bad(operation, 'presencePenalty', 'a finite number', r.presencePenalty, 'OpenAI uses [-2, 2]');
   }
   if (!(Number.isInteger(r.generatedFrom) && r.generatedFrom >= 0)) {
-    bad(operation, 'generatedFrom', 'an integer ≥ 0', r.generatedFrom);
+    bad(
+      operation,
+      'generatedFrom',
+      'an integer ≥ 0',
+      r.generatedFrom,
+      'the index in previousTokens where generated tokens start',
+    );
   }
   return r;
 }
@@ -148,5 +157,16 @@ export function processLogits(
   config: ProcessorConfig = {},
 ): Float32Array {
   const c = resolveProcessorConfig('processLogits', config);
-  return Float32Array.from(processScores(Float64Array.from(logits), previousTokens, c));
+  const scores = Float64Array.from(logits);
+  const what = nonFiniteScores(scores);
+  if (what !== null && !(scores.length > 0 && what.startsWith('no score'))) {
+    throw new SamplerConfigError({
+      operation: 'processLogits',
+      option: 'logits',
+      expected: 'finite logits (-Infinity for removed tokens)',
+      found: what,
+      hint: 'NaN or +Infinity logits cannot be sampled: check the model that made them',
+    });
+  }
+  return Float32Array.from(processScores(scores, previousTokens, c));
 }

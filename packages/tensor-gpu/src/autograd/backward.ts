@@ -7,11 +7,17 @@
  * Memory: each node's incoming gradient is freed right after its backward runs, temporaries inside a
  * node's backward are freed by a `tidy`, and the node's saved tensors are freed as soon as it has run
  * (unless `retainGraph`). Runs with grad recording off.
+ *
+ * Gradients are summed in place when the running sum's storage is not shared with any other handle:
+ * a backward that can add into it directly receives it (`into`, see `BackwardFn`), and any other
+ * contribution is added with the `accumulate` op (acc += g) rather than into a new tensor. Leaves'
+ * `.grad` accumulate in place too across `backward()` calls, as torch's do.
  */
 import { describeValue } from '../arguments.js';
 import { ArgumentError, BackendError, formatShape, ShapeError } from '../errors.js';
 import { binary } from '../ops/binary.js';
 import { fullLike } from '../ops/creation.js';
+import { runOp } from '../ops/run.js';
 import type { BackwardOptions, Tensor } from '../tensor.js';
 import { noGrad } from './grad-mode.js';
 import type { GradNode } from './node.js';
@@ -40,8 +46,14 @@ function topoOrder(root: GradNode): GradNode[] {
   return order.reverse();
 }
 
+/** prev + g: in place into prev (acc += g) when prev's storage is the tape's alone. */
 function accumulate(prev: Tensor | undefined, g: Tensor): Tensor {
   if (!prev) return g;
+  if (prev._ownsStorage() && prev.dtype === g.dtype) {
+    runOp('accumulate', prev.backend, { x: g }, { acc: prev }, {});
+    g.dispose();
+    return prev;
+  }
   const sum = binary(prev, g, 'add');
   prev.dispose();
   g.dispose();
@@ -54,6 +66,11 @@ function accumulateLeaf(leaf: Tensor, g: Tensor): void {
     return;
   }
   const prev = leaf.grad;
+  if (prev?._ownsStorage() && prev.dtype === g.dtype) {
+    runOp('accumulate', prev.backend, { x: g }, { acc: prev }, {});
+    g.dispose();
+    return;
+  }
   const next = prev ? binary(prev, g, 'add') : g;
   if (prev) {
     g.dispose();
@@ -133,11 +150,37 @@ export function runBackward(root: Tensor, options: BackwardOptions = {}): void {
         if (!options.retainGraph) node.freeSaved();
         continue;
       }
-      const results = tidy(() => node.apply(dy) as (Tensor | null | undefined)[]);
+      // the running sums this node's backward may add into in place (each offered once)
+      const into: (Tensor | undefined)[] = node.edges.map((edge, i) => {
+        if (!edge) return undefined;
+        const acc = edge.node
+          ? grads.get(edge.node)
+          : (edge.leaf as Tensor).isDisposed
+            ? null
+            : (edge.leaf as Tensor).grad;
+        const want = node.inputShapes[i];
+        // same shape and the op's dtype (every op that adds into `into` has inputs of its output's dtype)
+        if (
+          !acc?._ownsStorage() ||
+          acc.dtype !== dy.dtype ||
+          !want ||
+          formatShape(acc.shape) !== formatShape(want)
+        )
+          return undefined;
+        return acc;
+      });
+      into.forEach((t, i) => {
+        if (t && into.indexOf(t) !== i) into[i] = undefined;
+      });
+      const results = tidy(() => node.apply(dy, into) as (Tensor | null | undefined)[]);
       const handed = new Set<Tensor>();
       node.edges.forEach((edge, i) => {
         let g = results[i];
         if (!edge || !g) return;
+        if (g === into[i]) {
+          handed.add(g); // already summed in place by the backward
+          return;
+        }
         // a backward may hand back dy itself or one tensor twice: give each consumer its own handle
         const want = node.inputShapes[i];
         if (want && formatShape(g.shape) !== formatShape(want)) {

@@ -39,8 +39,20 @@ export interface GradTensor {
 /** Where an input's gradient goes. */
 export type Edge = { node: GradNode; leaf?: undefined } | { node?: undefined; leaf: GradTensor } | null;
 
-/** Backward of one op: upstream gradient (and the saved tensors) → one gradient (or null) per input. */
-export type BackwardFn<T extends GradTensor> = (dy: T, saved: T[]) => (T | null | undefined)[];
+/**
+ * Backward of one op: upstream gradient (and the saved tensors) → one gradient (or null) per input.
+ *
+ * `into[i]`, when given, is the gradient already accumulated for input i (the input feeds several
+ * ops), owned by the backward pass: a backward that can add its result into it in place (a GEMM
+ * that adds into C, a norm backward that adds into dx) does so and returns `into[i]` itself for that
+ * input, so no temporary is made and no separate add runs. Any other result is summed in by the
+ * tape (in place too when it can).
+ */
+export type BackwardFn<T extends GradTensor> = (
+  dy: T,
+  saved: T[],
+  into: readonly (T | undefined)[],
+) => (T | null | undefined)[];
 
 /** One recorded op. */
 export class GradNode {
@@ -111,8 +123,8 @@ export class GradNode {
     this.saved = [];
   }
 
-  /** Runs the backward function. */
-  apply(dy: GradTensor): (GradTensor | null | undefined)[] {
+  /** Runs the backward function (`into`: see {@link BackwardFn}). */
+  apply(dy: GradTensor, into: readonly (GradTensor | undefined)[] = []): (GradTensor | null | undefined)[] {
     if (this.savedFreed) {
       throw new BackendError({
         operation: 'backward',
@@ -122,7 +134,7 @@ export class GradNode {
       });
     }
     this.runs++;
-    return this.fn(dy, this.saved);
+    return this.fn(dy, this.saved, into);
   }
 }
 

@@ -19,6 +19,9 @@
  * | `contract/attention.ts`   | attention, attentionBackward, rope                         |
  * | `contract/loss.ts`        | crossEntropy, crossEntropyBackward                         |
  * | `contract/optim.ts`       | adamw                                                      |
+ * | `contract/fused.ts`       | linear, biasActivationBackward, addLayerNorm, addRmsNorm,  |
+ * |                           | layerNormBackwardInto, rmsNormBackwardInto,                |
+ * |                           | matmulAccumulate, accumulate                               |
  *
  * Shorthands in shape comments: B batch, H heads, Hkv key/value heads, T query time, S key time,
  * D head size, C channels, N rows, V vocabulary, `...` any leading dims.
@@ -36,6 +39,7 @@
 import { ATTENTION_INFERENCE, type AttentionOps } from './contract/attention.js';
 import { CREATION_INFERENCE, type CreationOps } from './contract/creation.js';
 import { ELEMENTWISE_INFERENCE, type ElementwiseOps } from './contract/elementwise.js';
+import { FUSED_INFERENCE, type FusedOps } from './contract/fused.js';
 import { INDEXING_INFERENCE, type IndexingOps } from './contract/indexing.js';
 import { LAYOUT_INFERENCE, type LayoutOps } from './contract/layout.js';
 import { LOSS_INFERENCE, type LossOps } from './contract/loss.js';
@@ -57,6 +61,7 @@ export {
   UNARY_KINDS,
   type UnaryKind,
 } from './contract/elementwise.js';
+export type { LinearActivation } from './contract/fused.js';
 export type { AdamWAttrs } from './contract/optim.js';
 export type { ReduceKind } from './contract/reduce.js';
 export type { SampleAttrs } from './contract/selection.js';
@@ -89,7 +94,8 @@ export interface OpSignatures<T>
     NormOps<T>,
     AttentionOps<T>,
     LossOps<T>,
-    OptimOps<T> {}
+    OptimOps<T>,
+    FusedOps<T> {}
 
 /** Every op name. */
 export type OpName = keyof OpSignatures<unknown>;
@@ -127,6 +133,7 @@ export const OP_INFERENCE: { [K in OpName]: Infer<K> } = {
   ...ATTENTION_INFERENCE,
   ...LOSS_INFERENCE,
   ...OPTIM_INFERENCE,
+  ...FUSED_INFERENCE,
 };
 
 /**

@@ -31,7 +31,7 @@ import type { CpuStorage } from './kernels/kernel.js';
 import { matmulKernelWith } from './kernels/matmul.js';
 import { CpuPool, type CpuPoolStats } from './pool.js';
 import { createSimdKernels } from './simd/index.js';
-import { defaultThreadCount, threadsSupported } from './threads/thread-pool.js';
+import { defaultThreadCount, type ThreadPoolStats, threadsSupported } from './threads/thread-pool.js';
 import { type RelaxedSimdMode, WasmRuntime } from './wasm/runtime.js';
 
 /** Options of `createCpuBackend`. */
@@ -73,7 +73,7 @@ export interface CpuBackendOptions {
    * threads, which tests use to exercise the threaded paths on small tensors.
    */
   minParallelWork?: number;
-  /** How long idle workers spin before they sleep, in ms (default 0.2). */
+  /** How long idle workers spin before they sleep (and the calling thread before it sleeps waiting for them), in ms (default 1). */
   spinMs?: number;
 }
 
@@ -107,6 +107,21 @@ export interface CpuBackend extends Backend<CpuStorage> {
   info(): CpuBackendInfo;
   /** Allocation counters of the pool: `allocations`, `reused`, `arenaBytes`, ... */
   poolStats(): CpuPoolStats;
+  /**
+   * What the worker threads have done since the backend was created: kernels handed out (`jobs`),
+   * their `pieces` and how many of those the calling thread ran (`piecesOnCaller`), `wakeups` of a
+   * sleeping worker, and the milliseconds the calling thread waited for workers (`joinMs`). All
+   * zero with one thread.
+   *
+   * @example
+   * ```ts
+   * const before = cpu.threadStats();
+   * trainStep();
+   * const after = cpu.threadStats();
+   * after.jobs - before.jobs; // hand-offs per step
+   * ```
+   */
+  threadStats(): ThreadPoolStats;
   /**
    * Starts recording how long each op's kernels take (wall time of `run`, threads joined), by op
    * name — `unary`/`unaryGrad`/`binary` by kind too (`unary:gelu_erf`). `stopProfile()` returns
@@ -340,6 +355,9 @@ export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
     },
     poolStats() {
       return pool.poolStats();
+    },
+    threadStats() {
+      return runtime?.threadStats() ?? { jobs: 0, pieces: 0, piecesOnCaller: 0, wakeups: 0, joinMs: 0 };
     },
     async ready(timeoutMs = 10_000) {
       alive('ready');

@@ -27,6 +27,9 @@
  * | no `ckpt/`, a `.new-*`               | the `.new-*` renamed to `ckpt/`, `.old-*` removed |
  * | no `ckpt/`, only an `.old-*`         | the `.old-*` renamed back to `ckpt/`          |
  *
+ * The destination must be a directory or absent: a file or a symbolic link there is refused
+ * (ENOTDIR), never replaced.
+ *
  * Entries whose `<pid>` is a live process other than this one are left alone (another writer is at
  * work); one directory should have one writer at a time.
  *
@@ -37,6 +40,7 @@
 import type { Dirent } from 'node:fs';
 import { LlmforgeError } from '@llmforge/errors';
 import { TensorError } from '../errors.js';
+import { isProcessAlive, makeDirectories, statOrUndefined, syncDirectory, syncFile } from './fs-paths.js';
 
 /**
  * Writing or recovering a directory failed (permissions, a full disk, a file where a directory was
@@ -80,19 +84,28 @@ const ENTRY = /^\.(.+)\.(tmp|new|old)-(\d+)-[a-z0-9]+$/;
 /** Names of calls in flight in this process, so a recovery never removes its own live work. */
 const inFlight = new Set<string>();
 
-function randomTag(): string {
-  return Math.random().toString(36).slice(2, 10).padEnd(8, '0');
+/** The end of a temporary directory's name (`.<base>.tmp-<pid>-<tag>`). */
+const TMP_SUFFIX = /\.tmp-\d+-[a-z0-9]+$/;
+
+/**
+ * True when `abs` (an absolute path) is the temporary directory of a {@link writeDirectoryAtomically}
+ * of this process that is still being written: whatever goes into it becomes visible atomically
+ * anyway, so a writer nested inside (a `savePretrained` called by a checkpoint manager's write) can
+ * write into it directly.
+ *
+ * @example
+ * ```ts
+ * await writeDirectoryAtomically('/runs/a/step-1', async (tmp) => {
+ *   isWritingInto(tmp); // true (tmp is absolute)
+ * });
+ * ```
+ */
+export function isWritingInto(abs: string): boolean {
+  return inFlight.has(abs) && TMP_SUFFIX.test(abs);
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (cause) {
-    // EPERM: the process exists but belongs to someone else.
-    return (cause as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function randomTag(): string {
+  return Math.random().toString(36).slice(2, 10).padEnd(8, '0');
 }
 
 async function modules(): Promise<{ fs: Fs; path: PathModule }> {
@@ -112,36 +125,15 @@ function fail(operation: string, dir: string, step: string, cause: unknown): nev
   });
 }
 
-/** fsync a directory (POSIX makes renames and new entries durable this way; Windows cannot open one). */
-async function syncDir(fs: Fs, dir: string): Promise<void> {
-  let handle: import('node:fs/promises').FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (!(process.platform === 'win32' && (code === 'EPERM' || code === 'EISDIR'))) throw cause;
-  } finally {
-    await handle?.close();
-  }
-}
-
 /** fsync every file and folder under `dir`, deepest first, then `dir` itself. */
 async function syncTree(fs: Fs, path: PathModule, dir: string): Promise<void> {
   const entries: Dirent[] = await fs.readdir(dir, { withFileTypes: true });
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) await syncTree(fs, path, p);
-    else if (e.isFile()) {
-      const h = await fs.open(p, 'r+');
-      try {
-        await h.sync();
-      } finally {
-        await h.close();
-      }
-    }
+    else if (e.isFile()) await syncFile(p);
   }
-  await syncDir(fs, dir);
+  await syncDirectory(dir);
 }
 
 async function exists(fs: Fs, p: string): Promise<boolean> {
@@ -185,7 +177,7 @@ export async function recoverDirectory(dir: string): Promise<RecoverResult> {
       const m = ENTRY.exec(name);
       if (!m || m[1] !== base) continue;
       const pid = Number(m[3]);
-      const live = pid === process.pid ? inFlight.has(path.join(parent, name)) : isAlive(pid);
+      const live = pid === process.pid ? inFlight.has(path.join(parent, name)) : isProcessAlive(pid);
       if (live) continue;
       leftovers[m[2] as 'tmp' | 'new' | 'old'].push(name);
     }
@@ -204,18 +196,27 @@ export async function recoverDirectory(dir: string): Promise<RecoverResult> {
         return timed.sort((a, b) => b.t - a.t).map((x) => x.n);
       };
       const candidates = [...(await byTime(leftovers.new)), ...(await byTime(leftovers.old))];
-      const pick = candidates[0];
-      if (pick !== undefined) {
-        await fs.rename(path.join(parent, pick), abs);
-        await syncDir(fs, parent);
+      // the first candidate that can be moved into place (if renaming the new one fails, e.g. the
+      // very failure that interrupted the write, the previous version goes back instead)
+      let failure: unknown;
+      for (const pick of candidates) {
+        try {
+          await fs.rename(path.join(parent, pick), abs);
+        } catch (cause) {
+          failure ??= cause;
+          continue;
+        }
+        await syncDirectory(parent);
         result.exists = true;
         result.restored = leftovers.new.includes(pick) ? 'new' : 'old';
         leftovers.new = leftovers.new.filter((n) => n !== pick);
         leftovers.old = leftovers.old.filter((n) => n !== pick);
+        break;
       }
+      if (!result.exists && failure !== undefined) throw failure;
     }
     for (const name of [...leftovers.new, ...leftovers.old]) await remove(name);
-    if (result.removed.length > 0) await syncDir(fs, parent);
+    if (result.removed.length > 0) await syncDirectory(parent);
     return result;
   } catch (cause) {
     return fail('recoverDirectory', abs, 'recover the directory', cause);
@@ -252,8 +253,14 @@ export async function writeDirectoryAtomically(
   for (const p of mine) inFlight.add(p);
   let step = 'create the parent directory';
   try {
-    await fs.mkdir(parent, { recursive: true });
+    await makeDirectories(parent); // not mkdir -p: Node's loops forever under /proc
     await recoverDirectory(abs);
+    step = 'find a directory (or nothing) at the destination';
+    const current = await statOrUndefined(abs);
+    if (current !== undefined && !current.isDirectory()) {
+      // renaming over it would replace a file (or a link) the caller never meant to lose
+      throw Object.assign(new Error(`ENOTDIR: not a directory, '${abs}'`), { code: 'ENOTDIR' });
+    }
     step = 'create the temporary directory';
     await fs.mkdir(tmp);
     step = 'write the directory contents';
@@ -265,15 +272,15 @@ export async function writeDirectoryAtomically(
     step = 'move the directory into place';
     if (await exists(fs, abs)) {
       await fs.rename(tmp, fresh); // complete, recognisable by name
-      await syncDir(fs, parent);
+      await syncDirectory(parent);
       await fs.rename(abs, old);
       await fs.rename(fresh, abs);
-      await syncDir(fs, parent);
+      await syncDirectory(parent);
       step = 'remove the previous version';
       await fs.rm(old, { recursive: true, force: true });
     } else {
       await fs.rename(tmp, abs);
-      await syncDir(fs, parent);
+      await syncDirectory(parent);
     }
   } catch (cause) {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);

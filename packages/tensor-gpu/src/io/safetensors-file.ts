@@ -8,6 +8,14 @@
  */
 
 import type { FileHandle } from 'node:fs/promises';
+import { describeFsError } from '@llmforge/errors';
+import {
+  claimTempFile,
+  releaseTempFile,
+  removeOrphanTempFiles,
+  syncDirectory,
+  writeTarget,
+} from './fs-paths.js';
 import { prepareTensors } from './safetensors-encode.js';
 import { SafetensorsError } from './safetensors-error.js';
 import type { SafetensorsHeader, SafetensorsInput } from './safetensors-format.js';
@@ -23,7 +31,20 @@ async function readExactly(
   const out = new Uint8Array(length);
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await handle.read(out, done, length - done, position + done);
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await handle.read(out, done, length - done, position + done));
+    } catch (cause) {
+      const { found, hint } = describeFsError(cause);
+      throw new SafetensorsError({
+        operation: 'read',
+        file,
+        expected: `${length} bytes at offset ${position}`,
+        found,
+        hint,
+        cause,
+      });
+    }
     if (bytesRead === 0) {
       throw new SafetensorsError({
         operation: 'read',
@@ -83,17 +104,28 @@ export class SafetensorsFile extends RangeSafetensorsReader {
     try {
       handle = await fs.open(path, 'r');
     } catch (cause) {
+      const { found, hint } = describeFsError(cause);
       throw new SafetensorsError({
         operation: 'open',
         file: path,
         expected: 'a readable file',
-        found: (cause as NodeJS.ErrnoException).code ?? String(cause),
-        hint: 'check the path',
+        found,
+        hint,
         cause,
       });
     }
     try {
-      const size = (await handle.stat()).size;
+      const stat = await handle.stat();
+      if (!stat.isFile()) {
+        throw new SafetensorsError({
+          operation: 'open',
+          file: path,
+          expected: 'a safetensors file',
+          found: stat.isDirectory() ? 'a directory' : 'not a regular file',
+          hint: stat.isDirectory() ? 'pass the path of the .safetensors file inside it' : 'check the path',
+        });
+      }
+      const size = stat.size;
       const headerLength = readHeaderLength(
         await readExactly(handle, Math.min(8, size), 0, path),
         path,
@@ -110,7 +142,11 @@ export class SafetensorsFile extends RangeSafetensorsReader {
 
 /**
  * Writes tensors to `path` atomically: the header, then each tensor in chunks, into
- * `path.tmp-<pid>-<random>`, flushed and renamed over `path`. On failure the temporary file is removed.
+ * `path.tmp-<pid>-<random>`, fsynced and renamed over `path`, then the directory is fsynced. On
+ * failure the temporary file is removed and `path` is untouched. A symbolic link at `path` is
+ * followed (the link stays, its target is replaced); a directory, device, FIFO or socket there is
+ * refused. Temporaries that killed writers left beside `path` are removed first. File-system failures (a missing directory, no permission, a full disk) raise
+ * {@link SafetensorsError} naming the file, with the original error as `cause`.
  *
  * @example
  * ```ts
@@ -123,12 +159,41 @@ export async function writeSafetensorsFile(
   metadata: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const fs = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
   const prepared = prepareTensors(tensors, path);
   const header = encodeHeader(prepared, metadata);
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-  let handle: FileHandle | undefined;
+  const failed = (expected: string, cause: unknown): SafetensorsError => {
+    if (SafetensorsError.isInstance(cause)) return cause;
+    const { found, hint } = describeFsError(cause);
+    return new SafetensorsError({ operation: 'saveSafetensors', file: path, expected, found, hint, cause });
+  };
+  let target: string;
   try {
+    const where = await writeTarget(path);
+    if ('problem' in where) {
+      throw new SafetensorsError({
+        operation: 'saveSafetensors',
+        file: path,
+        expected: 'a file path (a new file or a regular file to replace)',
+        found: where.problem,
+        hint:
+          where.problem === 'a directory'
+            ? 'name the file inside it, e.g. <dir>/model.safetensors'
+            : 'writing replaces the file by renaming a new one over it: pick a regular file path',
+      });
+    }
+    target = where.path;
+  } catch (cause) {
+    throw failed('a file path', cause);
+  }
+  const tmp = claimTempFile(target);
+  let handle: FileHandle | undefined;
+  let step = 'a writable directory';
+  try {
+    // what writers killed mid-write left here (a crash never leaves half a file, but a temporary)
+    await removeOrphanTempFiles(target);
     handle = await fs.open(tmp, 'w');
+    step = 'room to write the file';
     await writeAll(handle, header);
     for (const t of prepared) {
       for (const chunk of t.chunks()) await writeAll(handle, chunk);
@@ -136,18 +201,18 @@ export async function writeSafetensorsFile(
     await handle.sync();
     await handle.close();
     handle = undefined;
-    await fs.rename(tmp, path);
+    step = 'to rename the finished file into place';
+    await fs.rename(tmp, target);
   } catch (cause) {
     if (handle !== undefined) await handle.close().catch(() => undefined);
     await fs.rm(tmp, { force: true }).catch(() => undefined);
-    if (SafetensorsError.isInstance(cause)) throw cause;
-    throw new SafetensorsError({
-      operation: 'saveSafetensors',
-      file: path,
-      expected: 'a writable destination',
-      found: (cause as NodeJS.ErrnoException).code ?? String(cause),
-      hint: 'check that the directory exists and is writable',
-      cause,
-    });
+    throw failed(step, cause);
+  } finally {
+    releaseTempFile(tmp);
+  }
+  try {
+    await syncDirectory(dirname(target));
+  } catch (cause) {
+    throw failed('to fsync the directory', cause);
   }
 }

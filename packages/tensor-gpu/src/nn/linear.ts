@@ -8,8 +8,7 @@
  */
 
 import { requireBoolean, requireCount, requireOptions } from '../arguments.js';
-import { tidy } from '../autograd/tidy.js';
-import { matmul } from '../ops/matmul.js';
+import { type LinearFunctionOptions, linear } from '../ops/linear.js';
 import type { RandomGenerator } from '../random/random-generator.js';
 import type { Tensor } from '../tensor.js';
 import { kaimingUniform, linearBiasInit, type ParamInitializer } from './init.js';
@@ -70,14 +69,17 @@ export class Linear extends Module {
         );
   }
 
-  /** y = x · Wᵀ + b: x (…, in) → (…, out). */
-  forward(x: Tensor): Tensor {
-    return tidy(() => {
-      // fold the leading dims, (…, in) → (N, in): one GEMM, and the bias gradient a sum over one axis
-      const flat = x.rank > 2 ? x.reshape([-1, this.inFeatures]) : x;
-      const y = matmul(flat, this.weight, { transB: true });
-      const out = this.bias ? y.add(this.bias) : y; // (N, out)
-      return flat === x ? out : out.reshape([...x.shape.slice(0, -1), this.outFeatures]);
-    });
+  /**
+   * y = act(x · Wᵀ + b): x (…, in) → (…, out), one `linear` op (the bias, and the activation when
+   * given, applied to the product as it is computed).
+   *
+   * @example
+   * ```ts
+   * up.forward(x);                             // x·Wᵀ + b
+   * up.forward(x, { activation: 'gelu_erf' }); // GELU(x·Wᵀ + b) in the same pass
+   * ```
+   */
+  forward(x: Tensor, options: LinearFunctionOptions = {}): Tensor {
+    return linear(x, this.weight, this.bias, options);
   }
 }

@@ -21,29 +21,41 @@ function reduceTo(g: Tensor, shape: readonly number[]): Tensor {
   return r;
 }
 
+/**
+ * op(p)·op(q) as a gradient: added into `into` in place (`matmulAccumulate`, the GEMM adds into C)
+ * when the tape offers an accumulated gradient and no batch dims need summing, else a new product
+ * summed down to `shape`.
+ */
+function gradProduct(
+  p: Tensor,
+  q: Tensor,
+  transP: boolean,
+  transQ: boolean,
+  shape: readonly number[],
+  into: Tensor | undefined,
+): Tensor {
+  if (into && p.rank === 2 && q.rank === 2) {
+    runOp('matmulAccumulate', p.backend, { a: p, b: q }, { c: into }, { transA: transP, transB: transQ });
+    return into;
+  }
+  return reduceTo(mm(p, q, transP, transQ), shape);
+}
+
 function matmul2(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
   const y = mm(a, b, transA, transB);
   const aShape = a.shape;
   const bShape = b.shape;
   const needA = a.requiresGrad;
   const needB = b.requiresGrad;
-  record('matmul', [a, b], y, [a, b], (dy, [sa, sb]) => {
-    let da: Tensor | null = null;
-    let db: Tensor | null = null;
-    if (!transA && !transB) {
-      if (needA) da = mm(dy, sb!, false, true);
-      if (needB) db = mm(sa!, dy, true, false);
-    } else if (transA && !transB) {
-      if (needA) da = mm(sb!, dy, false, true);
-      if (needB) db = mm(sa!, dy, false, false);
-    } else if (!transA && transB) {
-      if (needA) da = mm(dy, sb!, false, false);
-      if (needB) db = mm(dy, sa!, true, false);
-    } else {
-      if (needA) da = mm(sb!, dy, true, true);
-      if (needB) db = mm(dy, sa!, true, true);
-    }
-    return [da ? reduceTo(da, aShape) : null, db ? reduceTo(db, bShape) : null];
+  record('matmul', [a, b], y, [a, b], (dy, [sa, sb], into) => {
+    const ga = (p: Tensor, q: Tensor, tp: boolean, tq: boolean) =>
+      needA ? gradProduct(p, q, tp, tq, aShape, into[0]) : null;
+    const gb = (p: Tensor, q: Tensor, tp: boolean, tq: boolean) =>
+      needB ? gradProduct(p, q, tp, tq, bShape, into[1]) : null;
+    if (!transA && !transB) return [ga(dy, sb!, false, true), gb(sa!, dy, true, false)];
+    if (transA && !transB) return [ga(sb!, dy, false, true), gb(sa!, dy, false, false)];
+    if (!transA && transB) return [ga(dy, sb!, false, false), gb(dy, sa!, true, false)];
+    return [ga(sb!, dy, true, true), gb(dy, sa!, true, true)];
   });
   return y;
 }

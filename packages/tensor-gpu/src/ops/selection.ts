@@ -59,7 +59,8 @@ export interface SampleOptions {
  * One token id per row of logits (B,V), sampled on the device (only the ids need reading back):
  * temperature, top-k, top-p and min-p as defined in `sampling/filters.ts` (Hugging Face's order and
  * semantics), then the choice of `sampling/pick.ts`. Draws one uniform per row from `gen` (its
- * offset advances by ⌈B/4⌉).
+ * offset advances by ⌈B/4⌉). A row that cannot be sampled (a NaN or +Infinity logit, or none above
+ * -Infinity) gets the id `NON_FINITE_ROW` (-1) on every backend: check the ids you read.
  *
  * @example
  * ```ts

@@ -7,6 +7,46 @@
  */
 
 /**
+ * The id `sampleTokens` returns for a row it cannot sample (on every backend): a row holding a NaN or
+ * +Infinity score, or no score above `-Infinity`. Never a valid token id.
+ */
+export const NON_FINITE_ROW = -1;
+
+/**
+ * Why a row of scores cannot be sampled, or `null` when it can: NaN or +Infinity scores (a model
+ * with NaN weights, an overflow), or every score `-Infinity` (nothing left to choose). One pass.
+ *
+ * @example
+ * ```ts
+ * nonFiniteScores([0, NaN, NaN]);          // 'NaN at 2 of 3 ids (first: id 1)'
+ * nonFiniteScores([-Infinity, -Infinity]); // 'no score above -Infinity (2 ids)'
+ * nonFiniteScores([0, -Infinity]);         // null
+ * ```
+ */
+export function nonFiniteScores(scores: ArrayLike<number>): string | null {
+  let nan = 0;
+  let inf = 0;
+  let first = -1;
+  let alive = false;
+  for (let i = 0; i < scores.length; i++) {
+    const v = scores[i]!;
+    if (v > Number.NEGATIVE_INFINITY && v < Number.POSITIVE_INFINITY) alive = true;
+    else if (v !== Number.NEGATIVE_INFINITY) {
+      if (Number.isNaN(v)) nan++;
+      else inf++;
+      if (first < 0) first = i;
+    }
+  }
+  if (first >= 0) {
+    const kinds = [nan > 0 ? `NaN at ${nan}` : '', inf > 0 ? `+Infinity at ${inf}` : '']
+      .filter((k) => k !== '')
+      .join(' and ');
+    return `${kinds} of ${scores.length} ids (first: id ${first})`;
+  }
+  return alive ? null : `no score above -Infinity (${scores.length} ids)`;
+}
+
+/**
  * Probabilities of a row of scores (float64; all zeros when every score is `-Infinity`).
  *
  * @example

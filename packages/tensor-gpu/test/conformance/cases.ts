@@ -4,6 +4,7 @@
  * (not multiples of tile sizes) so edge handling is exercised.
  */
 import type { DType, OpName } from '../../src/index.js';
+import { fusedOpCases } from './fused-op-cases.js';
 import {
   type Arr,
   attentionRef,
@@ -888,6 +889,7 @@ export function conformanceCases(): ConformanceCase[] {
     ...shapeCases(),
     ...selectionCases(),
     ...fusedCases(),
+    ...fusedOpCases(rnd),
     ...randomCases(),
     ...halfCases(),
   ];

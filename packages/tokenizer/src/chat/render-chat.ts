@@ -19,6 +19,7 @@
  * encoding the whole rendered `text` at once right at the seams (where merges would cross).
  */
 import { TokenizerInputError } from '../errors.js';
+import { previewJSON } from '../tokenizer/arguments.js';
 import {
   type ChatMessage,
   type ChatRole,
@@ -144,7 +145,8 @@ export function renderChat(
         operation: 'renderChat',
         where: `messages[${i}]`,
         expected: '{ role: system | user | assistant | tool, content: string }',
-        found: JSON.stringify(m),
+        found: previewJSON(m),
+        hint: "e.g. { role: 'user', content: 'Hello' }",
       });
     }
     const learn = m.role === 'assistant';
@@ -175,6 +177,7 @@ function checkToolCalls(template: ChatTemplate, m: ChatMessage, i: number): read
       where,
       expected: 'an array of { name, arguments } on an assistant message',
       found: m.role !== 'assistant' ? `toolCalls on a ${m.role} message` : typeof m.toolCalls,
+      hint: 'only assistant messages call tools; tool results go in a { role: "tool" } message',
     });
   }
   if (!template.toolCall) {
@@ -192,7 +195,8 @@ function checkToolCalls(template: ChatTemplate, m: ChatMessage, i: number): read
         operation: 'renderChat',
         where: `${where}[${k}]`,
         expected: '{ name: non-empty string, arguments: string }',
-        found: JSON.stringify(c),
+        found: previewJSON(c),
+        hint: "e.g. { name: 'add', arguments: '{\"a\": 1}' } (arguments as a JSON string)",
       });
     }
   });

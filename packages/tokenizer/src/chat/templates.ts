@@ -19,6 +19,7 @@
  * talking, so on assistant turns it is part of what is learned; the separator after it is not.
  */
 import { TokenizerInputError } from '../errors.js';
+import { previewJSON } from '../tokenizer/arguments.js';
 
 /** Who speaks a message. */
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
@@ -124,7 +125,8 @@ export function resolveChatTemplate(template: ChatTemplateLike = 'llmforge'): Ch
       operation: 'renderChat',
       where: 'options.template',
       expected: `one of ${Object.keys(CHAT_TEMPLATES).join(', ')} or a ChatTemplate object`,
-      found: JSON.stringify(template),
+      found: previewJSON(template),
+      hint: "name a built-in template (e.g. 'chatml') or pass a ChatTemplate object",
     });
   }
   return t;

@@ -14,6 +14,7 @@ import { BPE } from '../models/bpe/model.js';
 import type { TokenizerParts } from '../pipeline/types.js';
 import { preTokenizerFromJSON } from '../pre-tokenizers/index.js';
 import { specialToken } from '../tokenizer/added-vocabulary.js';
+import { previewJSON } from '../tokenizer/arguments.js';
 
 /** The vocabulary and merges read from the two files. */
 export interface GPT2Files {
@@ -57,16 +58,34 @@ export function decodeGPT2Files(
     try {
       enc = JSON.parse(encoderJson);
     } catch (cause) {
-      fail('encoder.json', undefined, 'JSON text', `text that does not parse (${(cause as Error).message})`);
+      fail(
+        'encoder.json',
+        undefined,
+        'JSON text',
+        `text that does not parse (${(cause as Error).message})`,
+        'encoder.json is one JSON object of token -> id; is the file truncated?',
+      );
     }
   }
   if (typeof enc !== 'object' || enc === null || Array.isArray(enc)) {
-    fail('encoder.json', undefined, 'an object of token -> id', Array.isArray(enc) ? 'an array' : typeof enc);
+    fail(
+      'encoder.json',
+      undefined,
+      'an object of token -> id',
+      enc === null ? 'null' : Array.isArray(enc) ? 'an array' : typeof enc,
+      'pass the text of encoder.json or the object it parses to',
+    );
   }
   const vocab = new Map<string, number>();
   for (const [token, id] of Object.entries(enc as Record<string, unknown>)) {
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-      fail('encoder.json', JSON.stringify(token), 'a non-negative integer id', JSON.stringify(id));
+      fail(
+        'encoder.json',
+        JSON.stringify(token.slice(0, 40)),
+        'a non-negative integer id',
+        previewJSON(id),
+        'every token maps to its id (0, 1, 2, ...)',
+      );
     }
     vocab.set(token, id as number);
   }
@@ -88,13 +107,27 @@ export function decodeGPT2Files(
       }
       merges.push([parts[0]!, parts[1]!]);
     }
-  } else {
+  } else if (Array.isArray(vocabBpe)) {
     vocabBpe.forEach((m, i) => {
       if (!Array.isArray(m) || m.length !== 2 || typeof m[0] !== 'string' || typeof m[1] !== 'string') {
-        fail('vocab.bpe', `merge ${i}`, 'a pair of strings', JSON.stringify(m));
+        fail(
+          'vocab.bpe',
+          `merge ${i}`,
+          'a pair of strings',
+          previewJSON(m),
+          'merges are [left, right] token pairs in rank order',
+        );
       }
       merges.push([m[0], m[1]]);
     });
+  } else {
+    fail(
+      'vocab.bpe',
+      undefined,
+      'the text of vocab.bpe or an array of [left, right] merges',
+      vocabBpe === null ? 'null' : typeof vocabBpe,
+      "read the file first, e.g. readFileSync('vocab.bpe', 'utf8')",
+    );
   }
   return { vocab, merges };
 }

@@ -3,25 +3,24 @@
  * full field path (`pre_tokenizer.pretokenizers[1].type`) and what was found there.
  */
 import { TokenizerFormatError } from '../errors.js';
+import { previewJSON } from '../tokenizer/arguments.js';
 
 /** A parsed JSON object. */
 export type JSONObject = Record<string, unknown>;
 
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing (the field is missing)';
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  return previewJSON(v);
 }
 
-/** Throws the standard "field has the wrong shape" error. */
-export function badField(where: string, expected: string, found: unknown, hint?: string): never {
-  throw new TokenizerFormatError({
-    operation: 'fromJSON',
-    where,
-    expected,
-    found: describe(found),
-    ...(hint ? { hint } : {}),
-  });
+/** The hint of a field error when the caller has no more specific one. */
+const FIELD_HINT =
+  'the field does not have the shape the Hugging Face tokenizers library writes: is the file truncated, ' +
+  'hand-edited or from another tool? Re-export it with tokenizer.save() in Python, or fix this field';
+
+/** Throws the standard "field has the wrong shape" error (with `hint`, or a general one). */
+export function badField(where: string, expected: string, found: unknown, hint: string = FIELD_HINT): never {
+  throw new TokenizerFormatError({ operation: 'fromJSON', where, expected, found: describe(found), hint });
 }
 
 /** `obj` as an object, or an error at `where`. */
@@ -78,6 +77,12 @@ export function optNum<T extends number | null>(
   return v as number;
 }
 
+/** A token id read from a file: a non-negative safe integer, or an error at `where`. */
+export function tokenId(v: unknown, where: string, hint: string): number {
+  if (!Number.isSafeInteger(v) || (v as number) < 0) badField(where, 'a non-negative integer id', v, hint);
+  return v as number;
+}
+
 /** A required array field. */
 export function arr(obj: JSONObject, key: string, where: string): unknown[] {
   const v = obj[key];
@@ -103,9 +108,9 @@ export function fromTypeTag<T>(obj: unknown, where: string, builders: Builders<T
   const o = asObject(obj, where);
   const type = o.type;
   if (typeof type !== 'string') return badField(`${where}.type`, 'a string type tag', type);
-  const build = builders[type];
-  if (!build) return unknownType(where, type, Object.keys(builders));
-  return build(o, where);
+  // Own keys only: "toString" or "constructor" must not find Object.prototype's functions.
+  if (!Object.hasOwn(builders, type)) return unknownType(where, type, Object.keys(builders));
+  return builders[type]!(o, where);
 }
 
 /** The `pattern` field of a Split, Replace normalizer or Replace decoder: `{ String }` or `{ Regex }`. */
@@ -121,7 +126,7 @@ export function unknownType(where: string, found: string, known: readonly string
     operation: 'fromJSON',
     where: `${where}.type`,
     expected: `one of ${known.join(', ')}`,
-    found: JSON.stringify(found),
+    found: previewJSON(found),
     hint: 'this component type is not supported by @llmforge/tokenizer',
   });
 }

@@ -10,13 +10,15 @@
  * name ({@link TIKTOKEN_ENCODINGS}) or from the caller.
  */
 import { decoderFromJSON } from '../decoders/index.js';
-import { TokenizerFormatError } from '../errors.js';
+import { TokenizerFormatError, TokenizerInputError } from '../errors.js';
 import type { ByteLevelBPE } from '../models/bpe/byte-level.js';
 import { BPE } from '../models/bpe/model.js';
+import { MAX_ID_HOLES } from '../models/vocab-ids.js';
 import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN, type SplitPattern } from '../pipeline/patterns.js';
 import type { AddedTokenConfig, TokenizerParts } from '../pipeline/types.js';
 import { bytesToByteLevelToken } from '../pre-tokenizers/byte-level.js';
 import { preTokenizerFromJSON } from '../pre-tokenizers/index.js';
+import { describeValue } from '../tokenizer/arguments.js';
 
 /** The standard encoding names. */
 export type TiktokenEncodingName = 'r50k_base' | 'p50k_base' | 'p50k_edit' | 'cl100k_base' | 'o200k_base';
@@ -151,7 +153,19 @@ function encodeBase64(bytes: Uint8Array): string {
  * ```
  */
 export function parseTiktoken(data: string | Uint8Array, file = '<tiktoken>'): (Uint8Array | undefined)[] {
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+    throw new TokenizerInputError({
+      operation: 'parseTiktoken',
+      file,
+      expected: 'the file as a string or a Uint8Array',
+      found: describeValue(data),
+      hint: "read the file first, e.g. readFileSync('cl100k_base.tiktoken')",
+    });
+  }
   const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
+  // The rank table is an array indexed by rank: a rank far beyond the file's size would allocate
+  // (and fill) gigabytes. Real files number their tokens 0..n-1; a few holes are allowed.
+  const rankLimit = countLines(text) + MAX_RANK_HOLES;
   const ranks: (Uint8Array | undefined)[] = [];
   const seen = new Map<string, number>();
   let lineNo = 0;
@@ -184,6 +198,16 @@ export function parseTiktoken(data: string | Uint8Array, file = '<tiktoken>'): (
       if (d < 0 || d > 9) fail('a rank that is not a non-negative integer');
       rank = rank * 10 + d;
     }
+    if (rank >= rankLimit) {
+      throw new TokenizerFormatError({
+        operation: 'parseTiktoken',
+        file,
+        where: `line ${lineNo}`,
+        expected: `a rank below ${rankLimit} (the file's line count + ${MAX_RANK_HOLES} for unused ranks)`,
+        found: `rank ${end - space - 1 > 16 ? `${text.slice(space + 1, space + 17)}...` : text.slice(space + 1, end)}`,
+        hint: 'ranks number the tokens from 0; this one is far beyond the size of the file (corrupted or hostile file?)',
+      });
+    }
     const bytes = decodeBase64(text, lineStart, space);
     if (bytes === null) fail('invalid base64');
     const key = text.slice(lineStart, space);
@@ -200,9 +224,22 @@ export function parseTiktoken(data: string | Uint8Array, file = '<tiktoken>'): (
       file,
       expected: 'at least one "<base64 token> <rank>" line',
       found: 'an empty file',
+      hint: 'the file is empty or blank: download it again',
     });
   }
   return ranks;
+}
+
+/**
+ * How many unused ranks (holes) a rank file may have in all: the largest rank allowed is the number
+ * of lines + this. Real files have none; the bound keeps the rank table proportional to the file.
+ */
+export const MAX_RANK_HOLES = MAX_ID_HOLES;
+
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /**

@@ -21,10 +21,12 @@ import { TokenizerError, TokenizerFormatError } from '../errors.js';
 import { BPE } from '../models/bpe/model.js';
 import { Unigram } from '../models/unigram/model.js';
 import { WordPiece } from '../models/wordpiece/model.js';
+import { assertLinearRegex } from '../normalizers/hf-pattern.js';
 import { normalizerFromJSON } from '../normalizers/index.js';
 import type { AddedTokenConfig, Model, TokenizerParts } from '../pipeline/types.js';
 import { postProcessorFromJSON } from '../post-processors/index.js';
 import { preTokenizerFromJSON } from '../pre-tokenizers/index.js';
+import { previewJSON } from '../tokenizer/arguments.js';
 import { asObject, badField, num, optBool, str, unknownType } from './json-fields.js';
 
 export type { AddedTokenConfig, TokenizerParts } from '../pipeline/types.js';
@@ -62,8 +64,16 @@ export function modelFromJSON(obj: unknown, where = 'model'): Model {
 
 function addedToken(obj: unknown, where: string): AddedTokenConfig {
   const o = asObject(obj, where);
+  const id = num(o, 'id', where);
+  if (!Number.isSafeInteger(id) || id < 0)
+    badField(
+      `${where}.id`,
+      'a non-negative integer id',
+      id,
+      'added tokens take ids after the model vocabulary',
+    );
   return {
-    id: num(o, 'id', where),
+    id,
     content: str(o, 'content', where),
     single_word: optBool(o, 'single_word', where, false),
     lstrip: optBool(o, 'lstrip', where, false),
@@ -77,6 +87,54 @@ function addedToken(obj: unknown, where: string): AddedTokenConfig {
 export interface ParseTokenizerJSONOptions {
   /** The file the object came from, named in errors. */
   file?: string;
+  /**
+   * Load regexes that can backtrack catastrophically (default false: such a pattern is a
+   * TokenizerFormatError naming its field). JS regexes cannot be interrupted, so a pattern like
+   * `(a+)+$` hangs `encode` on a few dozen characters; only pass true for files you trust.
+   */
+  allowUnsafeRegex?: boolean;
+}
+
+/** Components nested deeper than this (Sequence in Sequence ...) are refused. */
+export const MAX_COMPONENT_DEPTH = 32;
+
+/**
+ * Checks what the component builders cannot see as a whole: nesting depth (they recurse) and every
+ * `pattern: { Regex }` field (see `assertLinearRegex`).
+ */
+function checkComponents(
+  value: unknown,
+  where: string,
+  depth: number,
+  options: ParseTokenizerJSONOptions,
+): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (depth > MAX_COMPONENT_DEPTH) {
+    badField(
+      where,
+      `components nested at most ${MAX_COMPONENT_DEPTH} deep`,
+      '(deeper nesting)',
+      'real tokenizers nest Sequence components two or three levels deep; the file is corrupted or hostile',
+    );
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      checkComponents(v, `${where}[${i}]`, depth + 1, options);
+    });
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  const pattern = o.pattern as Record<string, unknown> | undefined;
+  if (!options.allowUnsafeRegex && typeof pattern?.Regex === 'string') {
+    assertLinearRegex(pattern.Regex, {
+      operation: 'fromJSON',
+      where: `${where}.pattern.Regex`,
+      from: 'file',
+      ...(options.file ? { file: options.file } : {}),
+    });
+  }
+  for (const [k, v] of Object.entries(o))
+    if (k !== 'pattern') checkComponents(v, `${where}.${k}`, depth + 1, options);
 }
 
 /**
@@ -111,13 +169,15 @@ export function parseTokenizerJSON(input: unknown, options: ParseTokenizerJSONOp
         operation: 'fromJSON',
         where: 'version',
         expected: `"${TOKENIZER_JSON_VERSION}"`,
-        found: JSON.stringify(o.version),
+        found: previewJSON(o.version),
         hint: 're-save the file with a current version of HF tokenizers',
       });
     if (o.model === undefined || o.model === null) badField('model', 'a model object', o.model);
     const added = o.added_tokens ?? [];
     if (!Array.isArray(added)) badField('added_tokens', 'an array', added);
     const present = (k: string): boolean => o[k] !== undefined && o[k] !== null;
+    for (const k of ['normalizer', 'pre_tokenizer', 'post_processor', 'decoder', 'truncation', 'padding'])
+      checkComponents(o[k], k, 0, options);
     return {
       normalizer: present('normalizer') ? normalizerFromJSON(o.normalizer, 'normalizer') : null,
       preTokenizer: present('pre_tokenizer') ? preTokenizerFromJSON(o.pre_tokenizer, 'pre_tokenizer') : null,

@@ -14,8 +14,10 @@
  *   \x{263A}             \u{263A}
  *   \'  \#  (escaped non-syntax characters)  the character itself
  */
-import { TokenizerFormatError } from '../errors.js';
+import { TokenizerFormatError, TokenizerInputError } from '../errors.js';
 import { findKnownPattern } from '../pipeline/patterns.js';
+import { findRegexHazard } from '../pipeline/regex-safety.js';
+import { previewJSON } from '../tokenizer/arguments.js';
 
 /** A tokenizer.json pattern: a literal string or an Oniguruma regex. */
 export type HFPattern = { String: string } | { Regex: string };
@@ -355,7 +357,57 @@ export function compileHFPattern(pattern: unknown, where: string): RegExp {
     operation: 'compileHFPattern',
     where,
     expected: '{ "String": ... } or { "Regex": ... }',
-    found: JSON.stringify(pattern),
+    found: previewJSON(pattern),
+    hint: 'a tokenizer.json pattern is an object with one key, "String" (a literal) or "Regex"',
+  });
+}
+
+/** Where a pattern came from, for {@link assertLinearRegex}'s error. */
+export interface PatternSource {
+  /** The operation named in the error (`fromJSON`, `trainTokenizer`, ...). */
+  operation: string;
+  /** The field or option holding the pattern (`pre_tokenizer.pattern`, `options.pattern`). */
+  where: string;
+  /** A file's pattern raises TokenizerFormatError, an option's TokenizerInputError. */
+  from: 'file' | 'option';
+  file?: string;
+}
+
+/**
+ * Refuses a regex (Oniguruma source, as tokenizer.json writes it) that can backtrack
+ * catastrophically (`(a+)+$`, `\s*\s*$`): JS regexes cannot be interrupted, so such a pattern
+ * would hang `encode` on a few dozen characters. The built-in patterns (GPT-2, cl100k, Llama 3,
+ * o200k) are known to be safe; others are analysed by `pipeline/regex-safety.ts`. Patterns that do
+ * not translate or compile are left to the loader, which reports them.
+ *
+ * @example
+ * ```ts
+ * assertLinearRegex('\\s+(?!\\S)|\\s+', { operation: 'fromJSON', where: 'pre_tokenizer.pattern', from: 'file' }); // fine
+ * assertLinearRegex('(a+)+$', { operation: 'fromJSON', where: 'pre_tokenizer.pattern', from: 'file' }); // throws
+ * ```
+ */
+export function assertLinearRegex(regex: string, source: PatternSource): void {
+  if (findKnownPattern(regex)) return;
+  let js: string;
+  try {
+    js = translateOnigurumaRegex(regex, source.where);
+    new RegExp(js, 'gu');
+  } catch {
+    return;
+  }
+  const hazard = findRegexHazard(js);
+  if (!hazard) return;
+  const ErrorClass = source.from === 'file' ? TokenizerFormatError : TokenizerInputError;
+  throw new ErrorClass({
+    operation: source.operation,
+    ...(source.file ? { file: source.file } : {}),
+    where: source.where,
+    expected: 'a regex that matches in linear time',
+    found: `${JSON.stringify(regex.length > 80 ? `${regex.slice(0, 77)}...` : regex)}: ${hazard.description}`,
+    hint:
+      source.from === 'file'
+        ? 'a pattern like this hangs encode (JS regexes cannot be interrupted); if you trust the file, load it with { allowUnsafeRegex: true }'
+        : 'rewrite the pattern without nested or overlapping repeats, or pass { allowUnsafeRegex: true } if you accept the risk',
   });
 }
 

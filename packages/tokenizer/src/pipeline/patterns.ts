@@ -146,3 +146,27 @@ const ALIASES: ReadonlyMap<string, SplitPattern> = new Map([
 export function findKnownPattern(hfSource: string): SplitPattern | undefined {
   return ALIASES.get(hfSource);
 }
+
+/**
+ * The built-in patterns by short name, as `trainTokenizer`, `fromTiktoken` and the CLI accept them
+ * in their `pattern` option.
+ */
+export const NAMED_PATTERNS: Readonly<Record<string, SplitPattern>> = {
+  gpt2: GPT2_PATTERN,
+  cl100k: CL100K_PATTERN,
+  llama3: LLAMA3_PATTERN,
+  o200k: O200K_PATTERN,
+};
+
+/**
+ * A built-in pattern by short name (`gpt2`, `cl100k`, `llama3`, `o200k`), or undefined.
+ *
+ * @example
+ * ```ts
+ * namedPattern('o200k')?.hf.startsWith('[^\\r\\n'); // true
+ * namedPattern('toString'); // undefined
+ * ```
+ */
+export function namedPattern(name: string): SplitPattern | undefined {
+  return Object.hasOwn(NAMED_PATTERNS, name) ? NAMED_PATTERNS[name] : undefined;
+}

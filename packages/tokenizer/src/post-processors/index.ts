@@ -7,6 +7,7 @@ import {
   fromTypeTag,
   type JSONObject,
   optBool,
+  tokenId,
 } from '../formats/json-fields.js';
 import type { PostProcessor } from '../pipeline/types.js';
 import { BertProcessing } from './bert-processing.js';
@@ -29,7 +30,7 @@ function tokenPair(o: JSONObject, key: string, w: string): [string, number] {
   const v = o[key];
   if (!Array.isArray(v) || typeof v[0] !== 'string' || typeof v[1] !== 'number')
     return badField(`${w}.${key}`, '[token, id]', v);
-  return [v[0], v[1]];
+  return [v[0], tokenId(v[1], `${w}.${key}[1]`, `e.g. ["${key === 'sep' ? '[SEP]' : '[CLS]'}", 102]`)];
 }
 
 function specialTokens(o: JSONObject, w: string): Record<string, TemplateSpecialToken> {
@@ -37,9 +38,16 @@ function specialTokens(o: JSONObject, w: string): Record<string, TemplateSpecial
   const out: Record<string, TemplateSpecialToken> = {};
   for (const [k, v] of Object.entries(asObject(st, `${w}.special_tokens`))) {
     const e = asObject(v, `${w}.special_tokens.${k}`);
-    const ids = arr(e, 'ids', `${w}.special_tokens.${k}`);
-    const tokens = arr(e, 'tokens', `${w}.special_tokens.${k}`);
-    out[k] = { id: typeof e.id === 'string' ? e.id : k, ids: ids.map(Number), tokens: tokens.map(String) };
+    const where = `${w}.special_tokens.${k}`;
+    const ids = arr(e, 'ids', where);
+    const tokens = arr(e, 'tokens', where);
+    ids.forEach((id, i) => {
+      tokenId(id, `${where}.ids[${i}]`, 'the ids the template inserts, e.g. [101]');
+    });
+    tokens.forEach((t, i) => {
+      if (typeof t !== 'string') badField(`${where}.tokens[${i}]`, 'a token string', t, 'e.g. ["[CLS]"]');
+    });
+    out[k] = { id: typeof e.id === 'string' ? e.id : k, ids: ids as number[], tokens: tokens as string[] };
   }
   return out;
 }

@@ -24,15 +24,30 @@ export interface TemplateSpecialToken {
   tokens: string[];
 }
 
+/** A template piece's `type_id`: a small non-negative integer (0 when missing). */
+function typeId(v: unknown, where: string): number {
+  if (v === undefined || v === null) return 0;
+  if (!Number.isSafeInteger(v) || (v as number) < 0)
+    return badField(
+      `${where}.type_id`,
+      'a non-negative integer',
+      v,
+      'type ids are 0 for the first sequence, 1 for the second',
+    );
+  return v as number;
+}
+
 /** Parses "[CLS]:0 $A:0 [SEP]:0" (or the array form) into template pieces. */
 function parseTemplate(t: unknown, where: string): TemplatePiece[] {
   if (Array.isArray(t)) {
     return t.map((p, i) => {
       const o = p as Record<string, { id?: unknown; type_id?: unknown }>;
       if (o?.SpecialToken && typeof o.SpecialToken.id === 'string')
-        return { SpecialToken: { id: o.SpecialToken.id, type_id: Number(o.SpecialToken.type_id ?? 0) } };
+        return {
+          SpecialToken: { id: o.SpecialToken.id, type_id: typeId(o.SpecialToken.type_id, `${where}[${i}]`) },
+        };
       if (o?.Sequence && (o.Sequence.id === 'A' || o.Sequence.id === 'B'))
-        return { Sequence: { id: o.Sequence.id, type_id: Number(o.Sequence.type_id ?? 0) } };
+        return { Sequence: { id: o.Sequence.id, type_id: typeId(o.Sequence.type_id, `${where}[${i}]`) } };
       return badField(
         `${where}[${i}]`,
         '{ SpecialToken: {id, type_id} } or { Sequence: {id: "A"|"B", type_id} }',
@@ -84,7 +99,7 @@ export class TemplateProcessing implements PostProcessor {
         : parseTemplate(pair, 'post_processor.pair');
     this.specialTokens = specialTokens;
     for (const [k, t] of [...this.single, ...this.pair].entries()) {
-      if ('SpecialToken' in t && !specialTokens[t.SpecialToken.id])
+      if ('SpecialToken' in t && !Object.hasOwn(specialTokens, t.SpecialToken.id))
         badField(
           `post_processor.special_tokens`,
           `an entry for "${t.SpecialToken.id}" used by the template`,

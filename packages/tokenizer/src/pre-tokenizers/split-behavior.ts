@@ -15,6 +15,7 @@ import { TokenizerFormatError } from '../errors.js';
 import { hfMatches } from '../normalizers/hf-pattern.js';
 import { slicePiece } from '../pipeline/piece-ops.js';
 import type { Piece } from '../pipeline/types.js';
+import { previewJSON } from '../tokenizer/arguments.js';
 
 /** The five split behaviors of tokenizer.json. */
 export type SplitBehavior = 'Removed' | 'Isolated' | 'MergedWithPrevious' | 'MergedWithNext' | 'Contiguous';
@@ -35,7 +36,8 @@ export function parseBehavior(v: unknown, where: string): SplitBehavior {
     operation: 'fromJSON',
     where,
     expected: `one of ${SPLIT_BEHAVIORS.join(', ')}`,
-    found: JSON.stringify(v),
+    found: previewJSON(v),
+    hint: 'Split pre-tokenizers say what becomes of each match, e.g. "behavior": "Isolated"',
   });
 }
 

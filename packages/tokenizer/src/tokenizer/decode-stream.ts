@@ -12,6 +12,7 @@
  * Cost per id is the length of the window, which stays a few tokens long.
  */
 import { TokenizerInputError } from '../errors.js';
+import { checkId } from './arguments.js';
 
 /** Decodes a list of ids; `replace` asks for U+FFFD instead of errors on invalid ids. */
 export type DecodeFn = (ids: number[], replace: boolean) => string;
@@ -35,6 +36,7 @@ export class DecodeStream {
 
   /** Adds one id; returns the text it completes ('' when nothing is complete yet). */
   push(id: number): string {
+    checkId('decodeStream.push', id);
     this.ids.push(id);
     const text = this.decodeFn(this.ids, false);
     if (text.length > this.prefix.length && !text.endsWith('\uFFFD')) {

@@ -11,9 +11,10 @@ import { parseSentencePieceModel } from '../formats/sentencepiece.js';
 import { isTiktokenEncodingName, parseTiktoken, TIKTOKEN_ENCODINGS } from '../formats/tiktoken.js';
 import { parseTokenizerJSON } from '../formats/tokenizer-json.js';
 import { ByteLevelBPE } from '../models/bpe/byte-level.js';
-import { compileHFPattern } from '../normalizers/hf-pattern.js';
-import { findKnownPattern, type SplitPattern } from '../pipeline/patterns.js';
+import type { SplitPattern } from '../pipeline/patterns.js';
+import { checkOptions, describeValue, previewJSON } from './arguments.js';
 import { TokenizerCore } from './core.js';
+import { resolvePatternOption } from './pattern-option.js';
 import type { LoadTokenizerOptions, TiktokenOptions, TokenizerFileFormat } from './types.js';
 
 /**
@@ -39,26 +40,25 @@ export function tiktokenCore(
     data = optionsOrData;
     options = { ...maybeOptions, encoding: source };
   } else {
+    checkOptions('Tokenizer.fromTiktoken', optionsOrData);
     options = optionsOrData ?? {};
   }
-  const spec = options.encoding ? TIKTOKEN_ENCODINGS[options.encoding] : undefined;
-  if (options.encoding && !spec) {
+  checkOptions('Tokenizer.fromTiktoken', maybeOptions);
+  checkSpecialTokens(options.specialTokens);
+  const spec = isTiktokenEncodingName(options.encoding) ? TIKTOKEN_ENCODINGS[options.encoding] : undefined;
+  if (options.encoding !== undefined && !spec) {
     throw new TokenizerInputError({
       operation: 'Tokenizer.fromTiktoken',
       where: 'options.encoding',
       expected: `one of ${Object.keys(TIKTOKEN_ENCODINGS).join(', ')}`,
-      found: JSON.stringify(options.encoding),
+      found: previewJSON(options.encoding),
       hint: 'or pass pattern and specialTokens yourself',
     });
   }
-  let pattern: SplitPattern | undefined;
-  if (typeof options.pattern === 'string') {
-    pattern = findKnownPattern(options.pattern) ?? {
-      name: 'custom',
-      hf: options.pattern,
-      js: compileHFPattern({ Regex: options.pattern }, 'options.pattern').source,
-    };
-  } else pattern = options.pattern ?? spec?.pattern;
+  const pattern: SplitPattern | undefined =
+    options.pattern === undefined
+      ? spec?.pattern
+      : resolvePatternOption(options.pattern, 'Tokenizer.fromTiktoken', options.allowUnsafeRegex);
   if (!pattern) {
     throw new TokenizerInputError({
       operation: 'Tokenizer.fromTiktoken',
@@ -70,6 +70,24 @@ export function tiktokenCore(
   const ranks = parseTiktoken(data, options.file);
   const specials = options.specialTokens ?? { ...(spec?.specialTokens ?? {}) };
   return TokenizerCore.fromTiktoken(ByteLevelBPE.fromRanks(ranks), pattern, specials, options.encoding);
+}
+
+/** `specialTokens`: content -> non-negative integer id. */
+function checkSpecialTokens(specials: unknown): void {
+  if (specials === undefined) return;
+  const entries =
+    typeof specials === 'object' && specials !== null && !Array.isArray(specials)
+      ? Object.entries(specials)
+      : null;
+  const bad = entries?.find(([, id]) => !(Number.isSafeInteger(id) && (id as number) >= 0));
+  if (entries && !bad) return;
+  throw new TokenizerInputError({
+    operation: 'Tokenizer.fromTiktoken',
+    where: bad ? `options.specialTokens[${JSON.stringify(bad[0])}]` : 'options.specialTokens',
+    expected: bad ? 'a non-negative integer id' : 'an object of token -> id',
+    found: describeValue(bad ? bad[1] : specials),
+    hint: "e.g. { '<|endoftext|>': 100257 }",
+  });
 }
 
 /** The format named by a file's extension, if any. */
@@ -118,7 +136,12 @@ export function coreFromBytes(bytes: Uint8Array, options: LoadTokenizerOptions =
   const format = options.format ?? named ?? formatOfBytes(bytes);
   const where = file === undefined ? {} : { file };
   if (format === 'tokenizer.json') {
-    return TokenizerCore.fromParts(parseTokenizerJSON(new TextDecoder().decode(bytes), where));
+    return TokenizerCore.fromParts(
+      parseTokenizerJSON(new TextDecoder().decode(bytes), {
+        ...where,
+        ...(options.allowUnsafeRegex ? { allowUnsafeRegex: true } : {}),
+      }),
+    );
   }
   if (format === 'tiktoken') {
     const base = (file ?? '')
@@ -130,6 +153,7 @@ export function coreFromBytes(bytes: Uint8Array, options: LoadTokenizerOptions =
       ...(encoding ? { encoding } : {}),
       ...(options.pattern ? { pattern: options.pattern } : {}),
       ...(options.specialTokens ? { specialTokens: options.specialTokens } : {}),
+      ...(options.allowUnsafeRegex ? { allowUnsafeRegex: true } : {}),
       ...where,
     });
   }

@@ -20,7 +20,11 @@
  */
 import { gpt2FilesToParts } from '../formats/gpt2-files.js';
 import type { TiktokenEncodingName } from '../formats/tiktoken.js';
-import { parseTokenizerJSON, tokenizerJSONFromParts } from '../formats/tokenizer-json.js';
+import {
+  type ParseTokenizerJSONOptions,
+  parseTokenizerJSON,
+  tokenizerJSONFromParts,
+} from '../formats/tokenizer-json.js';
 import type {
   Decoder,
   Model,
@@ -30,6 +34,17 @@ import type {
   TokenizerParts,
 } from '../pipeline/types.js';
 import type { AddedVocabulary } from './added-vocabulary.js';
+import {
+  checkBooleanOption,
+  checkBytes,
+  checkChoiceOption,
+  checkId,
+  checkIds,
+  checkOptions,
+  checkSpecialSetOption,
+  checkText,
+  checkTexts,
+} from './arguments.js';
 import { TokenizerCore } from './core.js';
 import { decodeIds } from './decode.js';
 import { DecodeStream } from './decode-stream.js';
@@ -86,8 +101,9 @@ export class Tokenizer {
    * const tok = Tokenizer.fromJSON(readFileSync('tokenizer.json', 'utf8'));
    * ```
    */
-  static fromJSON(objOrString: unknown): Tokenizer {
-    return new Tokenizer(parseTokenizerJSON(objOrString));
+  static fromJSON(objOrString: unknown, options: ParseTokenizerJSONOptions = {}): Tokenizer {
+    checkOptions('Tokenizer.fromJSON', options);
+    return new Tokenizer(parseTokenizerJSON(objOrString, options));
   }
 
   /**
@@ -145,6 +161,13 @@ export class Tokenizer {
    * ```
    */
   static fromBytes(bytes: Uint8Array | ArrayBuffer, options: LoadTokenizerOptions = {}): Tokenizer {
+    checkBytes('Tokenizer.fromBytes', bytes);
+    checkOptions('Tokenizer.fromBytes', options);
+    checkChoiceOption('Tokenizer.fromBytes', options, 'format', [
+      'tokenizer.json',
+      'tiktoken',
+      'sentencepiece',
+    ]);
     return Tokenizer.of(coreFromBytes(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), options));
   }
 
@@ -199,11 +222,13 @@ export class Tokenizer {
 
   /** The id of a token string (added tokens first, then the model; byte-level strings for BPE). */
   tokenToId(token: string): number | undefined {
+    checkText('tokenToId', token, 'token');
     return this.core.tokenToId(token);
   }
 
   /** The token string of an id (byte-level strings like `"Ġworld"` for byte-level BPE). */
   idToToken(id: number): string | undefined {
+    checkId('idToToken', id);
     return this.core.idToToken(id);
   }
 
@@ -220,12 +245,16 @@ export class Tokenizer {
    * ```
    */
   encode(text: string, options: EncodeOptions = {}): number[] {
+    checkText('encode', text);
+    checkEncodeOptions('encode', options);
     return encodeIds(this.core, text, options);
   }
 
   /** Many texts at once (same options for each). */
   encodeBatch(texts: readonly string[], options: EncodeOptions = {}): number[][] {
-    return texts.map((t) => this.encode(t, options));
+    checkTexts('encodeBatch', texts);
+    checkEncodeOptions('encodeBatch', options);
+    return texts.map((t) => encodeIds(this.core, t, options));
   }
 
   /**
@@ -239,6 +268,8 @@ export class Tokenizer {
    * ```
    */
   encodeWithOffsets(text: string, options: EncodeOptions = {}): Encoding {
+    checkText('encodeWithOffsets', text);
+    checkEncodeOptions('encodeWithOffsets', options);
     return encodeTokens(this.core, text, options);
   }
 
@@ -255,6 +286,8 @@ export class Tokenizer {
    * ```
    */
   decode(ids: readonly number[], options: DecodeOptions = {}): string {
+    checkIds('decode', ids);
+    checkDecodeOptions('decode', options);
     return decodeIds(this.core, ids, options);
   }
 
@@ -271,8 +304,12 @@ export class Tokenizer {
    * ```
    */
   decodeStream(options: DecodeOptions = {}): DecodeStream {
+    checkDecodeOptions('decodeStream', options);
     return new DecodeStream((ids, replace) =>
-      this.decode(ids, { ...options, onInvalid: replace ? 'replace' : (options.onInvalid ?? 'throw') }),
+      decodeIds(this.core, ids, {
+        ...options,
+        onInvalid: replace ? 'replace' : (options.onInvalid ?? 'throw'),
+      }),
     );
   }
 
@@ -302,4 +339,19 @@ export class Tokenizer {
   toBytes(): Uint8Array<ArrayBuffer> {
     return new TextEncoder().encode(JSON.stringify(this.toJSON(), null, 2));
   }
+}
+
+function checkEncodeOptions(operation: string, options: unknown): void {
+  checkOptions(operation, options);
+  const o = options as Record<string, unknown> | undefined;
+  checkSpecialSetOption(operation, o, 'allowedSpecial');
+  checkSpecialSetOption(operation, o, 'disallowedSpecial');
+  checkBooleanOption(operation, o, 'addSpecialTokens');
+}
+
+function checkDecodeOptions(operation: string, options: unknown): void {
+  checkOptions(operation, options);
+  const o = options as Record<string, unknown> | undefined;
+  checkBooleanOption(operation, o, 'skipSpecialTokens');
+  checkChoiceOption(operation, o, 'onInvalid', ['throw', 'replace']);
 }

@@ -41,12 +41,17 @@ export interface Encoding {
 export interface TiktokenOptions {
   /** A standard encoding: sets the split pattern and the special tokens. */
   encoding?: TiktokenEncodingName;
-  /** The split pattern (overrides the encoding's), tiktoken spelling or a {@link SplitPattern}. */
+  /**
+   * The split pattern (overrides the encoding's): a built-in name (`gpt2`, `cl100k`, `llama3`,
+   * `o200k`), a regex in tiktoken / tokenizer.json spelling, or a {@link SplitPattern}.
+   */
   pattern?: string | SplitPattern;
   /** Special tokens and ids (overrides the encoding's). */
   specialTokens?: Record<string, number>;
   /** The file name, for error messages. */
   file?: string;
+  /** Accept a `pattern` that can backtrack catastrophically (see `ParseTokenizerJSONOptions`). */
+  allowUnsafeRegex?: boolean;
 }
 
 /** A tokenizer file format: HF's tokenizer.json, a tiktoken rank file, a SentencePiece `.model`. */
@@ -63,10 +68,15 @@ export interface LoadTokenizerOptions {
   file?: string;
   /** For tiktoken files: the standard encoding (default: guessed from the file name). */
   encoding?: TiktokenEncodingName;
-  /** For tiktoken files: the split pattern (overrides the encoding's). */
+  /** For tiktoken files: the split pattern (as {@link TiktokenOptions.pattern}; overrides the encoding's). */
   pattern?: string | SplitPattern;
   /** For tiktoken files: special tokens and ids (overrides the encoding's). */
   specialTokens?: Record<string, number>;
+  /**
+   * Load regexes that can backtrack catastrophically (default false: refused with a
+   * TokenizerFormatError naming the field). Only for files you trust.
+   */
+  allowUnsafeRegex?: boolean;
 }
 
 /**

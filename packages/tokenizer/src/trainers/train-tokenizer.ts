@@ -23,9 +23,11 @@ import { trainBpe } from '../models/bpe/trainer.js';
 import { unigramToJSON } from '../models/unigram/serialization.js';
 import { trainUnigram } from '../models/unigram/trainer.js';
 import { normalizerFromJSON } from '../normalizers/index.js';
-import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN, type SplitPattern } from '../pipeline/patterns.js';
+import { GPT2_PATTERN } from '../pipeline/patterns.js';
 import { preTokenizerFromJSON } from '../pre-tokenizers/index.js';
 import { specialToken } from '../tokenizer/added-vocabulary.js';
+import { describeValue, previewJSON } from '../tokenizer/arguments.js';
+import { resolvePatternOption } from '../tokenizer/pattern-option.js';
 import { Tokenizer } from '../tokenizer/tokenizer.js';
 import type { TrainProgress } from './progress.js';
 import { countWords, type TextSource } from './word-counts.js';
@@ -44,7 +46,9 @@ export interface TrainTokenizerOptions {
    * BPE: the split regex, `gpt2` (default), `cl100k`, `o200k`, or your own (a RegExp, or a
    * string in tokenizer.json's Oniguruma syntax that JS also understands).
    */
-  pattern?: 'gpt2' | 'cl100k' | 'o200k' | RegExp | string;
+  pattern?: 'gpt2' | 'cl100k' | 'llama3' | 'o200k' | RegExp | string;
+  /** Accept a `pattern` that can backtrack catastrophically (refused by default: it would hang). */
+  allowUnsafeRegex?: boolean;
   /** BPE: byte-level symbols (default true); false learns over characters. */
   byteLevel?: boolean;
   /** Character BPE and Unigram: add `<0x00>`..`<0xFF>` so unknown characters become bytes. */
@@ -58,12 +62,6 @@ export interface TrainTokenizerOptions {
   /** Called with `{ phase, done, total }` while counting and training. */
   onProgress?: (progress: TrainProgress) => void;
 }
-
-const NAMED: Record<string, SplitPattern> = {
-  gpt2: GPT2_PATTERN,
-  cl100k: CL100K_PATTERN,
-  o200k: O200K_PATTERN,
-};
 
 function tokenizerJSON(parts: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -84,18 +82,9 @@ async function trainBpeJSON(
   texts: TextSource,
 ): Promise<Record<string, unknown>> {
   const { pattern = 'gpt2', byteLevel = true, specialTokens = [] } = options;
-  let js: RegExp;
-  let hf: string;
-  if (pattern instanceof RegExp) {
-    js = pattern;
-    hf = pattern.source;
-  } else if (NAMED[pattern]) {
-    js = new RegExp(NAMED[pattern].js, 'gu');
-    hf = NAMED[pattern].hf;
-  } else {
-    js = new RegExp(pattern, 'gu');
-    hf = pattern;
-  }
+  const split = resolvePatternOption(pattern, 'trainTokenizer', options.allowUnsafeRegex);
+  const js = new RegExp(split.js, 'gu');
+  const hf = split.hf;
   const counts = await countWords(texts, { split: js, specialTokens }, options.onProgress);
   const unk = byteLevel || options.byteFallback ? null : (options.unkToken ?? '<unk>');
   const specials = [...new Set(unk !== null ? [unk, ...specialTokens] : specialTokens)];
@@ -108,13 +97,13 @@ async function trainBpeJSON(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const gpt2 = hf === GPT2_PATTERN.hf;
-  const split = { type: 'Split', pattern: { Regex: hf }, behavior: 'Isolated', invert: false };
+  const splitJSON = { type: 'Split', pattern: { Regex: hf }, behavior: 'Isolated', invert: false };
   const byteLevelPre = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: gpt2 };
   const preTokenizer = !byteLevel
-    ? split
+    ? splitJSON
     : gpt2
       ? byteLevelPre
-      : { type: 'Sequence', pretokenizers: [split, byteLevelPre] };
+      : { type: 'Sequence', pretokenizers: [splitJSON, byteLevelPre] };
   const decoder = byteLevel
     ? { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true }
     : { type: 'Sequence', decoders: [{ type: 'ByteFallback' }, { type: 'Fuse' }] };
@@ -192,13 +181,14 @@ export async function trainTokenizerJSON(
   options: TrainTokenizerOptions,
   texts: TextSource,
 ): Promise<Record<string, unknown>> {
+  checkTrainOptions(options);
   if (options.model === 'bpe') return trainBpeJSON(options, texts);
   if (options.model === 'unigram') return trainUnigramJSON(options, texts);
   throw new TokenizerInputError({
     operation: 'trainTokenizer',
     where: 'options.model',
     expected: '"bpe" or "unigram"',
-    found: JSON.stringify((options as { model: unknown }).model),
+    found: previewJSON((options as { model: unknown }).model),
     hint: 'WordPiece training is not implemented; train BPE or Unigram',
   });
 }
@@ -219,5 +209,53 @@ export async function trainTokenizerJSON(
  * ```
  */
 export async function trainTokenizer(options: TrainTokenizerOptions, texts: TextSource): Promise<Tokenizer> {
-  return Tokenizer.fromJSON(await trainTokenizerJSON(options, texts));
+  const json = await trainTokenizerJSON(options, texts);
+  return Tokenizer.fromJSON(json, options.allowUnsafeRegex ? { allowUnsafeRegex: true } : {});
+}
+
+/** Every option's type and range, before any text is read (see `tokenizer/arguments.ts`). */
+function checkTrainOptions(options: unknown): void {
+  const op = 'trainTokenizer';
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TokenizerInputError({
+      operation: op,
+      where: 'options',
+      expected: 'an options object',
+      found: describeValue(options),
+      hint: "e.g. trainTokenizer({ model: 'bpe', vocabSize: 8192 }, texts)",
+    });
+  }
+  const o = options as Record<string, unknown>;
+  const bad = (key: string, expected: string, hint: string): never => {
+    throw new TokenizerInputError({
+      operation: op,
+      where: `options.${key}`,
+      expected,
+      found: describeValue(o[key]),
+      hint,
+    });
+  };
+  const isInt = (v: unknown, min: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+  if (!isInt(o.vocabSize, 1)) bad('vocabSize', 'a positive integer', 'typical sizes are 4096 to 65536');
+  if (o.minFrequency !== undefined && !isInt(o.minFrequency, 0))
+    bad('minFrequency', 'a non-negative integer', 'the default, 2, merges pairs seen at least twice');
+  if (o.maxPieceLength !== undefined && !isInt(o.maxPieceLength, 1))
+    bad('maxPieceLength', 'a positive integer', 'the default is 16 characters');
+  const cov = o.characterCoverage;
+  if (cov !== undefined && !(typeof cov === 'number' && cov > 0 && cov <= 1))
+    bad('characterCoverage', 'a number in (0, 1]', 'the default is 0.9995; 1 keeps every character');
+  for (const key of ['byteLevel', 'byteFallback', 'allowUnsafeRegex']) {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean')
+      bad(key, 'true or false', `write { ${key}: true }`);
+  }
+  if (o.unkToken !== undefined && (typeof o.unkToken !== 'string' || o.unkToken.length === 0))
+    bad('unkToken', 'a non-empty string', "e.g. '<unk>'");
+  const specials = o.specialTokens;
+  if (
+    specials !== undefined &&
+    !(Array.isArray(specials) && specials.every((t) => typeof t === 'string' && t.length > 0))
+  )
+    bad('specialTokens', 'an array of non-empty strings', "e.g. ['<|endoftext|>']");
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function')
+    bad('onProgress', 'a function', 'e.g. onProgress: (p) => console.error(p.phase, p.done, p.total)');
 }

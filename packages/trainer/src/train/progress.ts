@@ -16,6 +16,8 @@ export interface ProgressFields {
   tokensPerSecond: number;
   /** Model FLOPs utilization in [0, 1], or null when the peak is unknown. */
   mfu: number | null;
+  /** More figures shown after the loss, in order (e.g. `{ reward: 0.61, kl: 1.2 }` for RL loops). */
+  extra?: Readonly<Record<string, number>>;
 }
 
 /** What a training loop calls. */
@@ -55,9 +57,13 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-function fieldsText(f: ProgressFields): { loss: string; tps: string; mfu: string } {
+function fieldsText(f: ProgressFields): { loss: string; extra: string; tps: string; mfu: string } {
+  const num = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
   return {
-    loss: Number.isFinite(f.loss) ? f.loss.toFixed(4) : String(f.loss),
+    loss: num(f.loss),
+    extra: Object.entries(f.extra ?? {})
+      .map(([k, v]) => ` | ${k} ${num(v)}`)
+      .join(''),
     tps: Math.round(f.tokensPerSecond).toLocaleString('en-US'),
     mfu: f.mfu === null ? 'n/a' : `${(f.mfu * 100).toFixed(1)}%`,
   };
@@ -98,7 +104,7 @@ function linesReporter(stream: NodeJS.WritableStream, every: number): ProgressRe
       const perStep = (performance.now() - t0) / 1000 / Math.max(1, step - from);
       const x = fieldsText(f);
       stream.write(
-        `step ${step}/${total} | loss ${x.loss} | ${x.tps} tok/s | MFU ${x.mfu} | ETA ${formatDuration(perStep * (total - step))}\n`,
+        `step ${step}/${total} | loss ${x.loss}${x.extra} | ${x.tps} tok/s | MFU ${x.mfu} | ETA ${formatDuration(perStep * (total - step))}\n`,
       );
     },
     log(line) {
@@ -111,7 +117,7 @@ function linesReporter(stream: NodeJS.WritableStream, every: number): ProgressRe
 function barReporter(stream: NodeJS.WritableStream): ProgressReporter {
   const multi = new MultiBar({
     stream: stream as NodeJS.WritableStream,
-    format: '{bar} step {value}/{total} | loss {loss} | {tps} tok/s | MFU {mfu} | ETA {eta_formatted}',
+    format: '{bar} step {value}/{total} | loss {loss}{extra} | {tps} tok/s | MFU {mfu} | ETA {eta_formatted}',
     barsize: 24,
     hideCursor: true,
     etaBuffer: 50,
@@ -122,7 +128,7 @@ function barReporter(stream: NodeJS.WritableStream): ProgressReporter {
   let bar: SingleBar | null = null;
   return {
     start(total, at) {
-      bar = multi.create(total, at, { loss: '…', tps: '…', mfu: '…' });
+      bar = multi.create(total, at, { loss: '…', extra: '', tps: '…', mfu: '…' });
     },
     update(step, f) {
       bar?.update(step, fieldsText(f));

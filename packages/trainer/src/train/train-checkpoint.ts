@@ -91,14 +91,7 @@ export async function writeTrainingCheckpoint(
   o: { model: Model; optimizer: Optimizer; state: TrainerState; tokenizerJson: string | null },
 ): Promise<void> {
   const { model } = o;
-  if (usesHfLayout(model.config, model.dtype)) {
-    await savePretrained(model, dir);
-  } else {
-    await saveTensors(join(dir, 'model.safetensors'), new Map(model.namedParameters()), {
-      format: 'llmforge',
-    });
-    await writeFile(join(dir, 'llmforge_model.json'), `${JSON.stringify(model.config, null, 2)}\n`);
-  }
+  await writeModelWeights(dir, model);
   if (o.tokenizerJson !== null) {
     await writeFile(join(dir, 'tokenizer.json'), o.tokenizerJson);
     // lets transformers' AutoTokenizer.from_pretrained(dir) load tokenizer.json as is
@@ -107,11 +100,43 @@ export async function writeTrainingCheckpoint(
       `${JSON.stringify({ tokenizer_class: 'PreTrainedTokenizerFast', model_max_length: model.config.contextLength }, null, 2)}\n`,
     );
   }
-  const opt = await o.optimizer.state();
-  await saveSafetensors(join(dir, 'optimizer.safetensors'), opt.tensors, {
-    optimizer: JSON.stringify(opt.meta),
-  });
+  await saveOptimizerState(join(dir, 'optimizer.safetensors'), o.optimizer);
   await writeFile(join(dir, 'trainer_state.json'), `${JSON.stringify(o.state, null, 2)}\n`);
+}
+
+/**
+ * Writes a model's weights into `dir`: Hugging Face layout (`config.json` + `model.safetensors`)
+ * when the config has an HF class and the dtype is not f64, else our parameter names
+ * (`model.safetensors` + `llmforge_model.json`). {@link loadModelWeights} reads either back exactly.
+ *
+ * @example
+ * ```ts
+ * await writeModelWeights(tmpDir, model); // inside CheckpointManager.save(step, (tmpDir) => ...)
+ * ```
+ */
+export async function writeModelWeights(dir: string, model: Model): Promise<void> {
+  if (usesHfLayout(model.config, model.dtype)) {
+    await savePretrained(model, dir);
+  } else {
+    await saveTensors(join(dir, 'model.safetensors'), new Map(model.namedParameters()), {
+      format: 'llmforge',
+    });
+    await writeFile(join(dir, 'llmforge_model.json'), `${JSON.stringify(model.config, null, 2)}\n`);
+  }
+}
+
+/**
+ * Writes an optimizer's state (AdamW's moments, step counts, hyper-parameters) to one safetensors
+ * file, the hyper-parameters in its header metadata; {@link loadOptimizerState} restores it exactly.
+ *
+ * @example
+ * ```ts
+ * await saveOptimizerState(join(dir, 'optimizer.safetensors'), optimizer);
+ * ```
+ */
+export async function saveOptimizerState(file: string, optimizer: Optimizer): Promise<void> {
+  const opt = await optimizer.state();
+  await saveSafetensors(file, opt.tensors, { optimizer: JSON.stringify(opt.meta) });
 }
 
 async function readJson<T>(file: string): Promise<T> {
@@ -162,6 +187,20 @@ export async function readTrainerState(dir: string): Promise<TrainerState> {
  * ```
  */
 export async function loadTrainingCheckpoint(dir: string, model: Model, optimizer: Optimizer): Promise<void> {
+  await loadModelWeights(dir, model);
+  await loadOptimizerState(join(dir, 'optimizer.safetensors'), optimizer);
+}
+
+/**
+ * Loads the weights {@link writeModelWeights} wrote into `dir` into an existing model built from
+ * the same config, exactly.
+ *
+ * @example
+ * ```ts
+ * await loadModelWeights(latest.dir, model);
+ * ```
+ */
+export async function loadModelWeights(dir: string, model: Model): Promise<void> {
   const file = join(dir, 'model.safetensors');
   if (usesHfLayout(model.config, model.dtype)) {
     const hf = new Map<string, HostTensor>();
@@ -172,12 +211,24 @@ export async function loadTrainingCheckpoint(dir: string, model: Model, optimize
   } else {
     await loadSafetensorsInto(file, model);
   }
-  const opt = await loadSafetensors(join(dir, 'optimizer.safetensors'));
+}
+
+/**
+ * Restores an optimizer (built over the same parameters, in the same order) from the file
+ * {@link saveOptimizerState} wrote.
+ *
+ * @example
+ * ```ts
+ * await loadOptimizerState(join(latest.dir, 'optimizer.safetensors'), optimizer);
+ * ```
+ */
+export async function loadOptimizerState(file: string, optimizer: Optimizer): Promise<void> {
+  const opt = await loadSafetensors(file);
   const metaText = opt.metadata.optimizer;
   if (metaText === undefined) {
     throw new TrainerCheckpointError({
       operation: 'resume',
-      file: join(dir, 'optimizer.safetensors'),
+      file,
       expected: 'an "optimizer" entry in the safetensors metadata',
       found: 'none',
     });

@@ -13,7 +13,6 @@
  * same losses, bit for bit, as one that never stopped.
  */
 
-import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdamW, type Backend, createSchedule, decayGroups, tensor, tidy } from '@llmforge/tensor-gpu';
 import { createModel, flopsPerToken, type Model } from '@llmforge/transformer';
@@ -38,6 +37,7 @@ import {
   writeTrainingCheckpoint,
 } from './train-checkpoint.js';
 import { resolveTrainConfig, type TrainConfig } from './train-config.js';
+import { writeJsonAtomically } from './write-json.js';
 
 /** Options of {@link train} that are not part of the (serializable) config. */
 export interface TrainOptions {
@@ -305,12 +305,4 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     seconds: (performance.now() - started) / 1000,
     losses,
   };
-}
-
-async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
-  const { mkdir } = await import('node:fs/promises');
-  await mkdir(join(path, '..'), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(tmp, path);
 }

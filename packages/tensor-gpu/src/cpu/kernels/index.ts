@@ -1,10 +1,13 @@
 /**
  * The CPU kernel table: one kernel per op of the contract (a typed record, so a missing kernel is a
  * compile error). G1's kernels (elementwise, reductions, shape ops, random) and G4's fast fused ones
- * (matmul, softmax, norms, attention, cross entropy, rope, adamw).
+ * (matmul, softmax, norms, attention, cross entropy, rope, adamw), and the fused ops of
+ * `contract/fused.ts` (linear with its epilogue, residual add + norm, in-place accumulation).
  */
 import type { KernelTable } from '../../backend/backend.js';
+import { accumulateKernel } from './accumulate.js';
 import { adamwKernel } from './adamw.js';
+import { addLayerNormKernel, addRmsNormKernel } from './add-norm.js';
 import { argmaxKernel } from './argmax.js';
 import { attentionBackwardKernel, attentionKernel } from './attention.js';
 import { binaryKernel } from './binary.js';
@@ -16,12 +19,13 @@ import { expandKernel } from './expand.js';
 import { arangeKernel, fillKernel } from './fill.js';
 import { gatherKernel } from './gather.js';
 import type { CpuStorage } from './kernel.js';
-import { layerNormBackwardKernel, layerNormKernel } from './layer-norm.js';
-import { matmulKernel } from './matmul.js';
+import { layerNormBackwardIntoKernel, layerNormBackwardKernel, layerNormKernel } from './layer-norm.js';
+import { biasActivationBackwardKernel, linearKernel } from './linear.js';
+import { matmulAccumulateKernel, matmulKernel } from './matmul.js';
 import { permuteKernel } from './permute.js';
 import { dropoutKernel, randomNormalKernel, randomUniformKernel } from './random.js';
 import { reduceKernel } from './reduce.js';
-import { rmsNormBackwardKernel, rmsNormKernel } from './rms-norm.js';
+import { rmsNormBackwardIntoKernel, rmsNormBackwardKernel, rmsNormKernel } from './rms-norm.js';
 import { ropeKernel } from './rope.js';
 import { sampleTokensKernel } from './sample-tokens.js';
 import { scatterAddKernel } from './scatter-add.js';
@@ -71,4 +75,12 @@ export const CPU_KERNELS: KernelTable<CpuStorage> = {
   randomNormal: randomNormalKernel,
   adamw: adamwKernel,
   sampleTokens: sampleTokensKernel,
+  linear: linearKernel,
+  biasActivationBackward: biasActivationBackwardKernel,
+  addLayerNorm: addLayerNormKernel,
+  addRmsNorm: addRmsNormKernel,
+  layerNormBackwardInto: layerNormBackwardIntoKernel,
+  rmsNormBackwardInto: rmsNormBackwardIntoKernel,
+  matmulAccumulate: matmulAccumulateKernel,
+  accumulate: accumulateKernel,
 };

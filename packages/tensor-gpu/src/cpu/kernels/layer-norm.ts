@@ -21,7 +21,7 @@
  * for the variance, so rows with a large mean do not lose precision).
  */
 import type { FloatArray } from '../../backend/dtype.js';
-import { type CpuKernel, floatData } from './kernel.js';
+import { type CpuKernel, type CpuStorage, floatData } from './kernel.js';
 
 /**
  * Layer norm of `x (rows, C)` into `y`, writing per-row `mean` and `rstd` (each `rows` long).
@@ -71,8 +71,9 @@ export function layerNormCpu(
 }
 
 /**
- * Layer norm backward: writes `dx (rows, C)`; writes (or adds to, with `accumulate`) `dw` and `db`
- * (each `C` long, may be null when the forward had no affine parameters).
+ * Layer norm backward: writes `dx (rows, C)` (or adds to it, with `accumulateDx`: the fused
+ * `layerNormBackwardInto`); writes (or adds to, with `accumulate`) `dw` and `db` (each `C` long, may
+ * be null when the forward had no affine parameters).
  *
  * @example
  * ```ts
@@ -95,6 +96,7 @@ export function layerNormBackwardCpu(
   rows: number,
   C: number,
   accumulate = false,
+  accumulateDx = false,
 ): void {
   // Parameter gradients are summed over rows in float64 before being stored.
   const dwAcc = dw === null ? null : new Float64Array(C);
@@ -117,7 +119,8 @@ export function layerNormBackwardCpu(
       const d = dy[base + j]!;
       const xhat = (x[base + j]! - mu) * rs;
       const g = d * (w === null ? 1 : w[j]!);
-      dx[base + j] = rs * (g - gMean - xhat * gxMean);
+      const v = rs * (g - gMean - xhat * gxMean);
+      dx[base + j] = accumulateDx ? dx[base + j]! + v : v;
       if (dwAcc !== null) dwAcc[j]! += d * xhat;
       if (dbAcc !== null) dbAcc[j]! += d;
     }
@@ -150,9 +153,17 @@ export const layerNormKernel: CpuKernel<'layerNorm'> = ({ inputs, outputs, attrs
   );
 };
 
-/** The contract's `layerNormBackward` kernel → dx, dweight, dbias (overwritten). */
-export const layerNormBackwardKernel: CpuKernel<'layerNormBackward'> = ({ inputs, outputs }) => {
-  const op = 'layerNormBackward';
+type LayerNormBackwardArgs = Parameters<CpuKernel<'layerNormBackward'>>[0]['inputs'];
+
+/** Both backward kernels: dx written (or added into, `into`), dweight and dbias written. */
+function layerNormBackwardOn(
+  op: string,
+  inputs: LayerNormBackwardArgs,
+  dx: CpuStorage,
+  dweight: CpuStorage,
+  dbias: CpuStorage,
+  into: boolean,
+): void {
   const C = inputs.x.shape[inputs.x.shape.length - 1]!;
   const x = floatData(op, inputs.x.storage);
   layerNormBackwardCpu(
@@ -161,10 +172,38 @@ export const layerNormBackwardKernel: CpuKernel<'layerNormBackward'> = ({ inputs
     floatData(op, inputs.weight.storage),
     floatData(op, inputs.mean.storage),
     floatData(op, inputs.rstd.storage),
-    floatData(op, outputs.dx.storage),
-    floatData(op, outputs.dweight.storage),
-    floatData(op, outputs.dbias.storage),
+    floatData(op, dx),
+    floatData(op, dweight),
+    floatData(op, dbias),
     C === 0 ? 0 : x.length / C,
     C,
+    false,
+    into,
   );
-};
+}
+
+/** The contract's `layerNormBackward` kernel → dx, dweight, dbias (overwritten). */
+export const layerNormBackwardKernel: CpuKernel<'layerNormBackward'> = ({ inputs, outputs }) =>
+  layerNormBackwardOn(
+    'layerNormBackward',
+    inputs,
+    outputs.dx.storage,
+    outputs.dweight.storage,
+    outputs.dbias.storage,
+    false,
+  );
+
+/** The contract's `layerNormBackwardInto` kernel: dx += ∂/∂x (in place); dweight, dbias overwritten. */
+export const layerNormBackwardIntoKernel: CpuKernel<'layerNormBackwardInto'> = ({
+  inputs,
+  outputs,
+  inouts,
+}) =>
+  layerNormBackwardOn(
+    'layerNormBackwardInto',
+    inputs,
+    inouts.dx.storage,
+    outputs.dweight.storage,
+    outputs.dbias.storage,
+    true,
+  );

@@ -141,7 +141,6 @@ export function matmulCpu(
   }
 }
 
-/** The contract's `matmul` kernel: `y = op(a) @ op(b)` (see {@link matmulCpu}). */
 /** The `matmul` kernel with every product computed by `run` (one GEMM call per batch matrix). */
 export function matmulKernelOn(run: (args: GemmArgs) => void): CpuKernel<'matmul'> {
   return ({ inputs: { a, b }, outputs: { y }, attrs }) => {
@@ -156,9 +155,28 @@ export function matmulKernelOn(run: (args: GemmArgs) => void): CpuKernel<'matmul
   };
 }
 
+/** The `matmulAccumulate` kernel (`c += op(a) @ op(b)`) with every product computed by `run`. */
+export function matmulAccumulateKernelOn(run: (args: GemmArgs) => void): CpuKernel<'matmulAccumulate'> {
+  return ({ inputs: { a, b }, inouts: { c }, attrs }) => {
+    matmulCpu(
+      floatData('matmulAccumulate', a.storage),
+      floatData('matmulAccumulate', b.storage),
+      floatData('matmulAccumulate', c.storage),
+      { aShape: a.shape, bShape: b.shape, transA: attrs.transA, transB: attrs.transB },
+      true,
+      run,
+    );
+  };
+}
+
 /** The `matmul` kernel with products on GEMM implementation `impl` (`auto`, `ts` or `wasm`). */
 export function matmulKernelWith(impl: GemmImplementation): CpuKernel<'matmul'> {
   return matmulKernelOn((g) => gemm(g, impl));
 }
 
 export const matmulKernel: CpuKernel<'matmul'> = matmulKernelWith('auto');
+
+/** The contract's `matmulAccumulate` kernel (GEMM `auto`). */
+export const matmulAccumulateKernel: CpuKernel<'matmulAccumulate'> = matmulAccumulateKernelOn((g) =>
+  gemm(g, 'auto'),
+);

@@ -15,7 +15,7 @@
  * ```
  */
 import type { FloatArray } from '../../backend/dtype.js';
-import { type CpuKernel, floatData } from './kernel.js';
+import { type CpuKernel, type CpuStorage, floatData } from './kernel.js';
 
 /**
  * RMS norm of `x (rows, C)` into `y`, writing per-row `rstd`. `w` may be null (no scale).
@@ -70,6 +70,7 @@ export function rmsNormBackwardCpu(
   rows: number,
   C: number,
   accumulate = false,
+  accumulateDx = false,
 ): void {
   const dwAcc = dw === null ? null : new Float64Array(C);
   for (let r = 0; r < rows; r++) {
@@ -81,7 +82,8 @@ export function rmsNormBackwardCpu(
     for (let j = 0; j < C; j++) {
       const d = dy[base + j]!;
       const xhat = x[base + j]! * rs;
-      dx[base + j] = rs * (d * (w === null ? 1 : w[j]!) - xhat * gx);
+      const v = rs * (d * (w === null ? 1 : w[j]!) - xhat * gx);
+      dx[base + j] = accumulateDx ? dx[base + j]! + v : v;
       if (dwAcc !== null) dwAcc[j]! += d * xhat;
     }
   }
@@ -106,9 +108,16 @@ export const rmsNormKernel: CpuKernel<'rmsNorm'> = ({ inputs, outputs, attrs }) 
   );
 };
 
-/** The contract's `rmsNormBackward` kernel → dx, dweight (overwritten). */
-export const rmsNormBackwardKernel: CpuKernel<'rmsNormBackward'> = ({ inputs, outputs }) => {
-  const op = 'rmsNormBackward';
+type RmsNormBackwardArgs = Parameters<CpuKernel<'rmsNormBackward'>>[0]['inputs'];
+
+/** Both backward kernels: dx written (or added into, `into`), dweight written. */
+function rmsNormBackwardOn(
+  op: string,
+  inputs: RmsNormBackwardArgs,
+  dx: CpuStorage,
+  dweight: CpuStorage,
+  into: boolean,
+): void {
   const C = inputs.x.shape[inputs.x.shape.length - 1]!;
   const x = floatData(op, inputs.x.storage);
   rmsNormBackwardCpu(
@@ -116,9 +125,19 @@ export const rmsNormBackwardKernel: CpuKernel<'rmsNormBackward'> = ({ inputs, ou
     x,
     floatData(op, inputs.weight.storage),
     floatData(op, inputs.rstd.storage),
-    floatData(op, outputs.dx.storage),
-    floatData(op, outputs.dweight.storage),
+    floatData(op, dx),
+    floatData(op, dweight),
     C === 0 ? 0 : x.length / C,
     C,
+    false,
+    into,
   );
-};
+}
+
+/** The contract's `rmsNormBackward` kernel → dx, dweight (overwritten). */
+export const rmsNormBackwardKernel: CpuKernel<'rmsNormBackward'> = ({ inputs, outputs }) =>
+  rmsNormBackwardOn('rmsNormBackward', inputs, outputs.dx.storage, outputs.dweight.storage, false);
+
+/** The contract's `rmsNormBackwardInto` kernel: dx += ∂/∂x (in place); dweight overwritten. */
+export const rmsNormBackwardIntoKernel: CpuKernel<'rmsNormBackwardInto'> = ({ inputs, outputs, inouts }) =>
+  rmsNormBackwardOn('rmsNormBackwardInto', inputs, inouts.dx.storage, outputs.dweight.storage, true);

@@ -3,12 +3,13 @@
  * greedy (argmax, first on ties); otherwise each row runs the filters of `sampling/filters.ts`
  * (temperature → top-k → top-p → min-p, Hugging Face's order and semantics) and `pickToken` chooses
  * with the row's Philox uniform u = philoxUniform(seed, offset, b). The filters and the choice are
- * defined once there; this kernel only walks the rows.
+ * defined once there; this kernel only walks the rows. A row with a NaN or +Infinity logit, or none
+ * above -Infinity, gets NON_FINITE_ROW (-1), as on the device.
  */
 import { philoxUniform } from '../../random/philox.js';
 import { applyFilters } from '../../sampling/filters.js';
 import { pickToken } from '../../sampling/pick.js';
-import { argmaxRow } from '../../sampling/row.js';
+import { argmaxRow, NON_FINITE_ROW, nonFiniteScores } from '../../sampling/row.js';
 import { type CpuKernel, floatData } from './kernel.js';
 
 export const sampleTokensKernel: CpuKernel<'sampleTokens'> = ({
@@ -21,6 +22,10 @@ export const sampleTokensKernel: CpuKernel<'sampleTokens'> = ({
   const la = floatData('sampleTokens', logits.storage);
   for (let b = 0; b < B; b++) {
     const row = new Float64Array(la.subarray(b * V, (b + 1) * V));
+    if (nonFiniteScores(row) !== null) {
+      ids.storage[b] = NON_FINITE_ROW;
+      continue;
+    }
     if (temperature === 0 || V === 1) {
       ids.storage[b] = argmaxRow(row);
       continue;

@@ -16,7 +16,7 @@ function dims(rt: WasmRuntime, s: ReturnType<typeof attentionSpec>): number {
   return rt.ints([s.B, s.H, s.Hkv, s.T, s.S, s.D, s.causal ? 1 : 0]);
 }
 
-/** Scratch of every thread: the GEMM's packing panels, then two T×S score matrices. */
+/** Scratch of every thread (by its slot): the GEMM's packing panels, then two T×S score matrices. */
 function scratch(rt: WasmRuntime, s: ReturnType<typeof attentionSpec>): number {
   return rt.scratch((rt.query('gemm_scratch_bytes') + 8 * s.T * s.S) * rt.threads);
 }
@@ -51,23 +51,10 @@ export function simdAttentionBackward(
     const s = attentionSpec(q.shape, k.shape, args.attrs);
     const p = (t: { storage: unknown }) => rt.ptr(t.storage as Float32Array);
     const work = s.B * s.H * s.T * s.S * s.D * (s.causal ? 0.5 : 1) * 1.5;
-    const scratch = rt.scratch(8 * Math.max(1, s.S) * rt.threads);
+    const at = scratch(rt, s);
     rt.run(
       'attention_backward',
-      [
-        p(q),
-        p(k),
-        p(v),
-        p(o),
-        p(lse),
-        p(dout),
-        p(dq),
-        p(dk),
-        p(dv),
-        dims(rt, s),
-        rt.consts([s.scale]),
-        scratch,
-      ],
+      [p(q), p(k), p(v), p(o), p(lse), p(dout), p(dq), p(dk), p(dv), dims(rt, s), rt.consts([s.scale]), at],
       work,
     );
   };

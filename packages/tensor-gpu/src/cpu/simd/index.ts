@@ -12,16 +12,25 @@ import type { CpuStorage } from '../kernels/kernel.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 import { simdAttention, simdAttentionBackward } from './attention.js';
 import { simdAdamw, simdBinary, simdBinaryScalar, simdUnary, simdUnaryGrad } from './elementwise.js';
+import {
+  simdAccumulate,
+  simdAddLayerNorm,
+  simdAddRmsNorm,
+  simdBiasActivationBackward,
+  simdLinear,
+} from './fused.js';
 import { simdPermute, simdReduce } from './layout.js';
-import { simdMatmul } from './matmul.js';
+import { simdMatmul, simdMatmulAccumulate } from './matmul.js';
 import {
   simdCrossEntropy,
   simdCrossEntropyBackward,
   simdLayerNorm,
   simdLayerNormBackward,
+  simdLayerNormBackwardInto,
   simdLogSoftmax,
   simdRmsNorm,
   simdRmsNormBackward,
+  simdRmsNormBackwardInto,
   simdSoftmax,
   simdSoftmaxBackward,
 } from './rows.js';
@@ -50,5 +59,13 @@ export function createSimdKernels(rt: WasmRuntime, gemm: GemmImplementation): Ke
     crossEntropyBackward: simdCrossEntropyBackward(rt, ref.crossEntropyBackward),
     permute: simdPermute(rt, ref.permute),
     reduce: simdReduce(rt, ref.reduce),
+    linear: simdLinear(rt, ref.linear),
+    biasActivationBackward: simdBiasActivationBackward(rt, ref.biasActivationBackward),
+    addLayerNorm: simdAddLayerNorm(rt, ref.addLayerNorm),
+    addRmsNorm: simdAddRmsNorm(rt, ref.addRmsNorm),
+    layerNormBackwardInto: simdLayerNormBackwardInto(rt, ref.layerNormBackwardInto),
+    rmsNormBackwardInto: simdRmsNormBackwardInto(rt, ref.rmsNormBackwardInto),
+    matmulAccumulate: simdMatmulAccumulate(rt, gemm),
+    accumulate: simdAccumulate(rt, ref.accumulate),
   };
 }

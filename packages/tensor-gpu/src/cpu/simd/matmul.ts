@@ -5,11 +5,11 @@
  */
 import { type GemmArgs, type GemmImplementation, gemm } from '../kernels/gemm/gemm.js';
 import type { CpuKernel } from '../kernels/kernel.js';
-import { matmulKernelOn, matmulKernelWith } from '../kernels/matmul.js';
+import { matmulAccumulateKernelOn, matmulKernelOn, matmulKernelWith } from '../kernels/matmul.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 
 /** Estimated nanoseconds per multiply-add on one thread (≈ 45 GFLOP/s measured here). */
-const NS_PER_MAC = 0.045;
+export const NS_PER_MAC = 0.045;
 
 /** `C (=|+=) A·B` on the arena GEMM when every operand lives there, else on `fallback`'s path. */
 export function arenaGemm(rt: WasmRuntime, fallback: GemmImplementation): (args: GemmArgs) => void {
@@ -26,7 +26,6 @@ export function arenaGemm(rt: WasmRuntime, fallback: GemmImplementation): (args:
       gemm(g, fallback);
       return;
     }
-    const threads = rt.threadsFor(m * n * k * NS_PER_MAC);
     const strided = [
       m,
       n,
@@ -43,14 +42,22 @@ export function arenaGemm(rt: WasmRuntime, fallback: GemmImplementation): (args:
     ];
     // fewer than 4 rows (decoding): stream B once, no packing
     if (m < 4 && ((g.bRowStride === 1 && g.aColStride === 1) || g.bColStride === 1)) {
-      rt.run('gemv', strided, 0, rt.threadsFor(m * n * k * NS_PER_MAC * 2));
+      rt.run('gemv', strided, m * n * k * NS_PER_MAC * 2);
       return;
     }
     const scratch = rt.scratch(perThread * rt.threads);
-    rt.run('gemm', [...strided, scratch], 0, threads);
+    rt.run('gemm', [...strided, scratch, 0], m * n * k * NS_PER_MAC);
   };
 }
 
 export function simdMatmul(rt: WasmRuntime, gemmImpl: GemmImplementation): CpuKernel<'matmul'> {
   return gemmImpl === 'ts' ? matmulKernelWith('ts') : matmulKernelOn(arenaGemm(rt, gemmImpl));
+}
+
+/** `matmulAccumulate` (c += a·b): the same GEMM, adding into c instead of overwriting it. */
+export function simdMatmulAccumulate(
+  rt: WasmRuntime,
+  gemmImpl: GemmImplementation,
+): CpuKernel<'matmulAccumulate'> {
+  return matmulAccumulateKernelOn(gemmImpl === 'ts' ? (g) => gemm(g, 'ts') : arenaGemm(rt, gemmImpl));
 }

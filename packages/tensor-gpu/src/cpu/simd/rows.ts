@@ -29,25 +29,52 @@ export function simdLayerNorm(rt: WasmRuntime, ref: CpuKernel<'layerNorm'>): Cpu
   };
 }
 
+type Dev = { storage: unknown; dtype: string; shape: readonly number[] };
+
+/**
+ * dx (threads over rows; added into dx with `accum`) and dweight/dbias (threads over columns) of a
+ * layer norm, as one job: they read the same inputs. False when the tensors do not qualify.
+ */
+function layerNormBackwardJob(
+  rt: WasmRuntime,
+  t: { x: Dev; weight: Dev; mean: Dev; rstd: Dev; dy: Dev; dx: Dev; dweight: Dev; dbias: Dev },
+  accum: number,
+): boolean {
+  const all = [t.x, t.weight, t.mean, t.rstd, t.dy, t.dx, t.dweight, t.dbias];
+  if (!f32(...all) || !rt.owns(...all.map((d) => d.storage as Float32Array))) return false;
+  const { rows, cols: C } = rowsOf(t.x.shape);
+  if (rows === 0 || C === 0) return false;
+  const p = (d: Dev) => rt.ptr(d.storage as Float32Array);
+  rt.runAll([
+    {
+      name: 'layer_norm_backward',
+      args: [p(t.x), p(t.weight), p(t.mean), p(t.rstd), p(t.dy), p(t.dx), rows, C, accum],
+      work: rows * C * 2,
+    },
+    {
+      name: 'layer_norm_dweight',
+      args: [p(t.x), p(t.mean), p(t.rstd), p(t.dy), p(t.dweight), p(t.dbias), rows, C],
+      work: rows * C * 1.5,
+    },
+  ]);
+  return true;
+}
+
 export function simdLayerNormBackward(
   rt: WasmRuntime,
   ref: CpuKernel<'layerNormBackward'>,
 ): CpuKernel<'layerNormBackward'> {
   return (args) => {
-    const { x, weight, mean, rstd, dy } = args.inputs;
-    const { dx, dweight, dbias } = args.outputs;
-    const all = [x, weight, mean, rstd, dy, dx, dweight, dbias];
-    if (!f32(...all) || !rt.owns(...all.map((t) => t.storage))) return ref(args);
-    const C = x.shape[x.shape.length - 1]!;
-    const rows = C === 0 ? 0 : x.storage.length / C;
-    if (rows === 0) return ref(args);
-    const p = (t: { storage: unknown }) => rt.ptr(t.storage as Float32Array);
-    rt.run('layer_norm_backward', [p(x), p(weight), p(mean), p(rstd), p(dy), p(dx), rows, C], rows * C * 2);
-    rt.run(
-      'layer_norm_dweight',
-      [p(x), p(mean), p(rstd), p(dy), p(dweight), p(dbias), rows, C],
-      rows * C * 1.5,
-    );
+    if (!layerNormBackwardJob(rt, { ...args.inputs, ...args.outputs }, 0)) ref(args);
+  };
+}
+
+export function simdLayerNormBackwardInto(
+  rt: WasmRuntime,
+  ref: CpuKernel<'layerNormBackwardInto'>,
+): CpuKernel<'layerNormBackwardInto'> {
+  return (args) => {
+    if (!layerNormBackwardJob(rt, { ...args.inputs, ...args.outputs, ...args.inouts }, 1)) ref(args);
   };
 }
 
@@ -152,19 +179,42 @@ export function simdRmsNorm(rt: WasmRuntime, ref: CpuKernel<'rmsNorm'>): CpuKern
   };
 }
 
+/** dx (added into dx with `accum`) and dweight of an RMS norm, as one job; false when the tensors do not qualify. */
+function rmsNormBackwardJob(
+  rt: WasmRuntime,
+  t: { x: Dev; weight: Dev; rstd: Dev; dy: Dev; dx: Dev; dweight: Dev },
+  accum: number,
+): boolean {
+  const all = [t.x, t.weight, t.rstd, t.dy, t.dx, t.dweight];
+  if (!f32(...all) || !rt.owns(...all.map((d) => d.storage as Float32Array))) return false;
+  const { rows, cols: C } = rowsOf(t.x.shape);
+  if (rows === 0 || C === 0) return false;
+  const p = (d: Dev) => rt.ptr(d.storage as Float32Array);
+  rt.runAll([
+    {
+      name: 'rms_norm_backward',
+      args: [p(t.x), p(t.weight), p(t.rstd), p(t.dy), p(t.dx), rows, C, accum],
+      work: rows * C * 1.5,
+    },
+    { name: 'rms_norm_dweight', args: [p(t.x), p(t.rstd), p(t.dy), p(t.dweight), rows, C], work: rows * C },
+  ]);
+  return true;
+}
+
 export function simdRmsNormBackward(
   rt: WasmRuntime,
   ref: CpuKernel<'rmsNormBackward'>,
 ): CpuKernel<'rmsNormBackward'> {
   return (args) => {
-    const { x, weight, rstd, dy } = args.inputs;
-    const { dx, dweight } = args.outputs;
-    const all = [x, weight, rstd, dy, dx, dweight];
-    if (!f32(...all) || !rt.owns(...all.map((t) => t.storage))) return ref(args);
-    const { rows, cols: C } = rowsOf(x.shape);
-    if (rows === 0 || C === 0) return ref(args);
-    const p = (t: { storage: unknown }) => rt.ptr(t.storage as Float32Array);
-    rt.run('rms_norm_backward', [p(x), p(weight), p(rstd), p(dy), p(dx), rows, C], rows * C * 1.5);
-    rt.run('rms_norm_dweight', [p(x), p(rstd), p(dy), p(dweight), rows, C], rows * C);
+    if (!rmsNormBackwardJob(rt, { ...args.inputs, ...args.outputs }, 0)) ref(args);
+  };
+}
+
+export function simdRmsNormBackwardInto(
+  rt: WasmRuntime,
+  ref: CpuKernel<'rmsNormBackwardInto'>,
+): CpuKernel<'rmsNormBackwardInto'> {
+  return (args) => {
+    if (!rmsNormBackwardJob(rt, { ...args.inputs, ...args.outputs, ...args.inouts }, 1)) ref(args);
   };
 }

@@ -1,36 +1,40 @@
 /**
  * The kernel thread pool: `threads − 1` workers (Node `worker_threads`, or Web Workers in a
  * cross-origin-isolated page), each with its own instance of the kernel module on the backend's
- * shared memory. The calling thread is thread 0 and does its share of every job.
+ * shared memory. The calling thread (the coordinator) takes part in every job.
  *
- * `run(fn, args, n)` publishes a job on the control block (`control-block.ts`), runs share 0 here,
- * then waits for the other n − 1 shares (spinning briefly, then `Atomics.wait` where the thread may
- * block; a browser's main thread only spins). Workers start lazily, on the first job that asks for
- * more than one thread, and join as they become ready: until then jobs run on fewer threads. Since
- * every kernel's result is independent of how its work is split (see `wasm/README` in
- * `docs/cpu-kernels.md`), that changes timings only, never results.
+ * `run(entries)` publishes a job on the control block (`control-block.ts`): one or more kernel calls,
+ * each cut into `parts` pieces. Every thread, the coordinator included, takes pieces one at a time
+ * (a compare-and-swap on a ticket counter) until none is left, then the coordinator waits for the
+ * pieces still running elsewhere (spinning briefly, then `Atomics.wait` where the thread may block;
+ * a browser's main thread only spins). A worker that is asleep or descheduled when a job arrives
+ * therefore costs nothing but the pieces it does not take: the coordinator takes them. Every kernel's
+ * result is independent of how its work is cut and of which thread runs which piece (see
+ * `docs/cpu-kernels.md`), so that changes timings only, never results.
  *
- * Workers are `unref`'d (they never keep a Node process alive) and `dispose()` terminates them.
+ * Workers start lazily, on the first job of more than one piece, and join as they become ready.
+ * They are `unref`'d (they never keep a Node process alive) and `dispose()` terminates them.
  */
 import { BackendError } from '../../errors.js';
 import {
-  ACK,
-  ARGS,
+  BASE,
+  CONTROL_LAYOUT,
+  COUNT,
   createControlBlock,
+  DONE,
+  ENTRIES,
+  ENTRY_WORDS,
   FAILED,
-  FN,
   GEN,
   JOB,
   JOINING,
-  MAX_ARGS,
   MAX_THREADS,
-  NARGS,
   QUIT,
   READY,
   SLEEP,
-  THREADS,
+  TOTAL,
 } from './control-block.js';
-import { type WorkerData, workerMain } from './worker-main.js';
+import { type JobView, runPieces, type WorkerData, workerMain } from './worker-main.js';
 
 /** The piece of a worker both Node's and the browser's have. */
 interface WorkerLike {
@@ -84,8 +88,30 @@ export function threadsSupported(): boolean {
 export interface ThreadPoolOptions {
   /** Threads including the caller's (1 = no workers). */
   threads: number;
-  /** How long idle workers spin before sleeping, ms (default 0.2). */
+  /** How long idle workers spin before sleeping, and the coordinator before it sleeps in a join, ms (default 1). */
   spinMs?: number;
+  /** Export of the module that sets an instance's thread slot (its per-thread scratch). */
+  slotSetter: string;
+}
+
+/** What a pool has done since it was created (see {@link ThreadPool.stats}). */
+export interface ThreadPoolStats {
+  /** Jobs handed to the workers (kernels cut into more than one piece). */
+  jobs: number;
+  /** Pieces of those jobs, and how many of them the calling thread ran itself. */
+  pieces: number;
+  piecesOnCaller: number;
+  /** Jobs that had to wake a sleeping worker (a futex wake: a system call). */
+  wakeups: number;
+  /** Milliseconds the calling thread spent waiting for pieces running on workers. */
+  joinMs: number;
+}
+
+/** One kernel call of a job: kernel `fn` runs `fn(...args, part, parts)` for part = 0 .. parts − 1. */
+export interface PoolEntry {
+  fn: number;
+  args: readonly number[];
+  parts: number;
 }
 
 /**
@@ -93,8 +119,8 @@ export interface ThreadPoolOptions {
  *
  * @example
  * ```ts
- * const pool = new ThreadPool(module, memory, exportsOf(instance), names, { threads: 2 });
- * pool.run(names.indexOf('scale'), [ptr, n], 2); // both threads run scale(ptr, n, tid, 2)
+ * const pool = new ThreadPool(module, memory, exportsOf(instance), names, { threads: 2, slotSetter: 'set_thread_slot' });
+ * pool.run([{ fn: names.indexOf('scale'), args: [ptr, n], parts: 8 }]); // scale(ptr, n, part, 8) for part 0..7
  * pool.dispose();
  * ```
  */
@@ -105,38 +131,46 @@ export class ThreadPool {
   private started = false;
   private disposed = false;
   private gen = 0;
+  /** The next job's first ticket (= NEXT = DONE between jobs). */
+  private ticket = 0;
   private readonly block = canBlock();
   private readonly spinMs: number;
+  private readonly job: JobView = { base: 0, total: 0, count: 0, fn: [], parts: [], args: [] };
+  private readonly counters: ThreadPoolStats = {
+    jobs: 0,
+    pieces: 0,
+    piecesOnCaller: 0,
+    wakeups: 0,
+    joinMs: 0,
+  };
 
   constructor(
     private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory,
     private readonly local: readonly KernelFn[],
     private readonly names: readonly string[],
-    options: ThreadPoolOptions,
+    private readonly options: ThreadPoolOptions,
   ) {
     this.threads = Math.max(1, Math.min(MAX_THREADS, Math.floor(options.threads)));
-    this.spinMs = options.spinMs ?? 0.2;
+    this.spinMs = options.spinMs ?? 1;
   }
 
-  /** Workers that are ready to take jobs now. */
+  /** Workers that are ready to take pieces now. */
   get readyWorkers(): number {
     return Atomics.load(this.control, READY);
   }
 
-  /** Threads a job can use right now: the caller plus the ready workers, at most `threads`. */
-  available(): number {
-    if (this.threads === 1) return 1;
-    if (!this.started) this.start();
-    return Math.min(this.threads, 1 + this.readyWorkers);
+  /** Counters since the pool was created (a copy). */
+  stats(): ThreadPoolStats {
+    return { ...this.counters };
   }
 
   /** Starts the workers (idempotent; they become ready asynchronously). */
   start(): void {
     if (this.started || this.disposed || this.threads === 1) return;
     this.started = true;
-    const layout = { GEN, FN, THREADS, NARGS, QUIT, READY, JOB, FAILED, ARGS, ACK, SLEEP, JOINING };
     const source = `(${workerMain.toString()})`;
+    const pieces = `(${runPieces.toString()})`;
     const node = nodeWorkerThreads();
     for (let tid = 1; tid < this.threads; tid++) {
       const data: WorkerData = {
@@ -145,17 +179,18 @@ export class ThreadPool {
         control: this.control.buffer as SharedArrayBuffer,
         tid,
         names: [...this.names],
-        layout,
+        slotSetter: this.options.slotSetter,
+        layout: CONTROL_LAYOUT,
         spinMs: this.spinMs,
       };
       if (node) {
-        const w = new node.Worker(`${source}(require('node:worker_threads').workerData);`, {
+        const w = new node.Worker(`${source}(require('node:worker_threads').workerData, ${pieces});`, {
           eval: true,
           workerData: data,
         });
         w.unref();
-        // A worker that dies outside a kernel (it cannot, short of running out of memory) is
-        // reported by FAILED only if it was in a job; keep the process from crashing on the event.
+        // A worker that dies outside a kernel (it cannot, short of running out of memory) leaves its
+        // pieces to the other threads; keep the process from crashing on the event.
         w.on('error', () => Atomics.store(this.control, FAILED, 1));
         this.workers.push(w);
       } else {
@@ -165,7 +200,7 @@ export class ThreadPool {
           URL: { createObjectURL(b: Blob): string };
         };
         const url = g.URL.createObjectURL(
-          new g.Blob([`onmessage = (e) => ${source}(e.data);`], { type: 'text/javascript' }),
+          new g.Blob([`onmessage = (e) => ${source}(e.data, ${pieces});`], { type: 'text/javascript' }),
         );
         const w = new g.Worker(url);
         w.postMessage(data);
@@ -175,10 +210,11 @@ export class ThreadPool {
   }
 
   /**
-   * Runs kernel `fn` with `args` on `n` threads (n ≤ `available()`); returns when every share is done.
-   * Each thread calls `fn(...args, tid, n)`.
+   * Runs a job: every entry's kernel on each of its parts, pieces spread over the threads; returns
+   * when every piece is done. The entries must be independent of each other (no entry reads what
+   * another writes): their pieces run in any order, concurrently.
    */
-  run(fn: number, args: readonly number[], n: number): void {
+  run(entries: readonly PoolEntry[]): void {
     if (this.disposed) {
       throw new BackendError({
         operation: 'thread pool',
@@ -187,51 +223,97 @@ export class ThreadPool {
         hint: 'create a new backend',
       });
     }
-    const f = this.local[fn]!;
-    if (n <= 1) {
-      f(...args, 0, 1);
+    let total = 0;
+    let words = 0;
+    for (const e of entries) {
+      total += e.parts;
+      words += 3 + e.args.length;
+    }
+    if (words > ENTRY_WORDS) {
+      throw new BackendError({
+        operation: this.names[entries[0]?.fn ?? -1] ?? 'thread pool',
+        expected: `at most ${ENTRY_WORDS} words of job description (3 + arguments per entry)`,
+        found: `${words} in ${entries.length} entries`,
+        hint: 'run the entries as separate jobs',
+      });
+    }
+    if (this.threads === 1 || total <= 1) {
+      for (const e of entries) {
+        const f = this.local[e.fn]!;
+        for (let part = 0; part < e.parts; part++) f(...e.args, part, e.parts);
+      }
       return;
     }
+    if (!this.started) this.start();
     const ctl = this.control;
+    const job = this.job;
     const g = ++this.gen;
+    const base = this.ticket;
     Atomics.store(ctl, JOB, g);
-    Atomics.store(ctl, FN, fn);
-    Atomics.store(ctl, THREADS, n);
-    Atomics.store(ctl, NARGS, args.length);
-    for (let i = 0; i < args.length && i < MAX_ARGS; i++) Atomics.store(ctl, ARGS + i, args[i]!);
+    Atomics.store(ctl, COUNT, entries.length);
+    Atomics.store(ctl, BASE, base);
+    Atomics.store(ctl, TOTAL, total);
+    job.base = base;
+    job.total = total;
+    job.count = entries.length;
+    let w = ENTRIES;
+    entries.forEach((e, i) => {
+      Atomics.store(ctl, w, e.fn);
+      Atomics.store(ctl, w + 1, e.parts);
+      Atomics.store(ctl, w + 2, e.args.length);
+      for (let a = 0; a < e.args.length; a++) Atomics.store(ctl, w + 3 + a, e.args[a]!);
+      w += 3 + e.args.length;
+      job.fn[i] = e.fn;
+      job.parts[i] = e.parts;
+      const args = job.args[i] ?? [];
+      job.args[i] = args;
+      args.length = 0;
+      args.push(...e.args, 0, e.parts);
+    });
+    job.error = undefined;
     Atomics.store(ctl, GEN, g);
-    for (let t = 1; t < n; t++) {
+    const c = this.counters;
+    for (let t = 1; t < this.threads; t++) {
       if (Atomics.load(ctl, SLEEP + t) !== 0) {
         Atomics.notify(ctl, GEN);
+        c.wakeups++;
         break;
       }
     }
-    try {
-      f(...args, 0, n);
-    } finally {
-      for (let t = 1; t < n; t++) this.join(t, g);
-    }
+    c.piecesOnCaller += runPieces(ctl, CONTROL_LAYOUT, this.local as KernelFn[], job);
+    c.jobs++;
+    c.pieces += total;
+    const end = (base + total) | 0;
+    this.join(end);
+    this.ticket = end;
+    const error = job.error;
     if (Atomics.load(ctl, FAILED) !== 0) {
       Atomics.store(ctl, FAILED, 0);
       throw new BackendError({
-        operation: this.names[fn] ?? 'kernel',
-        expected: 'every worker thread to finish its share',
-        found: 'a worker whose kernel trapped',
+        operation: this.names[entries[0]!.fn] ?? 'kernel',
+        expected: 'every piece of the kernel to finish',
+        found: error ? `a trap: ${String(error)}` : 'a worker whose kernel trapped',
         hint: 'this is a bug in a CPU kernel; run with createCpuBackend({ threads: 1 }) to see the trap',
       });
     }
   }
 
-  private join(t: number, g: number): void {
+  /** Waits until DONE reaches `end`: the pieces other threads took are finished. */
+  private join(end: number): void {
     const ctl = this.control;
-    const slot = ACK + t;
+    if (Atomics.load(ctl, DONE) === end) return;
+    const t0 = performance.now();
+    const until = t0 + this.spinMs;
     let spins = 0;
     for (;;) {
-      const seen = Atomics.load(ctl, slot);
-      if (seen === g) return;
-      if (++spins > 2000 && this.block) {
+      const done = Atomics.load(ctl, DONE);
+      if (done === end) {
+        this.counters.joinMs += performance.now() - t0;
+        return;
+      }
+      if (this.block && (++spins & 255) === 0 && performance.now() > until) {
         Atomics.store(ctl, JOINING, 1);
-        Atomics.wait(ctl, slot, seen, 50);
+        Atomics.wait(ctl, DONE, done, 50);
         Atomics.store(ctl, JOINING, 0);
       }
     }

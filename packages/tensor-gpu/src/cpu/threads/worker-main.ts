@@ -1,13 +1,29 @@
 /**
- * What a kernel worker runs. This function is sent to the worker as source text
- * (`workerMain.toString()`), so it must be self-contained: no imports, no closure over this module;
- * everything it needs arrives in `data`.
+ * What a kernel worker runs, and the piece loop every thread (workers and the coordinator) runs a
+ * job with. Both functions are sent to the worker as source text (`toString()`), so they must be
+ * self-contained: no imports, no closure over this module; everything they need arrives as
+ * arguments.
  *
- * The loop: wait for the control block's generation to change (spinning for `spinMs` first, then
- * sleeping in `Atomics.wait`), read the job, run this thread's share of the kernel
- * (`fn(...args, tid, n)`: each kernel splits its own work by `tid` and `n`), store the generation
- * into this thread's ACK slot and wake the coordinator.
+ * The worker loop: wait for the control block's generation to change (spinning for `spinMs` first,
+ * then sleeping in `Atomics.wait`), read the job, take and run pieces of it until none is left
+ * (`runPieces`), and wait again.
  */
+import type { ControlLayout } from './control-block.js';
+
+type KernelFn = (...args: number[]) => void;
+
+/** A job as read from the control block: its tickets and entries (reused from job to job). */
+export interface JobView {
+  base: number;
+  total: number;
+  count: number;
+  fn: number[];
+  parts: number[];
+  /** Per entry, the kernel's arguments followed by two slots for (part, parts). */
+  args: number[][];
+  /** The first error a kernel threw on this thread during the job. */
+  error?: unknown;
+}
 
 /** What the coordinator hands a worker when it starts it. */
 export interface WorkerData {
@@ -15,33 +31,56 @@ export interface WorkerData {
   memory: WebAssembly.Memory;
   control: SharedArrayBuffer;
   tid: number;
-  /** Export names, indexed by the control block's FN. */
+  /** Export names, indexed by an entry's fn. */
   names: string[];
+  /** Export that sets the instance's thread slot (which per-thread scratch its kernels use). */
+  slotSetter: string;
   /** The control block's slot indices (`control-block.ts`). */
-  layout: {
-    GEN: number;
-    FN: number;
-    THREADS: number;
-    NARGS: number;
-    QUIT: number;
-    READY: number;
-    JOB: number;
-    FAILED: number;
-    ARGS: number;
-    ACK: number;
-    SLEEP: number;
-    JOINING: number;
-  };
+  layout: ControlLayout;
   /** How long an idle worker spins before it sleeps, in milliseconds. */
   spinMs: number;
 }
 
-export function workerMain(data: WorkerData): void {
+/**
+ * Takes tickets of `job` and runs their pieces until every ticket is taken; returns how many this
+ * thread ran. A ticket t is piece t − base of the job: entry e's pieces follow entry e − 1's. A
+ * kernel that throws flags FAILED and its error is kept in `job.error` (the first one); every taken
+ * piece is counted in DONE, thrown or not, and the thread that finishes the job's last piece wakes
+ * a coordinator sleeping in its join.
+ */
+export function runPieces(ctl: Int32Array, L: ControlLayout, fns: KernelFn[], job: JobView): number {
+  const end = (job.base + job.total) | 0;
+  let ran = 0;
+  for (;;) {
+    const t = Atomics.load(ctl, L.NEXT);
+    if (((t - end) | 0) >= 0) return ran;
+    if (Atomics.compareExchange(ctl, L.NEXT, t, (t + 1) | 0) !== t) continue;
+    let piece = (t - job.base) | 0;
+    let e = 0;
+    while (piece >= job.parts[e]!) piece -= job.parts[e++]!;
+    const args = job.args[e]!;
+    args[args.length - 2] = piece;
+    try {
+      fns[job.fn[e]!]!(...args);
+    } catch (err) {
+      Atomics.store(ctl, L.FAILED, 1);
+      job.error ??= err;
+    }
+    ran++;
+    if (((Atomics.add(ctl, L.DONE, 1) + 1) | 0) === end && Atomics.load(ctl, L.JOINING) !== 0) {
+      Atomics.notify(ctl, L.DONE);
+    }
+  }
+}
+
+/** The worker's loop (see the file comment); `pieces` is {@link runPieces}, passed as source too. */
+export function workerMain(data: WorkerData, pieces: typeof runPieces): void {
   const { layout: L, tid, spinMs } = data;
   const ctl = new Int32Array(data.control);
   const instance = new WebAssembly.Instance(data.module, { env: { mem: data.memory } });
-  const fns = data.names.map((n) => instance.exports[n] as (...args: number[]) => void);
-  const args: number[] = [];
+  (instance.exports[data.slotSetter] as (slot: number) => void)(tid);
+  const fns = data.names.map((n) => instance.exports[n] as KernelFn);
+  const job: JobView = { base: 0, total: 0, count: 0, fn: [], parts: [], args: [] };
   let seen = Atomics.load(ctl, L.GEN);
   Atomics.add(ctl, L.READY, 1);
   Atomics.notify(ctl, L.READY);
@@ -60,24 +99,23 @@ export function workerMain(data: WorkerData): void {
     }
     const gen = Atomics.load(ctl, L.GEN);
     if (Atomics.load(ctl, L.QUIT) !== 0) return;
-    const fn = Atomics.load(ctl, L.FN);
-    const n = Atomics.load(ctl, L.THREADS);
-    const nargs = Atomics.load(ctl, L.NARGS);
-    args.length = 0;
-    for (let i = 0; i < nargs; i++) args.push(Atomics.load(ctl, L.ARGS + i));
+    job.count = Atomics.load(ctl, L.COUNT);
+    job.base = Atomics.load(ctl, L.BASE);
+    job.total = Atomics.load(ctl, L.TOTAL);
+    let w = L.ENTRIES;
+    for (let e = 0; e < job.count; e++) {
+      job.fn[e] = Atomics.load(ctl, w);
+      job.parts[e] = Atomics.load(ctl, w + 1);
+      const nargs = Atomics.load(ctl, w + 2);
+      const args = job.args[e] ?? [];
+      job.args[e] = args;
+      args.length = 0;
+      for (let i = 0; i < nargs; i++) args.push(Atomics.load(ctl, w + 3 + i));
+      args.push(0, job.parts[e]!);
+      w += 3 + nargs;
+    }
     if (Atomics.load(ctl, L.JOB) !== gen) continue; // the next job is being written: read it again
     seen = gen;
-    if (tid >= n) continue;
-    try {
-      args.push(tid, n);
-      fns[fn]!(...args);
-    } catch (error) {
-      Atomics.store(ctl, L.FAILED, 1);
-      Atomics.store(ctl, L.ACK + tid, gen);
-      Atomics.notify(ctl, L.ACK + tid);
-      throw error;
-    }
-    Atomics.store(ctl, L.ACK + tid, gen);
-    if (Atomics.load(ctl, L.JOINING) !== 0) Atomics.notify(ctl, L.ACK + tid);
+    pieces(ctl, L, fns, job);
   }
 }

@@ -4,7 +4,7 @@
 ;; y = f(x) for the unary kinds (numbering shared with UNARY_CODES in ../wasm-kernels.ts):
 ;; 0 neg, 1 abs, 2 exp, 3 sqrt, 4 rsqrt, 5 square, 6 reciprocal, 7 tanh, 8 sigmoid, 9 relu,
 ;; 10 gelu_erf ½x(1 + erf(x/√2)), 11 gelu_tanh ½x(1 + tanh(√(2/π)(x + 0.044715x³))), 12 silu x·σ(x).
-(func $unary4 (param $kind i32) (param $x v128) (result v128)
+(func $unary4 (@inline) (param $kind i32) (param $x v128) (result v128)
   (block $silu (block $gelu_tanh (block $gelu_erf (block $relu (block $sigmoid (block $tanh
   (block $reciprocal (block $square (block $rsqrt (block $sqrt (block $exp (block $abs (block $neg
     (br_table $neg $abs $exp $sqrt $rsqrt $square $reciprocal $tanh $sigmoid $relu $gelu_erf $gelu_tanh $silu
@@ -27,14 +27,14 @@
   (f32x4.mul (local.get $x) (call $sigmoid4 (local.get $x))))
 
 ;; u = √(2/π)·(x + 0.044715·x³), the argument of tanh in the GPT-2 GELU.
-(func $gelu_u (param $x v128) (result v128)
+(func $gelu_u (@inline) (param $x v128) (result v128)
   (f32x4.mul (v128.const f32x4 0.7978846 0.7978846 0.7978846 0.7978846)
     (f32x4.madd (f32x4.mul (f32x4.mul (local.get $x) (local.get $x)) (local.get $x))
       (v128.const f32x4 0.044715 0.044715 0.044715 0.044715) (local.get $x))))
 
 ;; dx = dy·f'(x) for the same kinds (f' recomputed from x):
 ;; gelu_erf' = Φ(x) + x·φ(x);  gelu_tanh' = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 0.134145x²).
-(func $unary_grad4 (param $kind i32) (param $x v128) (param $dy v128) (result v128)
+(func $unary_grad4 (@inline) (param $kind i32) (param $x v128) (param $dy v128) (result v128)
   (local $t v128)
   (block $silu (block $gelu_tanh (block $gelu_erf (block $relu (block $sigmoid (block $tanh
   (block $reciprocal (block $square (block $rsqrt (block $sqrt (block $exp (block $abs (block $neg
@@ -80,6 +80,12 @@
   (f32x4.mul (f32x4.mul (local.get $dy) (local.get $t))
     (f32x4.madd (local.get $x) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $t)) (v128.const f32x4 1 1 1 1))))
 
+;; One float through $unary4 / $unary_grad4 (loop tails: a call, not another inlined copy).
+(func $unary1 (param $kind i32) (param $x f32) (result f32)
+  (f32x4.extract_lane 0 (call $unary4 (local.get $kind) (f32x4.splat (local.get $x)))))
+(func $unary_grad1 (param $kind i32) (param $x f32) (param $dy f32) (result f32)
+  (f32x4.extract_lane 0 (call $unary_grad4 (local.get $kind) (f32x4.splat (local.get $x)) (f32x4.splat (local.get $dy)))))
+
 ;; y[i] = f(x[i]), i < n.
 (func $unary (export "unary") (param $kind i32) (param $x i32) (param $y i32) (param $n i32) (param $tid i32) (param $nt i32)
   (local $i i32) (local $end i32) (local $o i32)
@@ -96,7 +102,7 @@
     (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (f32.store (i32.add (local.get $y) (local.get $o))
-      (f32x4.extract_lane 0 (call $unary4 (local.get $kind) (f32x4.splat (f32.load (i32.add (local.get $x) (local.get $o)))))))
+      (call $unary1 (local.get $kind) (f32.load (i32.add (local.get $x) (local.get $o)))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $tail))))
 
@@ -117,15 +123,13 @@
     (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (f32.store (i32.add (local.get $dx) (local.get $o))
-      (f32x4.extract_lane 0 (call $unary_grad4 (local.get $kind)
-        (f32x4.splat (f32.load (i32.add (local.get $x) (local.get $o))))
-        (f32x4.splat (f32.load (i32.add (local.get $dy) (local.get $o)))))))
+      (call $unary_grad1 (local.get $kind) (f32.load (i32.add (local.get $x) (local.get $o))) (f32.load (i32.add (local.get $dy) (local.get $o)))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $tail))))
 
 ;; a ∘ b for the binary kinds (numbering shared with BINARY_CODES): 0 add, 1 sub, 2 mul, 3 div,
 ;; 4 maximum, 5 minimum, 6 eq, 7 ne, 8 lt, 9 le, 10 gt, 11 ge (comparisons give 1.0 or 0.0).
-(func $binary4 (param $kind i32) (param $a v128) (param $b v128) (result v128)
+(func $binary4 (@inline) (param $kind i32) (param $a v128) (param $b v128) (result v128)
   (local $mask v128)
   (block $cmp (block $ge (block $gt (block $le (block $lt (block $ne (block $eq
   (block $min (block $max (block $div (block $mul (block $sub (block $add
@@ -146,12 +150,12 @@
 
 ;; Operand j of a row: a[row·rowStride + j] when unit (inner stride 1), else the row's single value
 ;; a[row·rowStride] broadcast.
-(func $operand4 (param $p i32) (param $unit i32) (param $j i32) (result v128)
+(func $operand4 (@inline) (param $p i32) (param $unit i32) (param $j i32) (result v128)
   (if (result v128) (local.get $unit)
     (then (v128.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))))
     (else (v128.load32_splat (local.get $p)))))
 
-(func $operand1 (param $p i32) (param $unit i32) (param $j i32) (result v128)
+(func $operand1 (@inline) (param $p i32) (param $unit i32) (param $j i32) (result v128)
   (f32x4.splat (f32.load (i32.add (local.get $p)
     (select (i32.shl (local.get $j) (i32.const 2)) (i32.const 0) (local.get $unit))))))
 
@@ -250,3 +254,88 @@
             (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $ibc)) (local.get $eps))))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $tail))))
+
+;; dpre·act'(pre) for one vector (act −1: no activation, dpre = dy).
+(func $act_grad4 (@inline) (param $act i32) (param $pre v128) (param $dy v128) (result v128)
+  (if (result v128) (i32.lt_s (local.get $act) (i32.const 0))
+    (then (local.get $dy))
+    (else (call $unary_grad4 (local.get $act) (local.get $pre) (local.get $dy)))))
+
+;; acc + the four lanes of v widened to float64: (lo, hi) pairs of f64x2.
+(func $widen_add_lo (@inline) (param $acc v128) (param $v v128) (result v128)
+  (f64x2.add (local.get $acc) (f64x2.promote_low_f32x4 (local.get $v))))
+(func $widen_add_hi (@inline) (param $acc v128) (param $v v128) (result v128)
+  (f64x2.add (local.get $acc)
+    (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v)))))
+
+;; Four floats from two f64x2 (lanes lo0, lo1, hi0, hi1).
+(func $narrow4 (@inline) (param $lo v128) (param $hi v128) (result v128)
+  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
+
+;; The elementwise half of linear's backward, one pass: dpre = dy·act'(pre) (act −1: dpre = dy) for
+;; pre, dy (rows, F), and dbias[j] = Σ_r dpre[r, j] summed in float64 over the rows in order. Pieces
+;; split the columns in strips of 16 (a cache line per row), so each column's sum is one piece's.
+(func $bias_act_backward (export "bias_act_backward") (param $pre i32) (param $dy i32) (param $dpre i32) (param $dbias i32)
+  (param $rows i32) (param $F i32) (param $act i32) (param $tid i32) (param $nt i32)
+  (local $j i32) (local $jEnd i32) (local $r i32) (local $o i32) (local $q i32) (local $p i32) (local $v v128) (local $s f64) (local $e f32)
+  (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+  (local.set $j (call $part (local.get $F) (i32.const 16) (local.get $tid) (local.get $nt)))
+  (local.set $jEnd (call $part (local.get $F) (i32.const 16) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
+  (block $strips (loop $strip
+    (br_if $strips (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $jEnd)))
+    (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $a1 (v128.const i32x4 0 0 0 0))
+    (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $a3 (v128.const i32x4 0 0 0 0))
+    (local.set $a4 (v128.const i32x4 0 0 0 0)) (local.set $a5 (v128.const i32x4 0 0 0 0))
+    (local.set $a6 (v128.const i32x4 0 0 0 0)) (local.set $a7 (v128.const i32x4 0 0 0 0))
+    (local.set $r (i32.const 0))
+    (block $rd (loop $rl
+      (br_if $rd (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $o (i32.shl (i32.add (i32.mul (local.get $r) (local.get $F)) (local.get $j)) (i32.const 2)))
+      ;; the row's 16 gradients (one inlined act_grad4, in a loop), then their sums from L1
+      (local.set $q (i32.const 0))
+      (loop $ql
+        (local.set $p (i32.add (local.get $o) (local.get $q)))
+        (v128.store (i32.add (local.get $dpre) (local.get $p))
+          (call $act_grad4 (local.get $act) (v128.load (i32.add (local.get $pre) (local.get $p))) (v128.load (i32.add (local.get $dy) (local.get $p)))))
+        (br_if $ql (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 16))) (i32.const 64))))
+      (local.set $p (i32.add (local.get $dpre) (local.get $o)))
+      (local.set $v (v128.load (local.get $p)))
+      (local.set $a0 (call $widen_add_lo (local.get $a0) (local.get $v)))
+      (local.set $a1 (call $widen_add_hi (local.get $a1) (local.get $v)))
+      (local.set $v (v128.load offset=16 (local.get $p)))
+      (local.set $a2 (call $widen_add_lo (local.get $a2) (local.get $v)))
+      (local.set $a3 (call $widen_add_hi (local.get $a3) (local.get $v)))
+      (local.set $v (v128.load offset=32 (local.get $p)))
+      (local.set $a4 (call $widen_add_lo (local.get $a4) (local.get $v)))
+      (local.set $a5 (call $widen_add_hi (local.get $a5) (local.get $v)))
+      (local.set $v (v128.load offset=48 (local.get $p)))
+      (local.set $a6 (call $widen_add_lo (local.get $a6) (local.get $v)))
+      (local.set $a7 (call $widen_add_hi (local.get $a7) (local.get $v)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rl)))
+    (local.set $o (i32.add (local.get $dbias) (i32.shl (local.get $j) (i32.const 2))))
+    (v128.store (local.get $o) (call $narrow4 (local.get $a0) (local.get $a1)))
+    (v128.store offset=16 (local.get $o) (call $narrow4 (local.get $a2) (local.get $a3)))
+    (v128.store offset=32 (local.get $o) (call $narrow4 (local.get $a4) (local.get $a5)))
+    (v128.store offset=48 (local.get $o) (call $narrow4 (local.get $a6) (local.get $a7)))
+    (local.set $j (i32.add (local.get $j) (i32.const 16)))
+    (br $strip)))
+  ;; the last columns (F not a multiple of 16), one at a time
+  (block $cols (loop $col
+    (br_if $cols (i32.ge_u (local.get $j) (local.get $jEnd)))
+    (local.set $s (f64.const 0))
+    (local.set $r (i32.const 0))
+    (block $rd (loop $rl
+      (br_if $rd (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $o (i32.shl (i32.add (i32.mul (local.get $r) (local.get $F)) (local.get $j)) (i32.const 2)))
+      (local.set $e (if (result f32) (i32.lt_s (local.get $act) (i32.const 0))
+        (then (f32.load (i32.add (local.get $dy) (local.get $o))))
+        (else (call $unary_grad1 (local.get $act) (f32.load (i32.add (local.get $pre) (local.get $o))) (f32.load (i32.add (local.get $dy) (local.get $o)))))))
+      (f32.store (i32.add (local.get $dpre) (local.get $o)) (local.get $e))
+      (local.set $s (f64.add (local.get $s) (f64.promote_f32 (local.get $e))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rl)))
+    (f32.store (i32.add (local.get $dbias) (i32.shl (local.get $j) (i32.const 2))) (f32.demote_f64 (local.get $s)))
+    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+    (br $col))))

@@ -14,6 +14,9 @@
 ;; Threads split the rows of C (or its columns when it is wider than tall) and pack their own
 ;; panels in their own scratch; each element of C is summed over k in the same order whatever the
 ;; split, so results do not depend on the number of threads.
+;;
+;; Epilogue (`linear`): after a block's last k slice, while it is in L1, C += bias (per column) and/or
+;; Y = act(C) (C keeps the pre-activation for the backward): cuBLASLt's bias and GELU epilogues.
 
 ;; Bytes of packing scratch one thread needs: MC·KC + KC·NC floats + a 4×8 edge tile.
 (func $gemm_scratch_bytes (export "gemm_scratch_bytes") (result i32)
@@ -21,7 +24,7 @@
 
 ;; 4×4 transpose: rows r0..r3 (4 floats each) → columns, stored at dst, dst+stride, dst+2·stride,
 ;; dst+3·stride: [r0[c], r1[c], r2[c], r3[c]] for c = 0..3 (eight shuffles).
-(func $store_transposed (param $r0 v128) (param $r1 v128) (param $r2 v128) (param $r3 v128) (param $dst i32) (param $stride i32)
+(func $store_transposed (@inline) (param $r0 v128) (param $r1 v128) (param $r2 v128) (param $r3 v128) (param $dst i32) (param $stride i32)
   (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
   (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
   (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
@@ -201,11 +204,11 @@
   (param $m0 i32) (param $m1 i32) (param $n0 i32) (param $n1 i32) (param $k i32)
   (param $a i32) (param $ars4 i32) (param $acs4 i32)
   (param $b i32) (param $brs4 i32) (param $bcs4 i32)
-  (param $c i32) (param $ldc4 i32) (param $accum i32) (param $scratch i32)
+  (param $c i32) (param $ldc4 i32) (param $accum i32) (param $scratch i32) (param $epi i32)
   (local $jc i32) (local $nc i32) (local $pc i32) (local $kc i32) (local $ic i32) (local $mc i32)
   (local $jr i32) (local $ir i32) (local $pa i32) (local $pb i32) (local $kk i32) (local $first i32)
   (local $ap i32) (local $bp i32) (local $tile i32) (local $cp i32) (local $rows i32) (local $cols i32)
-  (local $r i32) (local $q i32)
+  (local $r i32) (local $q i32) (local $last i32)
   (local $av v128) (local $b0 v128) (local $b1 v128)
   (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
   (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -223,6 +226,7 @@
       (local.set $kc (i32.sub (local.get $k) (local.get $pc)))
       (if (i32.gt_u (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
       (local.set $first (i32.and (i32.eqz (local.get $pc)) (i32.eqz (local.get $accum))))
+      (local.set $last (i32.and (i32.ne (local.get $epi) (i32.const 0)) (i32.ge_u (i32.add (local.get $pc) (local.get $kc)) (local.get $k))))
       (call $pack_b
         (i32.add (local.get $b) (i32.add (i32.mul (local.get $pc) (local.get $brs4)) (i32.mul (local.get $jc) (local.get $bcs4))))
         (local.get $brs4) (local.get $bcs4) (local.get $kc) (local.get $nc) (local.get $bp))
@@ -328,6 +332,16 @@
                     (br $ql)))
                   (local.set $r (i32.add (local.get $r) (i32.const 1)))
                   (br $rl)))))
+            (if (local.get $last)
+              (then (call $epilogue_tile
+                ;; the block's first element ($cp has moved down its rows while storing)
+                (i32.add (local.get $c)
+                  (i32.add (i32.mul (i32.add (local.get $ic) (local.get $ir)) (local.get $ldc4))
+                           (i32.shl (i32.add (local.get $jc) (local.get $jr)) (i32.const 2))))
+                (local.get $ldc4)
+                (select (local.get $rows) (i32.const 4) (i32.lt_u (local.get $rows) (i32.const 4)))
+                (select (local.get $cols) (i32.const 8) (i32.lt_u (local.get $cols) (i32.const 8)))
+                (i32.add (local.get $jc) (local.get $jr)) (local.get $epi))))
             (local.set $ir (i32.add (local.get $ir) (i32.const 4)))
             (br $ir_loop)))
           (local.set $jr (i32.add (local.get $jr) (i32.const 8)))
@@ -339,13 +353,14 @@
     (local.set $jc (i32.add (local.get $jc) (i32.const 512)))
     (br $jc_loop))))
 
-;; The exported GEMM: this thread's rows (or columns) of C. Strides in elements; scratch holds
-;; nt × gemm_scratch_bytes().
+;; The exported GEMM: piece tid of nt of the rows (or columns) of C. Strides in elements; scratch
+;; holds gemm_scratch_bytes() per thread, this thread's at $slot; epi: 0, or an epilogue (see
+;; $epilogue_tile) applied to each block of C after its last k slice.
 (func $gemm (export "gemm")
   (param $m i32) (param $n i32) (param $k i32)
   (param $a i32) (param $ars i32) (param $acs i32)
   (param $b i32) (param $brs i32) (param $bcs i32)
-  (param $c i32) (param $ldc i32) (param $accum i32) (param $scratch i32)
+  (param $c i32) (param $ldc i32) (param $accum i32) (param $scratch i32) (param $epi i32)
   (param $tid i32) (param $nt i32)
   (local $m0 i32) (local $m1 i32) (local $n0 i32) (local $n1 i32)
   (if (i32.ge_u (local.get $m) (local.get $n))
@@ -362,7 +377,60 @@
     (local.get $a) (i32.shl (local.get $ars) (i32.const 2)) (i32.shl (local.get $acs) (i32.const 2))
     (local.get $b) (i32.shl (local.get $brs) (i32.const 2)) (i32.shl (local.get $bcs) (i32.const 2))
     (local.get $c) (i32.shl (local.get $ldc) (i32.const 2)) (local.get $accum)
-    (i32.add (local.get $scratch) (i32.mul (local.get $tid) (i32.const 655488)))))
+    (i32.add (local.get $scratch) (i32.mul (global.get $slot) (i32.const 655488))) (local.get $epi)))
+
+;; The epilogue of rows × cols elements of C at cp (row stride ldc4 bytes), columns j0.. of the
+;; product. epi points at three i32: [bias pointer or 0, activation (a unary code of
+;; elementwise.wat, or −1), Y − C in bytes (Y has C's layout)]. With an activation C keeps
+;; pre = C + bias and Y = act(pre); without, C = C + bias.
+(func $epilogue_tile (param $cp i32) (param $ldc4 i32) (param $rows i32) (param $cols i32) (param $j0 i32) (param $epi i32)
+  (local $bias i32) (local $act i32) (local $dy i32) (local $r i32) (local $j i32) (local $p i32) (local $v v128) (local $e f32)
+  (local.set $bias (i32.load (local.get $epi)))
+  (local.set $act (i32.load offset=4 (local.get $epi)))
+  (local.set $dy (i32.load offset=8 (local.get $epi)))
+  (if (local.get $bias) (then (local.set $bias (i32.add (local.get $bias) (i32.shl (local.get $j0) (i32.const 2))))))
+  (block $rd (loop $rl
+    (br_if $rd (i32.ge_u (local.get $r) (local.get $rows)))
+    (local.set $j (i32.const 0))
+    (block $jd (loop $jl
+      (br_if $jd (i32.ge_u (local.get $j) (local.get $cols)))
+      (local.set $p (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2))))
+      (if (i32.le_u (i32.add (local.get $j) (i32.const 4)) (local.get $cols))
+        (then
+          (local.set $v (v128.load (local.get $p)))
+          (if (local.get $bias)
+            (then
+              (local.set $v (f32x4.add (local.get $v) (v128.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))))
+              (v128.store (local.get $p) (local.get $v))))
+          (if (i32.ge_s (local.get $act) (i32.const 0))
+            (then (v128.store (i32.add (local.get $p) (local.get $dy)) (call $unary4 (local.get $act) (local.get $v)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4))))
+        (else
+          (local.set $e (f32.load (local.get $p)))
+          (if (local.get $bias)
+            (then
+              (local.set $e (f32.add (local.get $e) (f32.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))))
+              (f32.store (local.get $p) (local.get $e))))
+          (if (i32.ge_s (local.get $act) (i32.const 0))
+            (then (f32.store (i32.add (local.get $p) (local.get $dy)) (call $unary1 (local.get $act) (local.get $e)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+      (br $jl)))
+    (local.set $cp (i32.add (local.get $cp) (local.get $ldc4)))
+    (local.set $r (i32.add (local.get $r) (i32.const 1)))
+    (br $rl))))
+
+;; The epilogue alone, over whole rows of C (rows, cols) at c (row stride ldc elements), rows split
+;; between pieces: for products that skip the blocked GEMM (gemv, decoding).
+(func $bias_act (export "bias_act") (param $c i32) (param $ldc i32) (param $rows i32) (param $cols i32) (param $epi i32)
+  (param $tid i32) (param $nt i32)
+  (local $r i32) (local $rEnd i32)
+  (local.set $r (call $part (local.get $rows) (i32.const 1) (local.get $tid) (local.get $nt)))
+  (local.set $rEnd (call $part (local.get $rows) (i32.const 1) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
+  (if (i32.lt_u (local.get $r) (local.get $rEnd))
+    (then (call $epilogue_tile
+      (i32.add (local.get $c) (i32.shl (i32.mul (local.get $r) (local.get $ldc)) (i32.const 2)))
+      (i32.shl (local.get $ldc) (i32.const 2)) (i32.sub (local.get $rEnd) (local.get $r)) (local.get $cols)
+      (i32.const 0) (local.get $epi)))))
 
 ;; Products with fewer than 4 rows (decoding one token: x (1,k) @ W): no packing, B streamed once.
 ;; B stored transposed (x·Wᵀ, brs = 1, and A rows contiguous, acs = 1): C[i,j] = dot(A[i,:], B[:,j]).

@@ -6,12 +6,19 @@
 ;; exact), e^r by a degree-6 polynomial (the Cephes expf coefficients), then 2^n built in the
 ;; exponent bits, in two halves so n in [−150, 128] never overflows the exponent field.
 ;; exp(0) = 1, exp(1) = 2.7182817, exp(−104) = 0, exp(89) = +inf.
-(func $exp4 (param $x v128) (result v128)
+;; Cheap instructions only: the clamps are pmin/pmax (one minps/maxps each; x first, so a NaN stays
+;; NaN), and n = round(x·log2 e) comes from adding and subtracting 1.5·2²³ (the sum's low mantissa
+;; bits are n, round to nearest even: what f32x4.nearest gives) instead of nearest + trunc_sat, which
+;; V8 expands into several instructions each.
+(func $exp4 (@inline) (param $x v128) (result v128)
   (local $n v128) (local $r v128) (local $p v128) (local $ni v128) (local $h v128) (local $big v128)
   (local.set $big (f32x4.gt (local.get $x) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284)))
-  (local.set $x (f32x4.max (f32x4.min (local.get $x) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))
-                           (v128.const f32x4 -104 -104 -104 -104)))
-  (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (v128.const f32x4 1.442695 1.442695 1.442695 1.442695))))
+  (local.set $x (f32x4.pmax (f32x4.pmin (local.get $x) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))
+                            (v128.const f32x4 -104 -104 -104 -104)))
+  (local.set $ni (f32x4.add (f32x4.mul (local.get $x) (v128.const f32x4 1.442695 1.442695 1.442695 1.442695))
+                            (v128.const f32x4 12582912 12582912 12582912 12582912)))
+  (local.set $n (f32x4.sub (local.get $ni) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+  (local.set $ni (i32x4.sub (local.get $ni) (v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000)))
   (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
   (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
   (local.set $p (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
@@ -23,7 +30,6 @@
   (local.set $p (f32x4.madd (f32x4.mul (local.get $p) (local.get $r)) (local.get $r)
                             (f32x4.add (local.get $r) (v128.const f32x4 1 1 1 1))))
   ;; 2^n = 2^h · 2^(n−h), h = n >> 1 (each factor's exponent stays in range)
-  (local.set $ni (i32x4.trunc_sat_f32x4_s (local.get $n)))
   (local.set $h (i32x4.shr_s (local.get $ni) (i32.const 1)))
   (local.set $p (f32x4.mul (local.get $p)
     (i32x4.shl (i32x4.add (local.get $h) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
@@ -33,9 +39,9 @@
 
 ;; erf(x) = x·P(x²)/Q(x²) on [−4, 4] (±1 beyond, in f32), P of degree 6 and Q of degree 4 in x²
 ;; (the rational minimax fit Eigen and XLA use for float erf); max error 4e-7.
-(func $erf4 (param $x v128) (result v128)
+(func $erf4 (@inline) (param $x v128) (result v128)
   (local $z v128) (local $p v128) (local $q v128)
-  (local.set $x (f32x4.max (f32x4.min (local.get $x) (v128.const f32x4 4 4 4 4)) (v128.const f32x4 -4 -4 -4 -4)))
+  (local.set $x (f32x4.pmax (f32x4.pmin (local.get $x) (v128.const f32x4 4 4 4 4)) (v128.const f32x4 -4 -4 -4 -4)))
   (local.set $z (f32x4.mul (local.get $x) (local.get $x)))
   (local.set $p (v128.const f32x4 -2.72614225801306e-10 -2.72614225801306e-10 -2.72614225801306e-10 -2.72614225801306e-10))
   (local.set $p (f32x4.madd (local.get $p) (local.get $z) (v128.const f32x4 2.77068142495902e-08 2.77068142495902e-08 2.77068142495902e-08 2.77068142495902e-08)))
@@ -53,7 +59,7 @@
 
 ;; tanh(x): |x| < 0.625: x + x³·R(x²) (Cephes tanhf's odd polynomial, no cancellation near 0);
 ;; otherwise sign(x)·(1 − 2/(e^(2|x|) + 1)).
-(func $tanh4 (param $x v128) (result v128)
+(func $tanh4 (@inline) (param $x v128) (result v128)
   (local $ax v128) (local $z v128) (local $p v128) (local $big v128)
   (local.set $ax (f32x4.abs (local.get $x)))
   (local.set $z (f32x4.mul (local.get $x) (local.get $x)))
@@ -71,7 +77,7 @@
   (v128.bitselect (local.get $p) (local.get $big) (f32x4.lt (local.get $ax) (v128.const f32x4 0.625 0.625 0.625 0.625))))
 
 ;; 1/(1 + e^−x), written e^x/(1 + e^x) for x < 0 so neither branch overflows.
-(func $sigmoid4 (param $x v128) (result v128)
+(func $sigmoid4 (@inline) (param $x v128) (result v128)
   (local $e v128)
   (local.set $e (call $exp4 (f32x4.neg (f32x4.abs (local.get $x)))))
   (local.set $e (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e))))
@@ -108,7 +114,7 @@
   (f32.add (f32.add (local.get $f) (local.get $y)) (f32.mul (local.get $e) (f32.const 0.693359375))))
 
 ;; e^x of one float, through the vector routine.
-(func $exp1 (param $x f32) (result f32)
+(func $exp1 (@inline) (param $x f32) (result f32)
   (f32x4.extract_lane 0 (call $exp4 (f32x4.splat (local.get $x)))))
 
 ;; Σ a[i]·b[i], i < n (4 lanes, lanes summed in a fixed order, then the tail).

@@ -39,52 +39,94 @@
     (br $l)))
   (local.get $s))
 
+;; One row of layer norm: y = (x − mean)·rstd·w + b; mean and rstd = 1/√(var + eps) stored.
+(func $layer_norm_row (param $px i32) (param $w i32) (param $b i32) (param $py i32) (param $pmean i32) (param $prstd i32)
+  (param $C i32) (param $eps f32)
+  (local $mu f32) (local $rs f32) (local $i i32) (local $o i32) (local $muv v128) (local $rsv v128)
+  (local.set $mu (f32.div (call $sum (local.get $px) (local.get $C)) (f32.convert_i32_u (local.get $C))))
+  (local.set $rs (f32.div (f32.const 1)
+    (f32.sqrt (f32.add (f32.div (call $sumsq_centered (local.get $px) (local.get $C) (local.get $mu)) (f32.convert_i32_u (local.get $C)))
+                       (local.get $eps)))))
+  (f32.store (local.get $pmean) (local.get $mu))
+  (f32.store (local.get $prstd) (local.get $rs))
+  (local.set $muv (f32x4.splat (local.get $mu)))
+  (local.set $rsv (f32x4.splat (local.get $rs)))
+  (block $d (loop $l
+    (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $C)))
+    (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+    (v128.store (i32.add (local.get $py) (local.get $o))
+      (f32x4.madd
+        (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $px) (local.get $o))) (local.get $muv)) (local.get $rsv))
+        (v128.load (i32.add (local.get $w) (local.get $o)))
+        (v128.load (i32.add (local.get $b) (local.get $o)))))
+    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+    (br $l)))
+  (block $d (loop $l
+    (br_if $d (i32.ge_u (local.get $i) (local.get $C)))
+    (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+    (f32.store (i32.add (local.get $py) (local.get $o))
+      (f32x4.extract_lane 0 (f32x4.madd
+        (f32x4.mul (f32x4.sub (v128.load32_splat (i32.add (local.get $px) (local.get $o))) (local.get $muv)) (local.get $rsv))
+        (v128.load32_splat (i32.add (local.get $w) (local.get $o)))
+        (v128.load32_splat (i32.add (local.get $b) (local.get $o))))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $l))))
+
+;; sum[i] = x[i] + r[i], i < n (one row of a residual add).
+(func $add_rows (param $x i32) (param $r i32) (param $sum i32) (param $n i32)
+  (local $i i32) (local $o i32)
+  (block $d (loop $l
+    (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+    (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+    (v128.store (i32.add (local.get $sum) (local.get $o))
+      (f32x4.add (v128.load (i32.add (local.get $x) (local.get $o))) (v128.load (i32.add (local.get $r) (local.get $o)))))
+    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+    (br $l)))
+  (block $d (loop $l
+    (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+    (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+    (f32.store (i32.add (local.get $sum) (local.get $o))
+      (f32.add (f32.load (i32.add (local.get $x) (local.get $o))) (f32.load (i32.add (local.get $r) (local.get $o)))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $l))))
+
 ;; y = (x − mean)·rstd·w + b per row of C; mean and rstd = 1/√(var + eps) saved. consts [eps].
 (func $layer_norm (export "layer_norm") (param $x i32) (param $w i32) (param $b i32) (param $y i32) (param $mean i32) (param $rstd i32)
   (param $rows i32) (param $C i32) (param $consts i32) (param $tid i32) (param $nt i32)
-  (local $r i32) (local $rEnd i32) (local $px i32) (local $py i32) (local $mu f32) (local $rs f32) (local $i i32) (local $o i32)
-  (local $muv v128) (local $rsv v128)
+  (local $r i32) (local $rEnd i32) (local $off i32)
   (local.set $r (call $part (local.get $rows) (i32.const 1) (local.get $tid) (local.get $nt)))
   (local.set $rEnd (call $part (local.get $rows) (i32.const 1) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
   (block $done (loop $row
     (br_if $done (i32.ge_u (local.get $r) (local.get $rEnd)))
-    (local.set $px (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $C)) (i32.const 2))))
-    (local.set $py (i32.add (local.get $y) (i32.sub (local.get $px) (local.get $x))))
-    (local.set $mu (f32.div (call $sum (local.get $px) (local.get $C)) (f32.convert_i32_u (local.get $C))))
-    (local.set $rs (f32.div (f32.const 1)
-      (f32.sqrt (f32.add (f32.div (call $sumsq_centered (local.get $px) (local.get $C) (local.get $mu)) (f32.convert_i32_u (local.get $C)))
-                         (f32.load (local.get $consts))))))
-    (f32.store (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2))) (local.get $mu))
-    (f32.store (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2))) (local.get $rs))
-    (local.set $muv (f32x4.splat (local.get $mu)))
-    (local.set $rsv (f32x4.splat (local.get $rs)))
-    (local.set $i (i32.const 0))
-    (block $d (loop $l
-      (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $C)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (v128.store (i32.add (local.get $py) (local.get $o))
-        (f32x4.madd
-          (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $px) (local.get $o))) (local.get $muv)) (local.get $rsv))
-          (v128.load (i32.add (local.get $w) (local.get $o)))
-          (v128.load (i32.add (local.get $b) (local.get $o)))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $l)))
-    (block $d (loop $l
-      (br_if $d (i32.ge_u (local.get $i) (local.get $C)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (f32.store (i32.add (local.get $py) (local.get $o))
-        (f32x4.extract_lane 0 (f32x4.madd
-          (f32x4.mul (f32x4.sub (v128.load32_splat (i32.add (local.get $px) (local.get $o))) (local.get $muv)) (local.get $rsv))
-          (v128.load32_splat (i32.add (local.get $w) (local.get $o)))
-          (v128.load32_splat (i32.add (local.get $b) (local.get $o))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $l)))
+    (local.set $off (i32.shl (i32.mul (local.get $r) (local.get $C)) (i32.const 2)))
+    (call $layer_norm_row (i32.add (local.get $x) (local.get $off)) (local.get $w) (local.get $b) (i32.add (local.get $y) (local.get $off))
+      (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2))) (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2)))
+      (local.get $C) (f32.load (local.get $consts)))
     (local.set $r (i32.add (local.get $r) (i32.const 1)))
     (br $row))))
 
-;; dx per row: g = dy·w, xhat = (x − mean)·rstd, dx = rstd·(g − mean(g) − xhat·mean(g·xhat)).
+;; The residual add fused with the next layer norm: sum = x + res, then layer_norm of sum, per row
+;; (the row is still in L1 when it is normalised). consts [eps].
+(func $add_layer_norm (export "add_layer_norm") (param $x i32) (param $res i32) (param $sum i32) (param $w i32) (param $b i32)
+  (param $y i32) (param $mean i32) (param $rstd i32) (param $rows i32) (param $C i32) (param $consts i32) (param $tid i32) (param $nt i32)
+  (local $r i32) (local $rEnd i32) (local $off i32)
+  (local.set $r (call $part (local.get $rows) (i32.const 1) (local.get $tid) (local.get $nt)))
+  (local.set $rEnd (call $part (local.get $rows) (i32.const 1) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
+  (block $done (loop $row
+    (br_if $done (i32.ge_u (local.get $r) (local.get $rEnd)))
+    (local.set $off (i32.shl (i32.mul (local.get $r) (local.get $C)) (i32.const 2)))
+    (call $add_rows (i32.add (local.get $x) (local.get $off)) (i32.add (local.get $res) (local.get $off))
+      (i32.add (local.get $sum) (local.get $off)) (local.get $C))
+    (call $layer_norm_row (i32.add (local.get $sum) (local.get $off)) (local.get $w) (local.get $b) (i32.add (local.get $y) (local.get $off))
+      (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2))) (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2)))
+      (local.get $C) (f32.load (local.get $consts)))
+    (local.set $r (i32.add (local.get $r) (i32.const 1)))
+    (br $row))))
+
+;; dx per row: g = dy·w, xhat = (x − mean)·rstd, dx = rstd·(g − mean(g) − xhat·mean(g·xhat));
+;; with accum ≠ 0, dx += that instead (layerNormBackwardInto).
 (func $layer_norm_backward (export "layer_norm_backward") (param $x i32) (param $w i32) (param $mean i32) (param $rstd i32) (param $dy i32) (param $dx i32)
-  (param $rows i32) (param $C i32) (param $tid i32) (param $nt i32)
+  (param $rows i32) (param $C i32) (param $accum i32) (param $tid i32) (param $nt i32)
   (local $r i32) (local $rEnd i32) (local $off i32) (local $i i32) (local $o i32)
   (local $muv v128) (local $rsv v128) (local $g v128) (local $xh v128) (local $ag v128) (local $agx v128)
   (local $gm f32) (local $gxm f32) (local $gmv v128) (local $gxmv v128) (local $sg f32) (local $sgx f32) (local $gs f32) (local $xs f32)
@@ -133,14 +175,18 @@
         (then
           (local.set $g (f32x4.mul (v128.load (i32.add (local.get $dy) (i32.add (local.get $off) (local.get $o)))) (v128.load (i32.add (local.get $w) (local.get $o)))))
           (local.set $xh (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $x) (i32.add (local.get $off) (local.get $o)))) (local.get $muv)) (local.get $rsv)))
-          (v128.store (i32.add (local.get $dx) (i32.add (local.get $off) (local.get $o)))
-            (f32x4.mul (local.get $rsv) (f32x4.sub (f32x4.sub (local.get $g) (local.get $gmv)) (f32x4.mul (local.get $xh) (local.get $gxmv)))))
+          (local.set $g (f32x4.mul (local.get $rsv) (f32x4.sub (f32x4.sub (local.get $g) (local.get $gmv)) (f32x4.mul (local.get $xh) (local.get $gxmv)))))
+          (if (local.get $accum)
+            (then (local.set $g (f32x4.add (v128.load (i32.add (local.get $dx) (i32.add (local.get $off) (local.get $o)))) (local.get $g)))))
+          (v128.store (i32.add (local.get $dx) (i32.add (local.get $off) (local.get $o))) (local.get $g))
           (local.set $i (i32.add (local.get $i) (i32.const 4))))
         (else
           (local.set $g (f32x4.mul (v128.load32_splat (i32.add (local.get $dy) (i32.add (local.get $off) (local.get $o)))) (v128.load32_splat (i32.add (local.get $w) (local.get $o)))))
           (local.set $xh (f32x4.mul (f32x4.sub (v128.load32_splat (i32.add (local.get $x) (i32.add (local.get $off) (local.get $o)))) (local.get $muv)) (local.get $rsv)))
-          (f32.store (i32.add (local.get $dx) (i32.add (local.get $off) (local.get $o)))
-            (f32x4.extract_lane 0 (f32x4.mul (local.get $rsv) (f32x4.sub (f32x4.sub (local.get $g) (local.get $gmv)) (f32x4.mul (local.get $xh) (local.get $gxmv))))))
+          (local.set $g (f32x4.mul (local.get $rsv) (f32x4.sub (f32x4.sub (local.get $g) (local.get $gmv)) (f32x4.mul (local.get $xh) (local.get $gxmv)))))
+          (if (local.get $accum)
+            (then (local.set $g (f32x4.add (v128.load32_splat (i32.add (local.get $dx) (i32.add (local.get $off) (local.get $o)))) (local.get $g)))))
+          (f32.store (i32.add (local.get $dx) (i32.add (local.get $off) (local.get $o))) (f32x4.extract_lane 0 (local.get $g)))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))))
       (br $l)))
     (local.set $r (i32.add (local.get $r) (i32.const 1)))
@@ -372,42 +418,63 @@
     (local.set $r (i32.add (local.get $r) (i32.const 1)))
     (br $row))))
 
+;; One row of RMSNorm: rstd = 1/√(Σx²/C + eps) stored, y = x·rstd·w.
+(func $rms_norm_row (param $px i32) (param $w i32) (param $py i32) (param $prstd i32) (param $C i32) (param $eps f32)
+  (local $rs f32) (local $i i32) (local $o i32) (local $rsv v128)
+  (local.set $rs (f32.div (f32.const 1) (f32.sqrt (f32.add
+    (f32.div (call $dot (local.get $px) (local.get $px) (local.get $C)) (f32.convert_i32_u (local.get $C)))
+    (local.get $eps)))))
+  (f32.store (local.get $prstd) (local.get $rs))
+  (local.set $rsv (f32x4.splat (local.get $rs)))
+  (block $d (loop $l
+    (br_if $d (i32.ge_u (local.get $i) (local.get $C)))
+    (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+    (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $C))
+      (then
+        (v128.store (i32.add (local.get $py) (local.get $o))
+          (f32x4.mul (f32x4.mul (v128.load (i32.add (local.get $px) (local.get $o))) (local.get $rsv)) (v128.load (i32.add (local.get $w) (local.get $o)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4))))
+      (else
+        (f32.store (i32.add (local.get $py) (local.get $o))
+          (f32x4.extract_lane 0 (f32x4.mul (f32x4.mul (v128.load32_splat (i32.add (local.get $px) (local.get $o))) (local.get $rsv))
+            (v128.load32_splat (i32.add (local.get $w) (local.get $o))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+    (br $l))))
+
 ;; RMSNorm: rstd = 1/√(Σx²/C + eps), y = x·rstd·w per row. consts [eps].
 (func $rms_norm (export "rms_norm") (param $x i32) (param $w i32) (param $y i32) (param $rstd i32)
   (param $rows i32) (param $C i32) (param $consts i32) (param $tid i32) (param $nt i32)
-  (local $r i32) (local $rEnd i32) (local $px i32) (local $py i32) (local $rs f32) (local $i i32) (local $o i32) (local $rsv v128)
+  (local $r i32) (local $rEnd i32) (local $off i32)
   (local.set $r (call $part (local.get $rows) (i32.const 1) (local.get $tid) (local.get $nt)))
   (local.set $rEnd (call $part (local.get $rows) (i32.const 1) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
   (block $done (loop $row
     (br_if $done (i32.ge_u (local.get $r) (local.get $rEnd)))
-    (local.set $px (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $C)) (i32.const 2))))
-    (local.set $py (i32.add (local.get $y) (i32.sub (local.get $px) (local.get $x))))
-    (local.set $rs (f32.div (f32.const 1) (f32.sqrt (f32.add
-      (f32.div (call $dot (local.get $px) (local.get $px) (local.get $C)) (f32.convert_i32_u (local.get $C)))
-      (f32.load (local.get $consts))))))
-    (f32.store (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2))) (local.get $rs))
-    (local.set $rsv (f32x4.splat (local.get $rs)))
-    (local.set $i (i32.const 0))
-    (block $d (loop $l
-      (br_if $d (i32.ge_u (local.get $i) (local.get $C)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $C))
-        (then
-          (v128.store (i32.add (local.get $py) (local.get $o))
-            (f32x4.mul (f32x4.mul (v128.load (i32.add (local.get $px) (local.get $o))) (local.get $rsv)) (v128.load (i32.add (local.get $w) (local.get $o)))))
-          (local.set $i (i32.add (local.get $i) (i32.const 4))))
-        (else
-          (f32.store (i32.add (local.get $py) (local.get $o))
-            (f32x4.extract_lane 0 (f32x4.mul (f32x4.mul (v128.load32_splat (i32.add (local.get $px) (local.get $o))) (local.get $rsv))
-              (v128.load32_splat (i32.add (local.get $w) (local.get $o))))))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))))
-      (br $l)))
+    (local.set $off (i32.shl (i32.mul (local.get $r) (local.get $C)) (i32.const 2)))
+    (call $rms_norm_row (i32.add (local.get $x) (local.get $off)) (local.get $w) (i32.add (local.get $y) (local.get $off))
+      (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2))) (local.get $C) (f32.load (local.get $consts)))
     (local.set $r (i32.add (local.get $r) (i32.const 1)))
     (br $row))))
 
-;; RMSNorm backward, dx per row: g = dy·w, xhat = x·rstd, dx = rstd·(g − xhat·mean(g·xhat)).
+;; The residual add fused with the next RMSNorm: sum = x + res, then rms_norm of sum, per row. consts [eps].
+(func $add_rms_norm (export "add_rms_norm") (param $x i32) (param $res i32) (param $sum i32) (param $w i32) (param $y i32) (param $rstd i32)
+  (param $rows i32) (param $C i32) (param $consts i32) (param $tid i32) (param $nt i32)
+  (local $r i32) (local $rEnd i32) (local $off i32)
+  (local.set $r (call $part (local.get $rows) (i32.const 1) (local.get $tid) (local.get $nt)))
+  (local.set $rEnd (call $part (local.get $rows) (i32.const 1) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
+  (block $done (loop $row
+    (br_if $done (i32.ge_u (local.get $r) (local.get $rEnd)))
+    (local.set $off (i32.shl (i32.mul (local.get $r) (local.get $C)) (i32.const 2)))
+    (call $add_rows (i32.add (local.get $x) (local.get $off)) (i32.add (local.get $res) (local.get $off))
+      (i32.add (local.get $sum) (local.get $off)) (local.get $C))
+    (call $rms_norm_row (i32.add (local.get $sum) (local.get $off)) (local.get $w) (i32.add (local.get $y) (local.get $off))
+      (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2))) (local.get $C) (f32.load (local.get $consts)))
+    (local.set $r (i32.add (local.get $r) (i32.const 1)))
+    (br $row))))
+
+;; RMSNorm backward, dx per row: g = dy·w, xhat = x·rstd, dx = rstd·(g − xhat·mean(g·xhat));
+;; with accum ≠ 0, dx += that instead (rmsNormBackwardInto).
 (func $rms_norm_backward (export "rms_norm_backward") (param $x i32) (param $w i32) (param $rstd i32) (param $dy i32) (param $dx i32)
-  (param $rows i32) (param $C i32) (param $tid i32) (param $nt i32)
+  (param $rows i32) (param $C i32) (param $accum i32) (param $tid i32) (param $nt i32)
   (local $r i32) (local $rEnd i32) (local $off i32) (local $i i32) (local $o i32) (local $rsv v128) (local $gx v128) (local $g v128)
   (local $acc v128) (local $s f32) (local $last i32) (local $xv v128)
   (local.set $r (call $part (local.get $rows) (i32.const 1) (local.get $tid) (local.get $nt)))
@@ -452,6 +519,11 @@
           (local.set $g (f32x4.mul (v128.load (i32.add (local.get $dy) (i32.add (local.get $off) (local.get $o)))) (v128.load (i32.add (local.get $w) (local.get $o)))))
           (local.set $xv (v128.load (i32.add (local.get $x) (i32.add (local.get $off) (local.get $o)))))))
       (local.set $g (f32x4.mul (local.get $rsv) (f32x4.sub (local.get $g) (f32x4.mul (f32x4.mul (local.get $xv) (local.get $rsv)) (local.get $gx)))))
+      (if (local.get $accum)
+        (then (local.set $g (f32x4.add (local.get $g)
+          (if (result v128) (local.get $last)
+            (then (v128.load32_splat (i32.add (local.get $dx) (i32.add (local.get $off) (local.get $o)))))
+            (else (v128.load (i32.add (local.get $dx) (i32.add (local.get $off) (local.get $o))))))))))
       (if (local.get $last)
         (then
           (f32.store (i32.add (local.get $dx) (i32.add (local.get $off) (local.get $o))) (f32x4.extract_lane 0 (local.get $g)))

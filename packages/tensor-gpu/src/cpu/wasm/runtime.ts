@@ -13,7 +13,7 @@
 import type { TypedArray } from '../../backend/dtype.js';
 import { BackendError } from '../../errors.js';
 import type { WasmArena } from '../arena.js';
-import { ThreadPool } from '../threads/thread-pool.js';
+import { ThreadPool, type ThreadPoolStats } from '../threads/thread-pool.js';
 import { PLAIN_KERNELS, RELAXED_KERNELS } from './kernels.generated.js';
 
 /** How to choose between relaxed and plain SIMD. */
@@ -116,6 +116,7 @@ export class WasmRuntime {
     });
     this.pool = new ThreadPool(module, arena.memory, this.fns, names, {
       threads: options.threads,
+      slotSetter: 'set_thread_slot',
       ...(options.spinMs === undefined ? {} : { spinMs: options.spinMs }),
     });
     this.constsAt = arena.allocate(256);
@@ -135,6 +136,11 @@ export class WasmRuntime {
   /** Threads the pool may use (configured). */
   get threads(): number {
     return this.pool.threads;
+  }
+
+  /** The thread pool's counters (jobs, pieces, wake-ups, join time). */
+  threadStats(): ThreadPoolStats {
+    return this.pool.stats();
   }
 
   /** Workers started and ready now. */
@@ -195,13 +201,17 @@ export class WasmRuntime {
   }
 
   /**
-   * How many threads a kernel of `work` (estimated nanoseconds on one thread) should use: one per
-   * 20 µs of work, at most the threads available (the ones started and ready).
+   * How many pieces a kernel of `work` (estimated nanoseconds on one thread) is cut into: 1 below
+   * `minParallelWork` (it runs on the calling thread, no hand-off); else one per 20 µs of work, at
+   * least one per thread and at most four per thread (more pieces balance better when a thread
+   * starts late; each piece repeats a little set-up, e.g. the GEMM packs its panel of B).
+   * `minParallelWork: 0` cuts every kernel into two pieces per thread (tests).
    */
-  threadsFor(work: number): number {
-    if (this.pool.threads === 1 || work < this.minWork) return 1;
-    const want = this.minWork === 0 ? this.pool.threads : Math.floor((2 * work) / this.minWork);
-    return Math.max(1, Math.min(this.pool.available(), want));
+  partsFor(work: number): number {
+    const n = this.pool.threads;
+    if (n === 1 || work < this.minWork) return 1;
+    if (this.minWork === 0) return 2 * n;
+    return Math.min(4 * n, Math.max(n, Math.round(work / 20_000)));
   }
 
   /** Starts the workers and resolves once all are ready (rejects after `timeoutMs`). */
@@ -221,9 +231,23 @@ export class WasmRuntime {
     }
   }
 
-  /** Runs kernel `name(...args, tid, n)` on the threads `work` deserves. */
-  run(name: string, args: readonly number[], work: number, threads = this.threadsFor(work)): void {
-    this.pool.run(this.index.get(name)!, args, threads);
+  /**
+   * Runs kernel `name(...args, part, parts)` for every part, spread over the threads, and returns
+   * when all are done. `parts` defaults to what `work` (estimated ns on one thread) deserves.
+   */
+  run(name: string, args: readonly number[], work: number, parts = this.partsFor(work)): void {
+    this.pool.run([{ fn: this.index.get(name)!, args, parts }]);
+  }
+
+  /**
+   * Runs several independent kernels as one job (one hand-off, one join): their pieces interleave
+   * across the threads. None may read what another writes, and at most one may use `consts` /
+   * `ints` (they share one block).
+   */
+  runAll(calls: readonly { name: string; args: readonly number[]; work: number }[]): void {
+    this.pool.run(
+      calls.map((c) => ({ fn: this.index.get(c.name)!, args: c.args, parts: this.partsFor(c.work) })),
+    );
   }
 
   /** Terminates the workers. */

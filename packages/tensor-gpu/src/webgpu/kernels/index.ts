@@ -4,11 +4,15 @@
  */
 import type { OpName } from '../../backend/ops.js';
 import type { GpuKernel } from '../kernel-context.js';
+import { accumulate } from './accumulate.js';
 import { adamw } from './adamw.js';
+import { addLayerNorm } from './add-layer-norm.js';
+import { addRmsNorm } from './add-rms-norm.js';
 import { arange } from './arange.js';
 import { argmax } from './argmax.js';
 import { attention } from './attention.js';
 import { attentionBackward } from './attention-backward.js';
+import { biasActivationBackward } from './bias-activation-backward.js';
 import { binary } from './binary.js';
 import { binaryScalar } from './binary-scalar.js';
 import { cast } from './cast.js';
@@ -20,15 +24,17 @@ import { expand } from './expand.js';
 import { fill } from './fill.js';
 import { gather } from './gather.js';
 import { layerNorm } from './layer-norm.js';
-import { layerNormBackward } from './layer-norm-backward.js';
+import { layerNormBackward, layerNormBackwardInto } from './layer-norm-backward.js';
+import { linear } from './linear.js';
 import { logSoftmax } from './log-softmax.js';
 import { matmul } from './matmul.js';
+import { matmulAccumulate } from './matmul-accumulate.js';
 import { permute } from './permute.js';
 import { randomNormal } from './random-normal.js';
 import { randomUniform } from './random-uniform.js';
 import { reduce } from './reduce.js';
 import { rmsNorm } from './rms-norm.js';
-import { rmsNormBackward } from './rms-norm-backward.js';
+import { rmsNormBackward, rmsNormBackwardInto } from './rms-norm-backward.js';
 import { rope } from './rope.js';
 import { sampleTokens } from './sample-tokens.js';
 import { scatterAdd } from './scatter-add.js';
@@ -78,4 +84,12 @@ export const WEBGPU_KERNELS: { [K in OpName]: GpuKernel<K> } = {
   randomNormal,
   adamw,
   sampleTokens,
+  linear,
+  biasActivationBackward,
+  addLayerNorm,
+  addRmsNorm,
+  layerNormBackwardInto,
+  rmsNormBackwardInto,
+  matmulAccumulate,
+  accumulate,
 };

@@ -6,16 +6,28 @@
  * Params (row kernel): 0 rows, 1 C. Params (column kernel): 0 rows, 1 C, 2 rows per chunk.
  */
 import { sizeOf } from '../../backend/ops.js';
-import { type GpuKernel, wgslType } from '../kernel-context.js';
+import { type GpuKernel, type GpuTensor, type KernelContext, wgslType } from '../kernel-context.js';
 import { enables, grid1d, PARAMS_WGSL, Params } from '../wgsl.js';
 import { encodeColumnSum, rowsPerChunk } from './column-sum-wgsl.js';
 import { ROW_ENTRY_ARGS, ROW_INDEX, ROW_REDUCE_WGSL, ROW_WG } from './row-wgsl.js';
 
-export const layerNormBackward: GpuKernel<'layerNormBackward'> = (
-  ctx,
-  { inputs: { x, weight, mean, rstd, dy }, outputs: { dx, dweight, dbias } },
-) => {
-  const t = wgslType(ctx, 'layerNormBackward', x.dtype);
+/** Records the backward; with `accumulate`, dx += ∂/∂x (the `…Into` op) instead of dx = ∂/∂x. */
+function encodeLayerNormBackward(
+  ctx: KernelContext,
+  op: string,
+  {
+    x,
+    weight,
+    mean,
+    rstd,
+    dy,
+    dx,
+    dweight,
+    dbias,
+  }: Record<'x' | 'weight' | 'mean' | 'rstd' | 'dy' | 'dx' | 'dweight' | 'dbias', GpuTensor>,
+  accumulate: boolean,
+): void {
+  const t = wgslType(ctx, op, x.dtype);
   const C = x.shape[x.shape.length - 1] ?? 1;
   const rows = C === 0 ? 0 : sizeOf(x.shape) / C;
   const rowCode = /* wgsl */ `${enables(t)}${PARAMS_WGSL}${ROW_REDUCE_WGSL}
@@ -44,7 +56,7 @@ fn main(${ROW_ENTRY_ARGS}) {
   for (var c = lid; c < C; c += ${ROW_WG}u) {
     let g = f32(DY[base + c]) * f32(W[c]);
     let xh = (f32(X[base + c]) - mu) * rs;
-    DX[base + c] = ${t}(rs * (g - mg - xh * mgx));
+    DX[base + c] = ${t}(${accumulate ? 'f32(DX[base + c]) + ' : ''}rs * (g - mg - xh * mgx));
   }
 }`;
   const per = rowsPerChunk(rows);
@@ -77,7 +89,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 }`;
   if (rows > 0) {
     ctx.dispatch(
-      'layerNormBackward',
+      op,
       rowCode,
       [x, weight, mean, rstd, dy, dx],
       grid1d(rows, 1),
@@ -88,12 +100,19 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   const pw = ctx.scratch(chunks * C * 4);
   const pb = ctx.scratch(chunks * C * 4);
   ctx.dispatch(
-    'layerNormBackward',
+    op,
     colCode,
     [x, mean, rstd, dy, { buffer: pw.buffer }, { buffer: pb.buffer }],
     [Math.ceil(C / 64), chunks],
     new Params().u32(rows).u32(C).u32(per).buffer,
   );
-  encodeColumnSum(ctx, 'layerNormBackward', t, pw.buffer, dweight, chunks, C);
-  encodeColumnSum(ctx, 'layerNormBackward', t, pb.buffer, dbias, chunks, C);
-};
+  encodeColumnSum(ctx, op, t, pw.buffer, dweight, chunks, C);
+  encodeColumnSum(ctx, op, t, pb.buffer, dbias, chunks, C);
+}
+
+export const layerNormBackward: GpuKernel<'layerNormBackward'> = (ctx, { inputs, outputs }) =>
+  encodeLayerNormBackward(ctx, 'layerNormBackward', { ...inputs, ...outputs }, false);
+
+/** `layerNormBackwardInto`: the same, adding dx into the existing gradient. */
+export const layerNormBackwardInto: GpuKernel<'layerNormBackwardInto'> = (ctx, { inputs, outputs, inouts }) =>
+  encodeLayerNormBackward(ctx, 'layerNormBackwardInto', { ...inputs, ...outputs, ...inouts }, true);

@@ -5,16 +5,19 @@
  * Params (row kernel): 0 rows, 1 C. Params (column kernel): 0 rows, 1 C, 2 rows per chunk.
  */
 import { sizeOf } from '../../backend/ops.js';
-import { type GpuKernel, wgslType } from '../kernel-context.js';
+import { type GpuKernel, type GpuTensor, type KernelContext, wgslType } from '../kernel-context.js';
 import { enables, grid1d, PARAMS_WGSL, Params } from '../wgsl.js';
 import { encodeColumnSum, rowsPerChunk } from './column-sum-wgsl.js';
 import { ROW_ENTRY_ARGS, ROW_INDEX, ROW_REDUCE_WGSL, ROW_WG } from './row-wgsl.js';
 
-export const rmsNormBackward: GpuKernel<'rmsNormBackward'> = (
-  ctx,
-  { inputs: { x, weight, rstd, dy }, outputs: { dx, dweight } },
-) => {
-  const t = wgslType(ctx, 'rmsNormBackward', x.dtype);
+/** Records the backward; with `accumulate`, dx += ∂/∂x (the `…Into` op) instead of dx = ∂/∂x. */
+function encodeRmsNormBackward(
+  ctx: KernelContext,
+  op: string,
+  { x, weight, rstd, dy, dx, dweight }: Record<'x' | 'weight' | 'rstd' | 'dy' | 'dx' | 'dweight', GpuTensor>,
+  accumulate: boolean,
+): void {
+  const t = wgslType(ctx, op, x.dtype);
   const C = x.shape[x.shape.length - 1] ?? 1;
   const rows = C === 0 ? 0 : sizeOf(x.shape) / C;
   const rowCode = /* wgsl */ `${enables(t)}${PARAMS_WGSL}${ROW_REDUCE_WGSL}
@@ -37,7 +40,7 @@ fn main(${ROW_ENTRY_ARGS}) {
   for (var c = lid; c < C; c += ${ROW_WG}u) {
     let g = f32(DY[base + c]) * f32(W[c]);
     let xh = f32(X[base + c]) * rs;
-    DX[base + c] = ${t}(rs * (g - xh * mgx));
+    DX[base + c] = ${t}(${accumulate ? 'f32(DX[base + c]) + ' : ''}rs * (g - xh * mgx));
   }
 }`;
   const per = rowsPerChunk(rows);
@@ -62,7 +65,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 }`;
   if (rows > 0) {
     ctx.dispatch(
-      'rmsNormBackward',
+      op,
       rowCode,
       [x, weight, rstd, dy, dx],
       grid1d(rows, 1),
@@ -72,11 +75,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (C === 0) return;
   const pw = ctx.scratch(chunks * C * 4);
   ctx.dispatch(
-    'rmsNormBackward',
+    op,
     colCode,
     [x, rstd, dy, { buffer: pw.buffer }],
     [Math.ceil(C / 64), chunks],
     new Params().u32(rows).u32(C).u32(per).buffer,
   );
-  encodeColumnSum(ctx, 'rmsNormBackward', t, pw.buffer, dweight, chunks, C);
-};
+  encodeColumnSum(ctx, op, t, pw.buffer, dweight, chunks, C);
+}
+
+export const rmsNormBackward: GpuKernel<'rmsNormBackward'> = (ctx, { inputs, outputs }) =>
+  encodeRmsNormBackward(ctx, 'rmsNormBackward', { ...inputs, ...outputs }, false);
+
+/** `rmsNormBackwardInto`: the same, adding dx into the existing gradient. */
+export const rmsNormBackwardInto: GpuKernel<'rmsNormBackwardInto'> = (ctx, { inputs, outputs, inouts }) =>
+  encodeRmsNormBackward(ctx, 'rmsNormBackwardInto', { ...inputs, ...outputs, ...inouts }, true);

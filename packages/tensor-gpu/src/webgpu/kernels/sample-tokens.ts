@@ -15,6 +15,10 @@
  * The draw then walks the row in vocabulary order: each thread takes a contiguous chunk, the chunk
  * masses are prefix-summed, and the thread whose chunk crosses u·Σ walks it element by element.
  *
+ * A row that cannot be sampled (a NaN or +Infinity logit, or no logit above −Infinity) gets the id
+ * NON_FINITE_ROW (−1) instead: the first pass over the row (the argmax) flags a non-finite bit
+ * pattern in a workgroup atomic, so the caller learns of it from the ids it reads anyway.
+ *
  * Params: 0 rows, 1 V, 2 1/temperature, 3 topK (0 = off), 4 topP, 5 minP, 6-7 seed, 8-9 offset.
  */
 import { type GpuKernel, wgslType } from '../kernel-context.js';
@@ -46,6 +50,18 @@ var<workgroup> invTotal: f32;
 var<workgroup> tau: f32;
 var<workgroup> nTies: u32;
 var<workgroup> cut: f32;
+var<workgroup> nonFinite: atomic<u32>;
+
+// NaN or +Infinity (exponent all ones, and not the -Infinity of a removed token), from the bits.
+fn badBits(v: f32) -> bool {
+  let b = bitcast<u32>(v);
+  return (b & 0x7f800000u) == 0x7f800000u && b != 0xff800000u;
+}
+// Lid 0 after a barrier: the id of a row that cannot be sampled is NON_FINITE_ROW (-1).
+fn rowId(id: i32) -> i32 {
+  let noneAlive = bitcast<u32>(bestV[0]) == 0xff800000u;
+  return select(id, -1, atomicLoad(&nonFinite) != 0u || noneAlive);
+}
 
 fn pOf(c: u32) -> f32 { return exp((f32(L[base + c]) - m) * pf(2u)) * invTotal; }
 fn countGE(x: f32, lid: u32) -> f32 {
@@ -74,6 +90,7 @@ fn main(${ROW_ENTRY_ARGS}) {
   var bi = 0xffffffffu;
   for (var c = lid; c < V; c += 256u) {
     let v = f32(L[base + c]);
+    if (badBits(v)) { atomicStore(&nonFinite, 1u); }
     if (bi == 0xffffffffu || v > bv) { bv = v; bi = c; }
   }
   bestV[lid] = bv;
@@ -93,7 +110,7 @@ fn main(${ROW_ENTRY_ARGS}) {
   let best = bestI[0];
 ${
   greedy
-    ? '  if (lid == 0u) { IDS[row] = i32(best); }\n}'
+    ? '  if (lid == 0u) { IDS[row] = rowId(i32(best)); }\n}'
     : /* wgsl */ `
   if (lid == 0u) { m = bestV[0]; }
   workgroupBarrier();
@@ -207,7 +224,7 @@ ${
   if (lid == 0u) {
     var pick = picked;
     for (var k = 0u; k < 256u; k++) { if (lastKept[k] >= 0) { pick = lastKept[k]; break; } }
-    IDS[row] = pick;
+    IDS[row] = rowId(pick);
   }
 }`
 }`;

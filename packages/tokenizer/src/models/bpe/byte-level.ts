@@ -14,13 +14,18 @@
  * Worked example (cl100k): " world" is a token, so step 1 answers [1917]; "worldwide!" is not:
  * bytes -> [w o r l d w i d e !] -> merges -> ["world", "wide", "!"].
  */
+import { TokenizerInputError } from '../../errors.js';
 import { decodeUtf8Strict, encodeUtf8Into } from '../utf8.js';
 import { mergeWord } from './merge.js';
 import { PairTable } from './pair-table.js';
 
 /** How {@link ByteLevelBPE} is built: byte ids, the pair table, each id's bytes. */
 export interface ByteLevelBPEInit {
-  /** Id of each single byte (-1 where the vocabulary lacks it: the byte is then dropped, as HF does). */
+  /**
+   * Id of each single byte; -1 where the vocabulary lacks it: text needing that byte (outside a
+   * whole-token piece) then raises a TokenizerInputError (tiktoken itself panics) rather than
+   * losing it.
+   */
   byteToId: Int32Array;
   /** Pair -> rank, and `table.merged[rank]` the id it merges into. */
   table: PairTable;
@@ -226,10 +231,8 @@ export class ByteLevelBPE {
         syms[n] = id;
         sizes[n] = 1;
         n++;
-      } else if (withSizes && n > 0) {
-        // A byte missing from the vocabulary is dropped (HF BPE without unk); keep its span with
-        // the previous symbol so offsets stay aligned.
-        sizes[n - 1] = sizes[n - 1]! + 1;
+      } else {
+        throw missingByte(buf[i]!, piece);
       }
     }
     return mergeWord(syms, n, this.table, withSizes ? sizes : null);
@@ -250,4 +253,15 @@ function mix(h: number, len: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The error for a byte no token spells alone (a rank file without all 256 single-byte tokens). */
+function missingByte(byte: number, piece: string): TokenizerInputError {
+  const hex = byte.toString(16).toUpperCase().padStart(2, '0');
+  return new TokenizerInputError({
+    operation: 'encode',
+    expected: 'a token for every byte of the text (byte-level BPE spells any text from 256 byte tokens)',
+    found: `byte 0x${hex} of ${JSON.stringify(piece.length > 40 ? `${piece.slice(0, 37)}...` : piece)}, which no token spells alone`,
+    hint: 'the rank file lacks single-byte tokens (truncated or filtered?); use the complete file, or keep such text out',
+  });
 }

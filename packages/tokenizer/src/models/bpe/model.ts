@@ -6,7 +6,7 @@
  *     `continuing_subword_prefix` (`"##"`), the last gets `end_of_word_suffix` (`"</w>"`).
  *  2. Each character is looked up in the vocabulary. Missing ones become `<0xAB>` byte tokens when
  *     `byte_fallback` is on (Llama 2, Mistral), else `unk_token` (several in a row fuse into one
- *     when `fuse_unk`), else they are dropped.
+ *     when `fuse_unk`); with none of these HF drops them silently, we raise a TokenizerInputError.
  *  3. Merge: repeatedly merge the adjacent pair with the lowest merge rank (`encodeWithRanks` of
  *     `reference.ts`, run by `merge.ts`); with `dropout`, each candidate merge is skipped with that
  *     probability (seeded here, so a run is reproducible).
@@ -22,6 +22,7 @@ import type { Model, ModelToken } from '../../pipeline/types.js';
 import { BYTE_TO_CHAR, byteLevelTokenToBytes } from '../../pre-tokenizers/byte-level.js';
 import { seededRandom } from '../seeded-random.js';
 import { encodeUtf8Into } from '../utf8.js';
+import { checkVocabIds } from '../vocab-ids.js';
 import { ByteLevelBPE } from './byte-level.js';
 import { mergeWord } from './merge.js';
 import { PairTable } from './pair-table.js';
@@ -68,6 +69,7 @@ export class BPE implements Model {
   constructor(options: BPEOptions) {
     this.vocab =
       options.vocab instanceof Map ? new Map(options.vocab) : new Map(Object.entries(options.vocab));
+    checkVocabIds(this.vocab, 'BPE', 'model.vocab');
     for (const [token, id] of this.vocab) this.vocabR[id] = token;
     this.unkToken = options.unkToken ?? null;
     this.continuingSubwordPrefix = options.continuingSubwordPrefix || null;
@@ -82,6 +84,7 @@ export class BPE implements Model {
         where: 'dropout',
         expected: 'a probability in [0, 1] or null',
         found: String(this.dropout),
+        hint: 'dropout is the chance to skip each merge while training (e.g. 0.1); null or 0 turns it off',
       });
     }
     this.random = seededRandom(options.seed ?? 0);
@@ -264,6 +267,20 @@ export class BPE implements Model {
     for (const id of ids) out.push(id);
   }
 
+  /**
+   * A character with no token, no byte tokens and no unk_token. HF tokenizers drops it silently
+   * (the ids then decode to different text); we refuse.
+   */
+  private unrepresentable(ch: string): TokenizerInputError {
+    const cp = ch.codePointAt(0)!;
+    return new TokenizerInputError({
+      operation: 'BPE.tokenize',
+      expected: 'a token for every character (or an unk_token, or byte_fallback with <0x..> tokens)',
+      found: `${JSON.stringify(ch)} (U+${cp.toString(16).toUpperCase().padStart(4, '0')}), which is not in the vocabulary`,
+      hint: 'this model has no unk_token: HF tokenizers would drop the character silently; set model.unk_token in the tokenizer.json, or keep such characters out of the text',
+    });
+  }
+
   private dropoutFn(): () => boolean {
     const p = this.dropout ?? 0;
     return () => this.random() < p;
@@ -329,26 +346,25 @@ export class BPE implements Model {
           continue;
         }
       }
-      if (this.unkToken !== null) {
-        const uid = this.vocab.get(this.unkToken);
-        if (uid === undefined) {
-          throw new TokenizerInputError({
-            operation: 'BPE.tokenize',
-            expected: `the unk_token ${JSON.stringify(this.unkToken)} in the vocabulary`,
-            found: 'it is missing',
-            hint: 'add the unk token to the vocabulary or set unk_token to null',
-          });
+      if (this.unkToken === null) throw this.unrepresentable(ch);
+      const uid = this.vocab.get(this.unkToken);
+      if (uid === undefined) {
+        throw new TokenizerInputError({
+          operation: 'BPE.tokenize',
+          expected: `the unk_token ${JSON.stringify(this.unkToken)} in the vocabulary`,
+          found: 'it is missing',
+          hint: 'add the unk token to the vocabulary or set unk_token to null',
+        });
+      }
+      if (unkId >= 0 && this.fuseUnk) {
+        unkLen += byteLen;
+      } else {
+        if (unkId >= 0) {
+          syms[n] = unkId;
+          sizes[n++] = unkLen;
         }
-        if (unkId >= 0 && this.fuseUnk) {
-          unkLen += byteLen;
-        } else {
-          if (unkId >= 0) {
-            syms[n] = unkId;
-            sizes[n++] = unkLen;
-          }
-          unkId = uid;
-          unkLen = byteLen;
-        }
+        unkId = uid;
+        unkLen = byteLen;
       }
     }
     if (unkId >= 0) {

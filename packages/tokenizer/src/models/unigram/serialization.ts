@@ -40,6 +40,7 @@ export function unigramFieldsFromJSON(obj: unknown, where = 'model'): UnigramFie
       where: `${where}.unk_id`,
       expected: `an integer in [0, ${pieces.length})`,
       found: String(unkId),
+      hint: 'unk_id is the index of the <unk> piece in model.vocab (or null when there is none)',
     });
   return { pieces, unkId, byteFallback: optBool(o, 'byte_fallback', where, false) };
 }

@@ -9,6 +9,7 @@
  */
 import { TokenizerInputError } from '../../errors.js';
 import type { Model, ModelToken } from '../../pipeline/types.js';
+import { checkVocabIds } from '../vocab-ids.js';
 import { wordPieceFieldsFromJSON, wordPieceToJSON } from './serialization.js';
 
 /** Options of {@link WordPiece}, with BERT's defaults. */
@@ -35,6 +36,7 @@ export class WordPiece implements Model {
 
   constructor(vocab: Map<string, number> | Record<string, number>, options: WordPieceOptions = {}) {
     this.vocab = vocab instanceof Map ? new Map(vocab) : new Map(Object.entries(vocab));
+    checkVocabIds(this.vocab, 'WordPiece', 'model.vocab');
     for (const [t, id] of this.vocab) this.byId[id] = t;
     this.unkToken = options.unkToken ?? '[UNK]';
     this.prefix = options.continuingSubwordPrefix ?? '##';

@@ -40,6 +40,7 @@ export function wordPieceFieldsFromJSON(obj: unknown, where = 'model'): WordPiec
       where: `${where}.max_input_chars_per_word`,
       expected: 'a non-negative number',
       found: String(max),
+      hint: 'words longer than this become the unk token; BERT uses 100',
     });
   return {
     vocab,

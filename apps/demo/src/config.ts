@@ -1,0 +1,138 @@
+/**
+ * What a demo run does, as one plain object: the preset (`default`, or `quick` for tests and a
+ * first look) with the command line's overrides applied. Each stage hashes its own slice of it
+ * (see `stages/*.ts`), so changing `pretrain.steps` reruns pretraining and everything after it,
+ * and nothing before.
+ *
+ * The default preset aims at `all` within 30 minutes on 2 CPU cores (not yet timed on an idle
+ * machine: see the README); `quick` finishes within 3.
+ */
+import { DEMO_RECIPE, type PostTrainingRecipe, QUICK_RECIPE } from '@llmforge/sft-rlhf';
+import type { ModelConfigInput } from '@llmforge/transformer';
+
+/** The stages, in pipeline order. */
+export const STAGES = ['prepare', 'tokenizer', 'pretrain', 'sft', 'reward', 'ppo', 'grpo', 'dpo'] as const;
+export type StageName = (typeof STAGES)[number];
+
+/** The reinforcement-learning stages (`all` runs those in `rl`). */
+export const RL_STAGES = ['ppo', 'grpo', 'dpo'] as const;
+export type RlStageName = (typeof RL_STAGES)[number];
+
+/** The model of pretraining, without its vocabulary size (the tokenizer's). */
+export type DemoModelConfig = Omit<ModelConfigInput, 'vocabSize'>;
+
+/** A demo run's configuration. */
+export interface DemoConfig {
+  preset: 'default' | 'quick';
+  /** Seed of every random choice (data split, initialisation, batches, sampling). */
+  seed: number;
+  corpus: {
+    /** Files, folders or globs of the user's corpus; null = the embedded Austen novels. */
+    paths: string[] | null;
+    /** Use only the first N characters of the corpus (null: all of it). */
+    maxChars: number | null;
+    /** Fraction of documents (paragraphs) held out for validation. */
+    valFraction: number;
+  };
+  tokenizer: {
+    /** Vocabulary size, special tokens included. */
+    vocabSize: number;
+  };
+  pretrain: {
+    model: DemoModelConfig;
+    steps: number;
+    batchSize: number;
+    lr: number;
+    warmupSteps: number;
+    /** Evaluate (and checkpoint) every N steps. */
+    evalEvery: number;
+    evalBatches: number;
+  };
+  /**
+   * The checkable tasks of @llmforge/sft-rlhf: the family mix, how many training tasks each
+   * post-training stage draws, and the held-out tasks every stage is judged on.
+   */
+  tasks: PostTrainingRecipe['tasks'];
+  /** The trainers' settings (their other settings keep @llmforge/sft-rlhf's commented defaults). */
+  sft: PostTrainingRecipe['sft'];
+  reward: PostTrainingRecipe['reward'];
+  ppo: PostTrainingRecipe['ppo'];
+  grpo: PostTrainingRecipe['grpo'];
+  dpo: PostTrainingRecipe['dpo'];
+  /** The RL stages `all` runs after the reward model. */
+  rl: RlStageName[];
+  /** Sample generations shown after each stage: most new tokens. */
+  samples: { maxNewTokens: number };
+}
+
+/** The GPT-2-style switches every demo model uses. */
+const GPT2_STYLE = {
+  norm: 'layernorm',
+  activation: 'gelu_tanh',
+  positions: 'learned',
+  tiedEmbeddings: true,
+  bias: true,
+} as const;
+
+/**
+ * The default run (`llmforge-demo all`): a 4-layer, 128-wide GPT with a 128-token context
+ * pretrained on the Austen novels, then post-trained.
+ */
+export const DEFAULT_CONFIG: DemoConfig = {
+  preset: 'default',
+  seed: 1337,
+  corpus: { paths: null, maxChars: null, valFraction: 0.05 },
+  tokenizer: { vocabSize: 2048 },
+  pretrain: {
+    model: { contextLength: 128, nLayer: 4, nHead: 4, nEmbd: 128, ...GPT2_STYLE },
+    steps: 1500,
+    batchSize: 16,
+    lr: 2e-3,
+    warmupSteps: 100,
+    evalEvery: 250,
+    evalBatches: 20,
+  },
+  // post-training: @llmforge/sft-rlhf's demo recipe, the one its README's results were measured with
+  tasks: DEMO_RECIPE.tasks,
+  sft: DEMO_RECIPE.sft,
+  reward: DEMO_RECIPE.reward,
+  ppo: DEMO_RECIPE.ppo,
+  grpo: DEMO_RECIPE.grpo,
+  dpo: DEMO_RECIPE.dpo,
+  rl: ['ppo'],
+  samples: { maxNewTokens: 40 },
+};
+
+/**
+ * The quick run (`--quick`, what the tests run): a slice of the corpus, a 512-token vocabulary, a
+ * 2-layer 64-wide model and a few steps of every stage. Its figures are not the targets; it shows
+ * that every stage runs and writes what it should.
+ */
+export const QUICK_CONFIG: DemoConfig = {
+  preset: 'quick',
+  seed: 1337,
+  corpus: { paths: null, maxChars: 300_000, valFraction: 0.05 },
+  tokenizer: { vocabSize: 512 },
+  pretrain: {
+    model: { contextLength: 128, nLayer: 2, nHead: 2, nEmbd: 64, ...GPT2_STYLE },
+    steps: 60,
+    batchSize: 8,
+    lr: 3e-3,
+    warmupSteps: 6,
+    evalEvery: 30,
+    evalBatches: 4,
+  },
+  tasks: QUICK_RECIPE.tasks,
+  sft: QUICK_RECIPE.sft,
+  reward: QUICK_RECIPE.reward,
+  ppo: QUICK_RECIPE.ppo,
+  grpo: QUICK_RECIPE.grpo,
+  dpo: QUICK_RECIPE.dpo,
+  rl: ['ppo', 'grpo', 'dpo'],
+  samples: { maxNewTokens: 24 },
+};
+
+/** A deep copy of a preset. */
+export function presetConfig(name: DemoConfig['preset']): DemoConfig {
+  return structuredClone(name === 'quick' ? QUICK_CONFIG : DEFAULT_CONFIG);
+}

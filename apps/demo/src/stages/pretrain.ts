@@ -1,0 +1,117 @@
+/**
+ * Stage `pretrain`: a small GPT learns to predict the next token of the corpus — a base model.
+ *
+ *   tokenizer/shards ─► train() of @llmforge/trainer: random windows → forward → cross entropy
+ *                       → backward → clip → AdamW (warmup + cosine) → eval → checkpoint
+ *                    ─► pretrain/checkpoints/step-NNNNNN (HF layout + tokenizer.json),
+ *                       metrics.jsonl, report.html (the trainer's own)
+ *
+ * The loop is the trainer's, resumable: an interrupted stage continues from its last checkpoint.
+ * Then the base model answers the sample prompts (it rambles: it has only read novels) and
+ * continues a line of Austen.
+ */
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { type MetricRecord, train } from '@llmforge/trainer/node';
+import { loadCheckpoint } from '../checkpoint.js';
+import { type Continuation, continueText, type Sample, sampleAnswers } from '../samples.js';
+import type { Stage } from '../stage.js';
+
+/** What `pretrain` reports. */
+export interface PretrainResult {
+  parameters: number;
+  steps: number;
+  /** Validation loss (nats per token) before the first step and after the last. */
+  valLossBefore: number;
+  valLoss: number;
+  /** Bits per byte on the validation text (comparable across tokenizers). */
+  valBpb: number | null;
+  trainLoss: number;
+  /** Training throughput, smoothed over the last steps. */
+  tokensPerSecond: number;
+  /** The final checkpoint, relative to the stage folder. */
+  checkpoint: string;
+  samples: Sample[];
+  continuation: Continuation;
+  backend: string;
+  seconds: number;
+}
+
+/** The records of a metrics.jsonl (lines a crash cut short are skipped). */
+export function readMetrics(path: string): MetricRecord[] {
+  let text = '';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: MetricRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      out.push(JSON.parse(line) as MetricRecord);
+    } catch {
+      // a partial last line
+    }
+  }
+  return out;
+}
+
+export const pretrainStage: Stage<PretrainResult> = {
+  name: 'pretrain',
+  title: 'pretrain a GPT on the shards',
+  needs: ['tokenizer'],
+  config: (c) => ({ ...c.pretrain, seed: c.seed }),
+  async run(ctx) {
+    const t0 = performance.now();
+    const p = ctx.config.pretrain;
+    const { backend, kind, description } = await ctx.backend();
+    const progress = ctx.progress.stage('pretrain', 'steps');
+    const r = await train(
+      {
+        outDir: ctx.dir,
+        data: { dir: ctx.run.path('tokenizer', 'shards') },
+        model: { ...p.model },
+        steps: p.steps,
+        batchSize: p.batchSize,
+        optimizer: { lr: p.lr, betas: [0.9, 0.95], weightDecay: 0.1 },
+        schedule: { type: 'cosine', warmupSteps: p.warmupSteps, minLr: p.lr / 10 },
+        eval: { every: p.evalEvery, batches: p.evalBatches },
+        checkpoint: { every: p.evalEvery, keepLast: 1, keepBest: false },
+        seed: ctx.config.seed,
+        log: { every: 10, progress: 'none' },
+        device: { backend: kind, peakFlops: null },
+        resume: ctx.resumable,
+      },
+      { backend, progress, signal: ctx.signal },
+    );
+    ctx.signal.throwIfAborted(); // Ctrl-C: the trainer saved a checkpoint; the next run continues
+    const records = readMetrics(join(ctx.dir, 'metrics.jsonl'));
+    const evals = records.filter((m) => m.type === 'eval');
+    const trains = records.filter((m) => m.type === 'train');
+    const loaded = await loadCheckpoint(r.checkpoint, backend, 'llmforge-demo pretrain --force');
+    try {
+      const samples = await sampleAnswers(loaded.model, loaded.tokenizer, ctx.config.samples.maxNewTokens);
+      const continuation = await continueText(loaded.model, loaded.tokenizer, 40, ctx.config.seed);
+      ctx.progress.log(`pretrain: ${JSON.stringify(continuation.text)}`);
+      return {
+        parameters: loaded.model.numParams(),
+        steps: r.steps,
+        valLossBefore: (evals[0]?.valLoss as number | undefined) ?? r.valLoss,
+        valLoss: r.valLoss,
+        valBpb: r.valBpb,
+        trainLoss: r.trainLoss,
+        tokensPerSecond: (trains.at(-1)?.tokensPerSecond as number | undefined) ?? 0,
+        checkpoint: relative(ctx.dir, r.checkpoint),
+        samples,
+        continuation,
+        backend: description,
+        seconds: (performance.now() - t0) / 1000,
+      };
+    } finally {
+      loaded.model.dispose();
+    }
+  },
+  summary: (r) =>
+    `${(r.parameters / 1e6).toFixed(2)}M params, val loss ${r.valLossBefore.toFixed(2)} → ${r.valLoss.toFixed(2)}, ${Math.round(r.tokensPerSecond).toLocaleString('en-US')} tok/s`,
+};

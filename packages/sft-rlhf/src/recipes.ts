@@ -1,0 +1,144 @@
+/**
+ * Recipes: every setting of a base → SFT → reward model → PPO / GRPO / DPO run, in one object, so a
+ * program (the demo, the bench) runs the whole chain from one name. `DEMO_RECIPE` is the one
+ * measured in the README's results table; `QUICK_RECIPE` is a minutes-long version for tests and
+ * `llmforge-demo --quick`.
+ *
+ * ```ts
+ * const tasks = recipeTasks(await loadTaskData(), DEMO_RECIPE);
+ * const sft = await trainSft({ ...DEMO_RECIPE.sft, outDir: 'runs/sft', model: baseDir, tasks: tasks.sft, heldout: tasks.heldout });
+ * const rm = await trainRewardModel({ ...DEMO_RECIPE.reward, outDir: 'runs/rm', model: sft.checkpointDir, tasks: tasks.reward, heldout: tasks.heldout });
+ * const ppo = await trainPpo({ ...DEMO_RECIPE.ppo, outDir: 'runs/ppo', policy: sft.checkpointDir, rewardModel: rm.checkpointDir, tasks: tasks.rl, heldout: tasks.heldout });
+ * ```
+ */
+import type { DpoConfig } from './dpo/dpo-config.js';
+import type { GrpoConfig } from './grpo/grpo-config.js';
+import type { PpoConfig } from './ppo/ppo-config.js';
+import type { RewardConfig } from './reward/reward-config.js';
+import type { SftConfig } from './sft/sft-config.js';
+import { buildTasks, type TaskMix } from './tasks/build-tasks.js';
+import type { Task } from './tasks/task.js';
+import type { TaskData } from './tasks/task-data.js';
+
+/** Settings a recipe leaves to the caller: where to write, what to start from, the data. */
+type Omitted =
+  | 'outDir'
+  | 'model'
+  | 'policy'
+  | 'rewardModel'
+  | 'tasks'
+  | 'heldout'
+  | 'conversations'
+  | 'pairs';
+
+/** A whole post-training run's settings. */
+export interface PostTrainingRecipe {
+  name: string;
+  /** The tokenizer the base model needs: byte-level BPE with these special tokens. */
+  tokenizer: { vocabSize: number; specialTokens: readonly string[] };
+  /** The base model (a @llmforge/trainer `model` spec: a preset and overrides) and its pretraining. */
+  pretrain: {
+    model: { preset: 'tiny-gpt'; contextLength: number; nLayer?: number; nHead?: number; nEmbd?: number };
+    steps: number;
+    batchSize: number;
+    lr: number;
+  };
+  /** Which task families, and how many tasks each stage gets. */
+  tasks: {
+    mix: TaskMix;
+    sft: number;
+    reward: number;
+    rl: number;
+    heldout: number;
+  };
+  sft: Omit<Partial<SftConfig>, Omitted>;
+  reward: Omit<Partial<RewardConfig>, Omitted>;
+  ppo: Omit<Partial<PpoConfig>, Omitted>;
+  grpo: Omit<Partial<GrpoConfig>, Omitted>;
+  dpo: Omit<Partial<DpoConfig>, Omitted>;
+}
+
+/** The task sets of a recipe: train-split tasks per stage (different seeds), one held-out set. */
+export interface RecipeTasks {
+  sft: Task[];
+  reward: Task[];
+  rl: Task[];
+  heldout: Task[];
+}
+
+/**
+ * Builds a recipe's task sets. Every stage draws from the train split with its own seed; the
+ * held-out set (split by item: no held-out item is ever trained on) judges every stage.
+ *
+ * @example
+ * ```ts
+ * const { sft, heldout } = recipeTasks(await loadTaskData(), DEMO_RECIPE);
+ * ```
+ */
+export function recipeTasks(data: TaskData, recipe: PostTrainingRecipe): RecipeTasks {
+  const { mix } = recipe.tasks;
+  return {
+    sft: buildTasks(data, { mix, count: recipe.tasks.sft, seed: 1, repeat: true }),
+    reward: buildTasks(data, { mix, count: recipe.tasks.reward, seed: 3, repeat: true }),
+    rl: buildTasks(data, { mix, count: recipe.tasks.rl, seed: 4, repeat: true }),
+    heldout: buildTasks(data, { mix, count: recipe.tasks.heldout, seed: 2, split: 'heldout' }),
+  };
+}
+
+/** The task families of the recipes (see `DEMO_RECIPE`). */
+export const RECIPE_MIX: TaskMix = {
+  'capital-lookup': 3,
+  calculator: 2,
+  sort: 1,
+  unknown: 1,
+  refusal: 1,
+};
+
+/**
+ * The recipe of the demo (`llmforge-demo all`), measured on 2 CPU cores (README, "Results").
+ */
+export const DEMO_RECIPE: PostTrainingRecipe = {
+  name: 'demo',
+  tokenizer: {
+    vocabSize: 2048,
+    specialTokens: [
+      '<|endoftext|>',
+      '<|system|>',
+      '<|user|>',
+      '<|assistant|>',
+      '<|tool|>',
+      '<|end|>',
+      '<|call|>',
+      '<|/call|>',
+    ],
+  },
+  pretrain: { model: { preset: 'tiny-gpt', contextLength: 128 }, steps: 1500, batchSize: 16, lr: 2e-3 },
+  tasks: { mix: RECIPE_MIX, sft: 2000, reward: 1000, rl: 1000, heldout: 200 },
+  sft: { epochs: 3, batchSize: 16, lr: 1e-3 },
+  reward: { epochs: 2, batchSize: 16, lr: 3e-4, pairsPerTask: 2 },
+  ppo: { steps: 40, promptsPerStep: 8, samplesPerPrompt: 2, lr: 1e-4 },
+  grpo: { steps: 40, promptsPerStep: 4, groupSize: 8, lr: 1e-4 },
+  dpo: { epochs: 2, batchSize: 16, lr: 5e-5 },
+};
+
+/**
+ * A minutes-long recipe with the demo's shapes (the test suite's and `--quick`'s): a tiny model,
+ * few steps. Its figures show the chain works, not the targets.
+ */
+export const QUICK_RECIPE: PostTrainingRecipe = {
+  ...DEMO_RECIPE,
+  name: 'quick',
+  tokenizer: { ...DEMO_RECIPE.tokenizer, vocabSize: 512 },
+  pretrain: {
+    model: { preset: 'tiny-gpt', contextLength: 128, nLayer: 2, nEmbd: 64, nHead: 2 },
+    steps: 60,
+    batchSize: 8,
+    lr: 3e-3,
+  },
+  tasks: { mix: RECIPE_MIX, sft: 200, reward: 100, rl: 100, heldout: 20 },
+  sft: { epochs: 2, batchSize: 16, lr: 2e-3 },
+  reward: { epochs: 1, batchSize: 16, lr: 3e-4, pairsPerTask: 1 },
+  ppo: { steps: 3, promptsPerStep: 4, samplesPerPrompt: 2, lr: 1e-4 },
+  grpo: { steps: 3, promptsPerStep: 2, groupSize: 4, lr: 1e-4 },
+  dpo: { steps: 4, batchSize: 8, lr: 5e-5 },
+};
