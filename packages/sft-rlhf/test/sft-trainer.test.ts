@@ -94,6 +94,25 @@ describe('trainSft', () => {
     expect(resumed.heldoutLossBefore).toBe(straight.heldoutLossBefore);
   });
 
+  it('stops at the next step when a timer aborts the signal (the loop yields to the event loop)', async () => {
+    const stop = new AbortController();
+    // Armed at step 1, inside the loop: it fires only if the trainer lets the event loop turn
+    // (a Ctrl-C handler is the same kind of callback).
+    let armed = false;
+    const r = await trainSft({
+      ...base(dir('timer')),
+      signal: stop.signal,
+      onProgress: (e) => {
+        if (e.phase === 'train' && e.step === 1 && !armed) {
+          armed = true;
+          setTimeout(() => stop.abort(), 0);
+        }
+      },
+    });
+    expect(r.stopped).toBe(true);
+    expect(r.steps).toBe(1);
+  });
+
   it('refuses a run directory that holds checkpoints, and unknown options, before training', async () => {
     await expect(trainSft({ ...base(dir('plain')) })).rejects.toThrow(/resume/);
     await expect(trainSft({ ...base(dir('typo')), learningRate: 1 } as SftConfig)).rejects.toThrow(

@@ -19,6 +19,7 @@
 import { noGrad, tidy } from '@llmforge/tensor-gpu';
 import { badConfig } from '../common/check-config.js';
 import { EpochOrder } from '../common/epoch-order.js';
+import { nextTurn } from '../common/next-turn.js';
 import { clippedStep, createOptimizer } from '../common/optimizer-step.js';
 import { policyOutputs } from '../common/policy-outputs.js';
 import { renderPair } from '../common/preference-pairs.js';
@@ -163,6 +164,7 @@ export async function trainDpo(config: DpoConfig): Promise<RlResult> {
           extra: { accuracy: figures.accuracy!, margin: figures.margin! },
         });
         run.log('train', step, steps, figures);
+        await nextTurn(); // let a timer or a Ctrl-C handler abort the signal
         stopped = c.signal?.aborted === true && step < steps;
         const done = step === steps || stopped;
         if (c.evalEvery > 0 && step % c.evalEvery === 0 && !done) await evaluate(step);

@@ -34,6 +34,7 @@ import { RandomGenerator, type Tensor, tensor, tidy } from '@llmforge/tensor-gpu
 import { ScalarHead } from '@llmforge/transformer';
 import { badConfig } from '../common/check-config.js';
 import { EpochOrder } from '../common/epoch-order.js';
+import { nextTurn } from '../common/next-turn.js';
 import { clippedStep, createOptimizer } from '../common/optimizer-step.js';
 import { policyOutputs } from '../common/policy-outputs.js';
 import { collectRollouts } from '../common/rl-rollout.js';
@@ -316,6 +317,7 @@ export async function trainPpo(config: PpoConfig): Promise<RlResult> {
           extra: { reward: figures.reward!, kl: figures.kl!, success: figures.success! },
         });
         run.log('train', step, c.steps, figures);
+        await nextTurn(); // let a timer or a Ctrl-C handler abort the signal
         stopped = c.signal?.aborted === true && step < c.steps;
         if ((c.checkpointEvery > 0 && step % c.checkpointEvery === 0) || step === c.steps || stopped) {
           checkpointDir = await run.save(step, {

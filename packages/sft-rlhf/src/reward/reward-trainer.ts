@@ -14,6 +14,7 @@
 import { tidy } from '@llmforge/tensor-gpu';
 import { badConfig } from '../common/check-config.js';
 import { EpochOrder } from '../common/epoch-order.js';
+import { nextTurn } from '../common/next-turn.js';
 import { clippedStep, createOptimizer } from '../common/optimizer-step.js';
 import { type RenderedPair, renderPair } from '../common/preference-pairs.js';
 import { PostTrainingRun } from '../common/run.js';
@@ -236,6 +237,7 @@ export async function trainRewardModel(config: RewardConfig): Promise<RewardResu
         extra: { accuracy },
       });
       run.log('train', step, steps, { loss, accuracy, lr: optimizer.lr, gradNorm });
+      await nextTurn(); // let a timer or a Ctrl-C handler abort the signal
       stopped = c.signal?.aborted === true && step < steps;
       const done = step === steps || stopped;
       if ((c.evalEvery > 0 && step % c.evalEvery === 0) || done) last = await evaluate(step);

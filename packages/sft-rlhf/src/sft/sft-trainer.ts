@@ -21,6 +21,7 @@ import type { Conversation } from '../chat/conversation.js';
 import { readConversationsFile } from '../chat/conversation-file.js';
 import { makeSftBatches, type SftBatch } from '../chat/sft-batches.js';
 import { badConfig } from '../common/check-config.js';
+import { nextTurn } from '../common/next-turn.js';
 import { clippedStep, createOptimizer } from '../common/optimizer-step.js';
 import { loadPolicy } from '../common/policy.js';
 import { PostTrainingRun } from '../common/run.js';
@@ -217,6 +218,7 @@ export async function trainSft(config: SftConfig): Promise<SftResult> {
       const tokensPerSecond = batch.realTokens / ((performance.now() - t0) / 1000);
       run.progress.update(step, { loss: trainLoss, tokensPerSecond, mfu: null });
       run.log('train', step, steps, { loss: trainLoss, lr: optimizer.lr, gradNorm, tokensPerSecond });
+      await nextTurn(); // let a timer or a Ctrl-C handler abort the signal
       stopped = c.signal?.aborted === true && step < steps;
       const done = step === steps || stopped;
       if ((c.evalEvery > 0 && step % c.evalEvery === 0) || done) last = await evaluate();
