@@ -4,7 +4,9 @@
  * `tsx`, the workspace packages resolved to their sources) and compare what they print with what
  * the README says they print.
  *
- * Convention: a line of a README block ending in `// → text` prints `text` (one stdout line).
+ * Convention: a line of a README block ending in `// → text` prints `text` (one stdout line). A block
+ * fenced ```` ```ts browser ```` is for a page (it uses `document`, `location`, a file picker) and is
+ * not run here; the browser suites (`browser-tests/`) cover that code.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -7,8 +7,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LlmforgeError } from '@llmforge/errors';
 import type { Backend } from '@llmforge/tensor-gpu';
-import { Tokenizer } from '@llmforge/tokenizer';
-import { fromPretrained, type Model } from '@llmforge/transformer';
+import type { Tokenizer } from '@llmforge/tokenizer';
+import { loadTokenizer } from '@llmforge/tokenizer/node';
+import type { Model } from '@llmforge/transformer';
+import { fromPretrained } from '@llmforge/transformer/node';
 import { DemoInputError } from './errors.js';
 
 /** A loaded checkpoint. */
@@ -46,7 +48,7 @@ export async function loadCheckpoint(
   if (!existsSync(tokenizerFile)) fail(tokenizerFile, 'no tokenizer.json in it');
   let tokenizer: Tokenizer;
   try {
-    tokenizer = await Tokenizer.fromFile(tokenizerFile);
+    tokenizer = await loadTokenizer(tokenizerFile);
   } catch (cause) {
     return fail(tokenizerFile, LlmforgeError.isInstance(cause) ? cause.message : String(cause), cause);
   }

@@ -8,7 +8,7 @@
  * unreadable log. A stage's bar is also a `ProgressReporter` of @llmforge/trainer, so the trainer's
  * loop (and the post-training trainers built on it) report into it directly.
  */
-import { formatDuration, type ProgressFields, type ProgressReporter } from '@llmforge/trainer';
+import { formatDuration, type ProgressFields, type ProgressReporter } from '@llmforge/trainer/node';
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { ProgressMode } from './options.js';
 

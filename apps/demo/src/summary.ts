@@ -9,7 +9,7 @@
  * │ pretrain  │ ran     │ 14m 2s │ 0.86M params, val loss 7.63 → 3.71, 2,214 tok/s    │
  * ```
  */
-import { formatDuration } from '@llmforge/trainer';
+import { formatDuration } from '@llmforge/trainer/node';
 import Table from 'cli-table3';
 import type { StageOutcome } from './pipeline.js';
 import { STAGE_TABLE } from './stages/index.js';

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chatSpecialTokens, trainTokenizer } from '@llmforge/tokenizer';
+import { saveTokenizer } from '@llmforge/tokenizer/node';
 import { describe, expect, it } from 'vitest';
 import { runDemoCli } from '../src/cli.js';
 import { RUN_FORMAT } from '../src/run-dir.js';
@@ -94,7 +95,7 @@ describe('bad input', () => {
       { model: 'bpe', vocabSize: 300, specialTokens: chatSpecialTokens() },
       'some words to learn from',
     );
-    await tok.save(join(ckpt, 'tokenizer.json'));
+    await saveTokenizer(tok, join(ckpt, 'tokenizer.json'));
     writeFileSync(join(ckpt, 'config.json'), '{ "model_type": "gpt2", ');
     const corrupt = await fails(['chat', '--checkpoint', ckpt]);
     expect(corrupt).toContain(join(ckpt, 'config.json'));

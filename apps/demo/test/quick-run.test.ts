@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Tokenizer } from '@llmforge/tokenizer';
-import { fromPretrained } from '@llmforge/transformer';
+import { loadTokenizer } from '@llmforge/tokenizer/node';
+import { fromPretrained } from '@llmforge/transformer/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDemoCli } from '../src/cli.js';
 import type { DemoReport } from '../src/report/report-json.js';
@@ -87,7 +87,7 @@ describe('llmforge-demo --quick', () => {
       expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']),
     );
     const model = await fromPretrained(ckpt);
-    const tok = await Tokenizer.fromFile(join(ckpt, 'tokenizer.json'));
+    const tok = await loadTokenizer(join(ckpt, 'tokenizer.json'));
     expect(model.config.vocabSize).toBe(512);
     expect(tok.decode(tok.encode('Elizabeth Bennet'))).toBe('Elizabeth Bennet');
     expect(tok.tokenToId('<|assistant|>')).toBeDefined();

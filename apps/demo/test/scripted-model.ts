@@ -9,7 +9,9 @@
 import { join } from 'node:path';
 import { ChatFormat } from '@llmforge/sft-rlhf';
 import { chatSpecialTokens, type Tokenizer, trainTokenizer } from '@llmforge/tokenizer';
-import { createModel, savePretrained } from '@llmforge/transformer';
+import { saveTokenizer } from '@llmforge/tokenizer/node';
+import { createModel } from '@llmforge/transformer';
+import { savePretrained } from '@llmforge/transformer/node';
 
 export const CONTEXT = 64;
 
@@ -51,7 +53,7 @@ export async function scriptedCheckpoint(
   }
   model.loadStateDict(weights);
   await savePretrained(model, dir);
-  await tokenizer.save(join(dir, 'tokenizer.json'));
+  await saveTokenizer(tokenizer, join(dir, 'tokenizer.json'));
   model.dispose();
 }
 

@@ -14,15 +14,12 @@ const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
-const stub = fileURLToPath(new URL('./src/node-only-stub.ts', import.meta.url));
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   resolve: {
     conditions: ['@llmforge/source', ...defaultClientConditions],
-    // TEMPORARY: the packages' main entries still import node:fs lazily (see src/node-only-stub.ts)
-    alias: { 'node:fs/promises': stub, 'node:path': stub },
   },
   worker: { format: 'es' },
   server: { host: '127.0.0.1', headers: isolation },

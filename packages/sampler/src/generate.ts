@@ -296,7 +296,7 @@ async function* run(
  *
  * @example
  * ```ts
- * const model = await fromPretrained('./gpt2-tiny');
+ * const model = await fromPretrained('./gpt2-tiny'); // from '@llmforge/transformer/node'
  * const greedy = await generate(model, [1, 2, 3], { temperature: 0, maxNewTokens: 10 });
  * const sampled = await generate(model, [1, 2, 3], { temperature: 0.8, topP: 0.95, seed: 42, numReturnSequences: 4 });
  * const beams = await generate(model, [1, 2, 3], { numBeams: 4, lengthPenalty: 1, maxNewTokens: 10 });

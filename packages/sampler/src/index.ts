@@ -10,7 +10,7 @@
  * @example
  * ```ts
  * import { generate } from '@llmforge/sampler';
- * import { fromPretrained } from '@llmforge/transformer';
+ * import { fromPretrained } from '@llmforge/transformer/node';
  * const model = await fromPretrained('fixtures/gpt2-tiny');
  * const { sequences } = await generate(model, [10, 20, 30], { temperature: 0.8, topP: 0.95, seed: 1 });
  * ```

@@ -5,7 +5,8 @@
  * and, where an adapter exists, on WebGPU. It used to return token 0 on the CPU and id -1 on WebGPU.
  */
 import { noGrad, tensor } from '@llmforge/tensor-gpu';
-import { fromPretrained, type Model } from '@llmforge/transformer';
+import type { Model } from '@llmforge/transformer';
+import { fromPretrained } from '@llmforge/transformer/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GenerateOptions, generate, NonFiniteLogitsError, processLogits } from '../src/index.js';
 import { fixtureDir, loadModel } from './helpers/models.js';

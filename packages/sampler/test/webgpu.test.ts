@@ -5,7 +5,7 @@
  * elsewhere the test is skipped with the reason printed.
  */
 import type { Backend } from '@llmforge/tensor-gpu';
-import { fromPretrained } from '@llmforge/transformer';
+import { fromPretrained } from '@llmforge/transformer/node';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../src/index.js';
 import { type FixtureName, fixtureDir, greedyFixture, loadModel } from './helpers/models.js';

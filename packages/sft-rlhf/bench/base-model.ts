@@ -16,7 +16,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { trainTokenizer } from '@llmforge/tokenizer';
-import { prepareCorpus, train } from '@llmforge/trainer';
+import { saveTokenizer } from '@llmforge/tokenizer/node';
+import { prepareCorpus, train } from '@llmforge/trainer/node';
 import { DEMO_RECIPE, type PostTrainingRecipe } from '../src/recipes.js';
 
 const CORPUS = new URL('../../../apps/demo/data/austen.txt.gz', import.meta.url);
@@ -61,7 +62,7 @@ export async function ensureBaseModel(
       },
       text,
     );
-    await tok.save(tokenizerPath);
+    await saveTokenizer(tok, tokenizerPath);
     seconds.tokenizer = (performance.now() - t0) / 1000;
   }
   const dataDir = join(dir, 'data');

@@ -87,7 +87,7 @@ async function stage<T>(name: string, run: (dir: string) => Promise<T>): Promise
     cpu: (cpu.user + cpu.system) / 1e6,
     load: load(),
   };
-  const { writeJsonAtomically } = await import('@llmforge/trainer');
+  const { writeJsonAtomically } = await import('@llmforge/trainer/node');
   await writeJsonAtomically(saved, timed);
   log(`${name}: done in ${timed.wall.toFixed(0)} s wall, ${timed.cpu.toFixed(0)} s CPU`);
   return timed;

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tokenizer } from '@llmforge/tokenizer';
-import { fromPretrained } from '@llmforge/transformer';
+import { fromPretrained } from '@llmforge/transformer/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ChatFormat,

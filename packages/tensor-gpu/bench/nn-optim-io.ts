@@ -17,16 +17,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import {
-  AdamW,
-  createCpuBackend,
-  decodeF16,
-  encodeF16,
-  encodeSafetensors,
-  loadSafetensors,
-  saveSafetensors,
-  tensor,
-} from '../src/index.js';
+import { AdamW, createCpuBackend, decodeF16, encodeF16, encodeSafetensors, tensor } from '../src/index.js';
+import { loadSafetensors, saveSafetensors } from '../src/node.js';
 import { printTable, randomF32, timeMs } from './timing.js';
 
 const ADAM_TENSORS = 8;

@@ -1,7 +1,9 @@
 /**
  * @llmforge/tensor-gpu — tensors with reverse-mode autograd on WebGPU and a pure-TypeScript CPU
- * backend. This is the core entry (no `webgpu` import): the Node entry `@llmforge/tensor-gpu/node`
- * creates a WebGPU backend through Dawn.
+ * backend. This is the core entry: it runs in browsers and in Node alike (no `webgpu`, no `node:*`
+ * import; a browser bundler needs no configuration). The Node entry `@llmforge/tensor-gpu/node`
+ * creates a WebGPU backend through Dawn and reads and writes files (safetensors paths,
+ * `saveTensors`, `writeDirectoryAtomically`).
  *
  * Layers, bottom-up: backend interface + op contract → kernels per backend → Tensor (the handle,
  * a leaf) and the autograd tape → differentiable functions → nn, optim, io. This entry is the one
@@ -185,11 +187,24 @@ export {
   encodeF16,
   f32ToBf16Bits,
 } from './io/half-float.js';
-export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
+// (files: the path versions of the loaders, the savers and writeDirectoryAtomically are in /node)
+export {
+  type BinarySource,
+  binarySourceName,
+  isBinarySource,
+  isBlob,
+  readBinarySource,
+} from './io/binary-source.js';
+export { loadSafetensors } from './io/safetensors.js';
 export { decodeSafetensors, decodeTensor } from './io/safetensors-decode.js';
 export { encodeSafetensors, prepareTensors } from './io/safetensors-encode.js';
 export { SafetensorsError } from './io/safetensors-error.js';
-export { SafetensorsFile, writeSafetensorsFile } from './io/safetensors-file.js';
+export {
+  openSafetensors,
+  type RangeReader,
+  RangeSafetensorsReader,
+  type SafetensorsReader,
+} from './io/safetensors-reader.js';
 export {
   type EncodedTensor,
   MAX_HEADER_BYTES,
@@ -205,17 +220,10 @@ export {
 } from './io/safetensors-format.js';
 export { encodeHeader, parseHeader, readHeaderLength } from './io/safetensors-header.js';
 export {
-  AtomicDirectoryError,
-  type AtomicDirectoryOptions,
-  type RecoverResult,
-  recoverDirectory,
-  writeDirectoryAtomically,
-} from './io/atomic-directory.js';
-export { type UpdateDirectoryOptions, updateDirectoryAtomically } from './io/update-directory.js';
-export {
+  type EncodeTensorsOptions,
+  encodeTensors,
   type LoadIntoOptions,
   loadSafetensorsInto,
-  saveTensors,
   toSafetensorsInput,
 } from './io/tensor-io.js';
 export { assignFrom, assignHost } from './nn/assign.js';

@@ -1,9 +1,16 @@
 /// <reference types="@webgpu/types" />
 /**
- * The Node entry of @llmforge/tensor-gpu: WebGPU through Dawn's Node binding (the `webgpu` package).
+ * The Node entry of @llmforge/tensor-gpu: WebGPU through Dawn's Node binding (the `webgpu` package),
+ * and files (the `node:fs` side of safetensors I/O and atomic directories).
  *
- * This is the only file of the package that imports `webgpu` (an optional peer dependency); the core
- * entry takes a `GPU` object instead, so the same code runs in browsers.
+ * This is the only entry that imports `webgpu` (an optional peer dependency) or `node:*` modules; the
+ * core entry takes a `GPU` object and bytes instead, so the same code runs in browsers. What is here:
+ *
+ * - `createNodeGPU`, `createNodeBackend`: WebGPU through Dawn (below);
+ * - `loadSafetensors(path)`, `loadSafetensorsInto(path, module)`: the main entry's loaders, plus paths;
+ * - `saveSafetensors`, `saveTensors`, `SafetensorsFile`, `writeSafetensorsFile`: safetensors files;
+ * - `writeDirectoryAtomically`, `recoverDirectory`: whole directories replaced atomically;
+ * - `updateDirectoryAtomically`: some entries of a directory replaced atomically, the others kept.
  *
  * What `createNodeGPU` does, in order:
  * 1. sets `EGL_PLATFORM=surfaceless` (unless set) before Dawn initialises EGL, so the OpenGL path
@@ -15,8 +22,21 @@
  * 4. throws a BackendError saying what is missing when neither gives an adapter.
  */
 import { BackendError } from './errors.js';
+
 import { type OpenedDevice, requestDevice } from './webgpu/request-device.js';
 import { createWebGPUBackend, type WebGPUBackend } from './webgpu/webgpu-backend.js';
+
+// files (the path versions of the main entry's loaders, and the writers)
+export {
+  AtomicDirectoryError,
+  type AtomicDirectoryOptions,
+  type RecoverResult,
+  recoverDirectory,
+  writeDirectoryAtomically,
+} from './io/atomic-directory.js';
+export { loadSafetensors, loadSafetensorsInto, saveSafetensors, saveTensors } from './io/node-files.js';
+export { SafetensorsFile, writeSafetensorsFile } from './io/safetensors-file.js';
+export { type UpdateDirectoryOptions, updateDirectoryAtomically } from './io/update-directory.js';
 
 /** Options of {@link createNodeGPU}. */
 export interface NodeGPUOptions {

@@ -10,7 +10,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AdamW, createCpuBackend, loadSafetensors, tensor } from '../src/index.js';
+import { AdamW, createCpuBackend, tensor } from '../src/index.js';
+import { loadSafetensors } from '../src/node.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');
 

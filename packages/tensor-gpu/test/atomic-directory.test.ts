@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AtomicDirectoryError, recoverDirectory, writeDirectoryAtomically } from '../src/index.js';
+import { AtomicDirectoryError, recoverDirectory, writeDirectoryAtomically } from '../src/node.js';
 import { FILE_SIZES, writeVersion } from './helpers/atomic-directory-child.js';
 import { bundleScript } from './helpers/bundle-script.js';
 

@@ -9,15 +9,11 @@
  */
 import { describe } from 'vitest';
 import { conformanceCases, runConformance } from './conformance/harness.js';
+import { WEBGPU_TOL_SCALE, webgpuExclusions } from './conformance/run-case.js';
 import { openWebGPU } from './webgpu-helpers.js';
 
 const gpu = await openWebGPU();
-const exclude: Record<string, string> = {};
-if (gpu.backend && !gpu.backend.caps.f16) {
-  for (const c of conformanceCases()) {
-    if (c.name.includes('f16')) exclude[c.name] = 'this adapter has no shader-f16 (f16 raises DTypeError)';
-  }
-}
+const exclude = webgpuExclusions(conformanceCases(), gpu.backend?.caps.f16 ?? true);
 
 // Without an adapter (and not under CI, where openWebGPU throws) every case shows as skipped.
 describe.skipIf(gpu.skip)(gpu.title('webgpu'), () => {
@@ -25,6 +21,6 @@ describe.skipIf(gpu.skip)(gpu.title('webgpu'), () => {
   runConformance('webgpu', () => gpu.backend!, {
     exclude,
     // WGSL's exp/log/sin/cos are allowed a few ulps; the references are float64.
-    tolScale: 4,
+    tolScale: WEBGPU_TOL_SCALE,
   });
 });

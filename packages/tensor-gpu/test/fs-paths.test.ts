@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AtomicDirectoryError, writeDirectoryAtomically } from '../src/index.js';
 import { makeDirectories } from '../src/io/fs-paths.js';
+import { AtomicDirectoryError, writeDirectoryAtomically } from '../src/node.js';
 
 const root = mkdtempSync(join(tmpdir(), 'llmforge-fs-paths-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

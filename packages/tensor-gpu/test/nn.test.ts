@@ -12,8 +12,6 @@ import {
   kaimingUniform,
   LayerNorm,
   Linear,
-  loadSafetensors,
-  loadSafetensorsInto,
   Module,
   ModuleList,
   memory,
@@ -21,12 +19,12 @@ import {
   RandomGenerator,
   RMSNorm,
   StateDictError,
-  saveTensors,
   type Tensor,
   tensor,
   tidy,
   xavierUniform,
 } from '../src/index.js';
+import { loadSafetensors, loadSafetensorsInto, saveTensors } from '../src/node.js';
 
 const cpu = createCpuBackend();
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');

@@ -16,7 +16,6 @@ import {
   Dropout,
   LayerNorm,
   Linear,
-  loadSafetensors,
   Module,
   memory,
   RandomGenerator,
@@ -27,6 +26,7 @@ import {
   toSafetensorsInput,
   type WebGPUBackend,
 } from '../src/index.js';
+import { loadSafetensors } from '../src/node.js';
 import { openWebGPU } from './webgpu-helpers.js';
 
 const webgpu = await openWebGPU();

@@ -14,7 +14,8 @@ import { faults } from './helpers/fs-faults.js';
 
 vi.mock('node:fs/promises', async (real) => (await import('./helpers/fs-faults.js')).faultyFs(await real()));
 
-const { loadSafetensors, SafetensorsError, saveSafetensors } = await import('../src/index.js');
+const { SafetensorsError } = await import('../src/index.js');
+const { loadSafetensors, saveSafetensors } = await import('../src/node.js');
 
 const root = mkdtempSync(join(tmpdir(), 'llmforge-safetensors-faults-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -20,17 +20,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  createCpuBackend,
-  Linear,
-  loadSafetensors,
-  loadSafetensorsInto,
-  RandomGenerator,
-  SafetensorsError,
-  saveSafetensors,
-  saveTensors,
-  tensor,
-} from '../src/index.js';
+import { createCpuBackend, Linear, RandomGenerator, SafetensorsError, tensor } from '../src/index.js';
+import { loadSafetensors, loadSafetensorsInto, saveSafetensors, saveTensors } from '../src/node.js';
 
 const root = mkdtempSync(join(tmpdir(), 'llmforge-safetensors-fs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeSafetensors, loadSafetensors, SafetensorsError, type SafetensorsMap } from '../src/index.js';
+import { decodeSafetensors, SafetensorsError, type SafetensorsMap } from '../src/index.js';
+import { loadSafetensors } from '../src/node.js';
 
 // ---- the reference reader, from the specification -------------------------------------------------
 

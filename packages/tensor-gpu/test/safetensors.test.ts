@@ -9,11 +9,9 @@ import {
   encodeBf16,
   encodeF16,
   encodeSafetensors,
-  loadSafetensors,
   SafetensorsError,
-  SafetensorsFile,
-  saveSafetensors,
 } from '../src/index.js';
+import { loadSafetensors, SafetensorsFile, saveSafetensors } from '../src/node.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'gpt2-tiny');
 const config = JSON.parse(await readFile(join(FIXTURES, 'config.json'), 'utf8')) as {

@@ -19,7 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AtomicDirectoryError, updateDirectoryAtomically } from '../src/index.js';
+import { AtomicDirectoryError, updateDirectoryAtomically } from '../src/node.js';
 
 const root = mkdtempSync(join(tmpdir(), 'llmforge-update-dir-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -93,7 +93,7 @@ describe('updateDirectoryAtomically', () => {
 
 describe('updateDirectoryAtomically inside a writeDirectoryAtomically', () => {
   it('writes straight into the outer temporary directory: no second temporary sibling', async () => {
-    const { writeDirectoryAtomically } = await import('../src/index.js');
+    const { writeDirectoryAtomically } = await import('../src/node.js');
     const dir = join(root, 'nested');
     let during: string[] = [];
     await writeDirectoryAtomically(dir, async (tmp) => {

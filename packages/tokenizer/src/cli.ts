@@ -18,8 +18,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LlmforgeError } from '@llmforge/errors';
 import { TokenizerError } from './errors.js';
+import { loadTokenizer, saveTokenizer } from './node.js';
 import { fileError } from './tokenizer/file-errors.js';
-import { Tokenizer } from './tokenizer/tokenizer.js';
+import type { Tokenizer } from './tokenizer/tokenizer.js';
 import type { TrainProgress } from './trainers/progress.js';
 import { trainTokenizer } from './trainers/train-tokenizer.js';
 
@@ -159,7 +160,7 @@ async function train(args: string[], io: CliIO): Promise<number> {
     },
     readFiles(positionals, seen),
   );
-  await tokenizer.save(values.out);
+  await saveTokenizer(tokenizer, values.out);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   io.stderr.write(
     `${values.quiet ? '' : '\n'}wrote ${values.out}: vocab ${tokenizer.vocabSize}, ${seconds} s\n`,
@@ -176,7 +177,7 @@ async function load(
     usage(io, '--tokenizer: expected a tokenizer file (tokenizer.json, .model or .tiktoken)');
     return null;
   }
-  return Tokenizer.fromFile(path, allowUnsafeRegex ? { allowUnsafeRegex: true } : {});
+  return loadTokenizer(path, allowUnsafeRegex ? { allowUnsafeRegex: true } : {});
 }
 
 async function encode(args: string[], io: CliIO): Promise<number> {

@@ -20,14 +20,17 @@ export type {
 } from './pipeline/types.js';
 
 // ── the Tokenizer class and what it is made of (tokenizer/) ──────────────────────────────────
+// (files on disk, loadTokenizer(path) and saveTokenizer, are in the Node entry, src/node.ts)
 export { Tokenizer } from './tokenizer/tokenizer.js';
+export { loadTokenizer, type TokenizerSource } from './tokenizer/load-source.js';
 export type {
   DecodeOptions,
   EncodeOptions,
   Encoding,
   Flavor,
-  FromFileOptions,
+  LoadTokenizerOptions,
   SpecialTokenSet,
+  TokenizerFileFormat,
   TiktokenOptions,
   TokenizerOptions,
 } from './tokenizer/types.js';

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type CliIO, runCli } from '../src/cli.js';
+import { loadTokenizer } from '../src/node.js';
 import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmforge-cli-'));
@@ -51,7 +52,7 @@ describe('llmforge-tokenizer CLI', () => {
     expect(t.err()).toMatch(/\rcount +\[#+\.*\] \d+% [\d.]+ MB/);
     expect(t.err()).toMatch(/merge +\[#{30}\] 100% 742\/742/);
     expect(t.err()).toMatch(/wrote .*tok\.json: vocab 1000/);
-    const tok = await Tokenizer.fromFile(tokFile);
+    const tok = await loadTokenizer(tokFile);
     expect(tok.tokenToId('<|pad|>')).toBe(1);
     // Streaming in chunks gives the same tokenizer as training on the whole text.
     const { trainTokenizer } = await import('../src/trainers/train-tokenizer.js');
@@ -63,7 +64,7 @@ describe('llmforge-tokenizer CLI', () => {
   });
 
   it('encode prints ids (from --text or stdin), decode turns them back, inspect describes the file', async () => {
-    const tok = await Tokenizer.fromFile(tokFile);
+    const tok = await loadTokenizer(tokFile);
     const text = 'It is a truth universally acknowledged.';
     const a = io();
     expect(await runCli(['encode', '--tokenizer', tokFile, '--text', text], a)).toBe(0);

@@ -1,5 +1,5 @@
-// Issue 10, tokenizer side: file-system errors of fromFile, save and the CLI are TokenizerErrors
-// naming the file with a hint (the Node error kept as `cause`); save is atomic; the CLI prints one
+// Issue 10, tokenizer side: file-system errors of loadTokenizer(path), saveTokenizer and the CLI are TokenizerErrors
+// naming the file with a hint (the Node error kept as `cause`); saveTokenizer is atomic; the CLI prints one
 // line and exits 1 (2 for usage). Failures that root cannot provoke on a real disk (a full disk,
 // permission denied) are injected into node:fs/promises.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type CliIO, runCli } from '../src/cli.js';
 import { Tokenizer, TokenizerError } from '../src/index.js';
+import { loadTokenizer, saveTokenizer } from '../src/node.js';
 
 /** A failure to inject: the fs/promises function and the error code it fails with. */
 const inject: { fn: string | null; code: string; afterBytes?: number } = { fn: null, code: '' };
@@ -26,7 +27,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       return new Proxy(handle, {
         get(target, key) {
           if (key === 'writeFile') {
-            return async (data: string) => {
+            return async (data: string | Uint8Array) => {
               await target.writeFile(data.slice(0, inject.afterBytes ?? 10));
               throw fail(inject.code);
             };
@@ -64,13 +65,13 @@ async function rejection(p: Promise<unknown>): Promise<TokenizerError> {
   return e;
 }
 
-describe('Tokenizer.fromFile', () => {
+describe('loadTokenizer(path)', () => {
   it.each([
     ['a missing file', join(dir, 'missing.json'), /no such file/, 'ENOENT'],
     ['a directory', join(dir, 'folder.json'), /a directory/, 'EISDIR'],
     ['a parent that is a file', join(good, 'x.json'), /not a directory/, 'ENOTDIR'],
   ])('%s: a TokenizerError naming the file, with a hint and the cause', async (_name, path, found, code) => {
-    const e = await rejection(Tokenizer.fromFile(path));
+    const e = await rejection(loadTokenizer(path));
     expect(e.file).toBe(path);
     expect(e.found).toMatch(found);
     expect(e.hint).toBeTruthy();
@@ -80,7 +81,7 @@ describe('Tokenizer.fromFile', () => {
   it('permission denied (injected: root reads anything)', async () => {
     inject.fn = 'readFile';
     inject.code = 'EACCES';
-    const e = await rejection(Tokenizer.fromFile(good));
+    const e = await rejection(loadTokenizer(good));
     expect(e.message).toMatch(
       /good\.json: expected a readable file, found permission denied; hint: check the read permissions/,
     );
@@ -89,18 +90,18 @@ describe('Tokenizer.fromFile', () => {
   it('a file that is not a tokenizer: the format error names the file', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"model": 5}');
-    const e = await rejection(Tokenizer.fromFile(bad));
+    const e = await rejection(loadTokenizer(bad));
     expect(e.file).toBe(bad);
     expect(e.where).toBe('model');
   });
 });
 
-describe('tok.save', () => {
+describe('saveTokenizer', () => {
   const tok = Tokenizer.fromJSON(tokenizerJSON);
 
   it('writes atomically: the file appears whole, no temporary file is left', async () => {
     const out = join(dir, 'saved.json');
-    await tok.save(out);
+    await saveTokenizer(tok, out);
     expect(JSON.parse(readFileSync(out, 'utf8')).model.vocab).toEqual({ '[UNK]': 0, hello: 1 });
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
@@ -114,7 +115,7 @@ describe('tok.save', () => {
     writeFileSync(out, 'OLD CONTENT');
     inject.fn = 'write';
     inject.code = code;
-    const e = await rejection(tok.save(out));
+    const e = await rejection(saveTokenizer(tok, out));
     expect(e.message).toMatch(/keep\.json: expected to write the file/);
     expect(e.message).toMatch(message);
     expect((e.cause as { code?: string }).code).toBe(code);
@@ -127,7 +128,7 @@ describe('tok.save', () => {
     ['over a directory', join(dir, 'folder.json'), /a directory/],
     ['under a file', join(good, 'out.json'), /not a directory/],
   ])('%s: a TokenizerError naming the file', async (_name, path, found) => {
-    const e = await rejection(tok.save(path));
+    const e = await rejection(saveTokenizer(tok, path));
     expect(e.file).toBe(path);
     expect(e.found).toMatch(found);
     expect(e.hint).toBeTruthy();

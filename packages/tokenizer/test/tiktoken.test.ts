@@ -11,6 +11,7 @@ import {
   TokenizerFormatError,
   TokenizerInputError,
 } from '../src/index.js';
+import { loadTokenizer } from '../src/node.js';
 
 // gpt-tokenizer (a peer in node_modules) ships OpenAI's rank files and TestPlans.txt: 313 cases of
 // text -> ids produced by OpenAI's tiktoken.
@@ -66,8 +67,8 @@ describe('tiktoken TestPlans.txt (OpenAI tiktoken reference)', () => {
 });
 
 describe('tiktoken loading and conventions', () => {
-  it('fromFile picks the encoding from the file name; the name-first form works too', async () => {
-    const a = await Tokenizer.fromFile(join(dataDir, 'cl100k_base.tiktoken'));
+  it('loadTokenizer(path) picks the encoding from the file name; the name-first form works too', async () => {
+    const a = await loadTokenizer(join(dataDir, 'cl100k_base.tiktoken'));
     const b = Tokenizer.fromTiktoken(
       'cl100k_base',
       readFileSync(join(dataDir, 'cl100k_base.tiktoken'), 'utf8'),

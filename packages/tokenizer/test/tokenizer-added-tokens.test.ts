@@ -3,6 +3,7 @@ import { Tokenizer as HFTokenizer } from '@anush008/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { parseTokenizerJSON } from '../src/formats/tokenizer-json.js';
 import { AddedVocabulary, Tokenizer, TokenizerInputError } from '../src/index.js';
+import { loadTokenizer, saveTokenizer } from '../src/node.js';
 
 // Added tokens with every HF flag (lstrip, rstrip, single_word, normalized, special) on top of the
 // byte-level fixture, checked against the Rust HF library; then decode, decodeStream, batches.
@@ -166,9 +167,9 @@ describe('special tokens, decode and streams', () => {
     const { join } = await import('node:path');
     const dir = await mkdtemp(join(tmpdir(), 'llmforge-tok-'));
     const path = join(dir, 'tokenizer.json');
-    await tok.save(path);
+    await saveTokenizer(tok, path);
     expect(await readdir(dir)).toEqual(['tokenizer.json']);
-    const back = await Tokenizer.fromFile(path);
+    const back = await loadTokenizer(path);
     expect(back.encode('hi <mask> there')).toEqual(tok.encode('hi <mask> there'));
     expect(back.toJSON()).toEqual(tok.toJSON());
   });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseTokenizerJSON } from '../src/formats/tokenizer-json.js';
 import { Tokenizer } from '../src/index.js';
+import { loadTokenizer } from '../src/node.js';
 
 // Expected ids, tokens and offsets from HF tokenizers 0.23 (Python) for a byte-level BPE trained on
 // Austen (see fixtures/tokenizers.json). Python reports offsets in code points; we report
@@ -28,7 +29,7 @@ function toUtf16Offsets(text: string, offsets: [number, number][]): [number, num
 }
 
 describe('hf-bytelevel-bpe fixture (HF tokenizers reference)', async () => {
-  const fast = await Tokenizer.fromFile(jsonPath.pathname);
+  const fast = await loadTokenizer(jsonPath.pathname);
   const general = new Tokenizer(parseTokenizerJSON(readFileSync(jsonPath, 'utf8')), { fastPath: false });
 
   it('has 80 cases', () => {
@@ -61,10 +62,10 @@ describe('hf-bytelevel-bpe fixture (HF tokenizers reference)', async () => {
   });
 });
 
-describe('Tokenizer.fromFile by extension', () => {
+describe('loadTokenizer (Node entry) by extension', () => {
   it('.model: SentencePiece BPE (byte fallback) gives the reference ids and decodes back', async () => {
     const sp = fixtures['sp-bpe'] as { cases: { text: string; ids: number[]; decoded: string }[] };
-    const tok = await Tokenizer.fromFile(new URL('../../../fixtures/sp-bpe.model', import.meta.url).pathname);
+    const tok = await loadTokenizer(new URL('../../../fixtures/sp-bpe.model', import.meta.url).pathname);
     for (const c of sp.cases) {
       expect(tok.encode(c.text), c.text).toEqual(c.ids);
       expect(tok.decode(c.ids), c.text).toBe(c.decoded);
@@ -73,7 +74,7 @@ describe('Tokenizer.fromFile by extension', () => {
 
   it('unknown extensions are refused with a hint', async () => {
     await expect(
-      Tokenizer.fromFile(new URL('../../../fixtures/sp-bpe.vocab', import.meta.url).pathname),
+      loadTokenizer(new URL('../../../fixtures/sp-bpe.vocab', import.meta.url).pathname),
     ).rejects.toThrow(/expected a file ending in \.json, \.tiktoken or \.model/);
   });
 });

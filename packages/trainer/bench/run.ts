@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { trainTokenizer } from '@llmforge/tokenizer';
+import { saveTokenizer } from '@llmforge/tokenizer/node';
 import { prepareMemoryBench } from './prepare-memory.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -182,7 +183,7 @@ async function bpe() {
     { model: 'bpe', vocabSize: 2048, specialTokens: ['<|endoftext|>'] },
     text.slice(0, cut),
   );
-  await tok.save(join(dir, 'tokenizer.json'));
+  await saveTokenizer(tok, join(dir, 'tokenizer.json'));
   const prepareConfig = join(out, 'bpe-prepare.json');
   // the two halves as forced splits; no filters or dedup: the benchmark wants the text as it is
   writeFileSync(

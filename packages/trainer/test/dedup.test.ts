@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   candidateProbability,
-  Deduplicator,
   HashTable64,
   jaccard,
   lshParameters,
@@ -10,6 +9,7 @@ import {
   shingleHashes,
   wordHashes,
 } from '../src/index.js';
+import { Deduplicator } from '../src/node.js';
 import { SAMPLE } from './helpers/fixtures.js';
 
 // documents of three consecutive paragraphs (at least 130 words each)

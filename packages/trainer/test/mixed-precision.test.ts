@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LossScaler, type TrainConfig, train } from '../src/index.js';
+import { LossScaler, type TrainConfig } from '../src/index.js';
+import { train } from '../src/node.js';
 import { sampleDataset, tinyRun } from './helpers/fixtures.js';
 
 let data = '';

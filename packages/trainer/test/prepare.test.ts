@@ -2,18 +2,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { Tokenizer } from '@llmforge/tokenizer';
+import { loadTokenizer } from '@llmforge/tokenizer/node';
 import { describe, expect, it } from 'vitest';
+import { CorpusError, TrainerConfigError } from '../src/index.js';
 import {
-  CorpusError,
   type FileReport,
   firstInvalidUtf8,
   loadDataset,
   prepareCorpus,
   readDocuments,
   ShardReader,
-  TrainerConfigError,
-} from '../src/index.js';
+} from '../src/node.js';
 import { runPrepareCli } from '../src/prepare/prepare-cli.js';
 import { SAMPLE, TOKENIZER, tempDir } from './helpers/fixtures.js';
 
@@ -109,7 +108,7 @@ describe('prepareCorpus', () => {
     expect(k.exactDuplicates).toEqual({ documents: 2, bytes: 2 * Buffer.byteLength(S) }); // trailing space trimmed
     expect(k.kept).toBe(3);
     expect(files[0]!.empty).toEqual({ count: 1, first: { document: 6, line: 7 } });
-    const tok = await Tokenizer.fromFile(TOKENIZER);
+    const tok = await loadTokenizer(TOKENIZER);
     const eot = manifest.tokenizer.endOfText.id;
     const ds = loadDataset(join(dir, 'out'));
     const shard = ShardReader.open(ds.train[0]!);

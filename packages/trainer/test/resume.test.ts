@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointManager, type TrainConfig, train } from '../src/index.js';
+import type { TrainConfig } from '../src/index.js';
+import { CheckpointManager, train } from '../src/node.js';
 import { sampleDataset, TINY_MODEL, tempDir } from './helpers/fixtures.js';
 
 const cli = fileURLToPath(new URL('../src/train/train-cli.ts', import.meta.url));

@@ -4,6 +4,7 @@ import { Readable, Writable } from 'node:stream';
 import { AdamW } from '@llmforge/tensor-gpu';
 import { createModel } from '@llmforge/transformer';
 import { describe, expect, it } from 'vitest';
+import { resolveTrainConfig, TRAIN_DEFAULTS } from '../src/index.js';
 import {
   CheckpointManager,
   createProgressReporter,
@@ -12,12 +13,10 @@ import {
   loadOptimizerState,
   MetricsLogger,
   renderHtmlReport,
-  resolveTrainConfig,
   saveOptimizerState,
-  TRAIN_DEFAULTS,
   writeJsonAtomically,
   writeModelWeights,
-} from '../src/index.js';
+} from '../src/node.js';
 import { runTrainCli } from '../src/train/train-cli.js';
 import { tempDir } from './helpers/fixtures.js';
 

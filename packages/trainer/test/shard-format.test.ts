@@ -7,10 +7,9 @@ import {
   SHARD_HEADER_BYTES,
   SHARD_MAGIC,
   ShardFormatError,
-  ShardReader,
-  ShardWriter,
   shardVersionFor,
 } from '../src/index.js';
+import { ShardReader, ShardWriter } from '../src/node.js';
 import { fixture, tempDir } from './helpers/fixtures.js';
 
 const v1 = Array.from({ length: 1000 }, (_, i) => (i * 7919) % 65536);

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeShardHeader, ShardFormatError, TokenLoader } from '../src/index.js';
+import { encodeShardHeader, ShardFormatError } from '../src/index.js';
+import { TokenLoader } from '../src/node.js';
 import { tempDir } from './helpers/fixtures.js';
 
 /** Two shards holding 0..N−1 (so a token's value is its global position) with 0 as the delimiter every 10 tokens. */

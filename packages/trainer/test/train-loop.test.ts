@@ -3,16 +3,8 @@ import { join } from 'node:path';
 import { createCpuBackend, memory, noGrad, tensor, tidy } from '@llmforge/tensor-gpu';
 import { createModel, type Model } from '@llmforge/transformer';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  CheckpointManager,
-  lmLoss,
-  loadDataset,
-  NonFiniteError,
-  TokenLoader,
-  type TrainConfig,
-  TrainerConfigError,
-  train,
-} from '../src/index.js';
+import { lmLoss, NonFiniteError, type TrainConfig, TrainerConfigError } from '../src/index.js';
+import { CheckpointManager, loadDataset, TokenLoader, train } from '../src/node.js';
 import { sampleDataset, TINY_MODEL, tempDir, tinyRun } from './helpers/fixtures.js';
 
 let data = '';

@@ -7,7 +7,7 @@
  */
 import type { Backend } from '@llmforge/tensor-gpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { train } from '../src/index.js';
+import { train } from '../src/node.js';
 import { sampleDataset, tinyRun } from './helpers/fixtures.js';
 
 async function openWebGPU(): Promise<{ backend: Backend | undefined; reason: string | undefined }> {

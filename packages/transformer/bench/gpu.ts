@@ -10,14 +10,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { loadSafetensors, tensor } from '@llmforge/tensor-gpu';
-import { createNodeBackend } from '@llmforge/tensor-gpu/node';
+import { tensor } from '@llmforge/tensor-gpu';
+import { createNodeBackend, loadSafetensors } from '@llmforge/tensor-gpu/node';
 import { presets } from '../src/config.js';
 import { flopsPerToken } from '../src/flops.js';
 import { hfModelTypeOf } from '../src/hf-config.js';
 import { toHfTensors } from '../src/hf-weights.js';
 import { createModel } from '../src/model.js';
-import { fromPretrained } from '../src/pretrained.js';
+import { fromPretrained } from '../src/pretrained-node.js';
 
 const pkg = process.argv[2] ?? '.';
 const H100_F32_PEAK = 66.9e12;

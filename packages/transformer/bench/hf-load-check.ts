@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createCpuBackend } from '@llmforge/tensor-gpu';
 import { presets } from '../src/config.js';
 import { createModel } from '../src/model.js';
-import { fromPretrained, savePretrained } from '../src/pretrained.js';
+import { fromPretrained, savePretrained } from '../src/pretrained-node.js';
 
 const out = process.argv[2] ?? 'bench-results/hf-load-check';
 const backend = createCpuBackend();

@@ -75,10 +75,17 @@ export {
   Model,
   sinusoidalTable,
 } from './model.js';
+// (checkpoint directories on disk, fromPretrained(dir) and savePretrained, are in /node)
 export {
   CHECKPOINT_FILES,
+  type CheckpointFiles,
+  type CheckpointSource,
+  type CheckpointStore,
+  checkpointStore,
+  encodePretrained,
   type FromPretrainedOptions,
   fromPretrained,
-  savePretrained,
+  hfCheckpointTensors,
+  hfConfigText,
 } from './pretrained.js';
 export { ScalarHead, type ScalarHeadOptions } from './scalar-head.js';

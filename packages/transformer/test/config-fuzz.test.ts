@@ -22,7 +22,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../src/config.js';
 import { CheckpointError } from '../src/errors.js';
 import { fromHfConfig } from '../src/hf-config.js';
-import { fromPretrained } from '../src/pretrained.js';
+import { fromPretrained } from '../src/node.js';
 import { fixtureDir } from './helpers/fixtures.js';
 
 type Json = Record<string, unknown>;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { presets } from '../src/config.js';
 import { ModelConfigError } from '../src/errors.js';
 import { createModel } from '../src/model.js';
-import { fromPretrained } from '../src/pretrained.js';
+import { fromPretrained } from '../src/node.js';
 import { fixtureDir } from './helpers/fixtures.js';
 
 const small = { ...presets['tiny-gpt'], nLayer: 1, nEmbd: 32, nHead: 2, vocabSize: 40 };

@@ -17,7 +17,7 @@ vi.mock('node:fs/promises', async (real) =>
 );
 
 const { CheckpointError } = await import('../src/errors.js');
-const { fromPretrained, savePretrained } = await import('../src/pretrained.js');
+const { fromPretrained, savePretrained } = await import('../src/node.js');
 const { fixtureDir } = await import('./helpers/fixtures.js');
 
 const root = mkdtempSync(join(tmpdir(), 'llmforge-pretrained-faults-'));

@@ -11,10 +11,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCpuBackend, recoverDirectory } from '@llmforge/tensor-gpu';
+import { createCpuBackend } from '@llmforge/tensor-gpu';
+import { recoverDirectory } from '@llmforge/tensor-gpu/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleScript } from '../../tensor-gpu/test/helpers/bundle-script.js';
-import { fromPretrained, savePretrained } from '../src/pretrained.js';
+import { fromPretrained, savePretrained } from '../src/node.js';
 import { modelOf, versionOf } from './helpers/save-pretrained-child.js';
 
 const KILLS = 40;

@@ -1,12 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCpuBackend, loadSafetensors, saveSafetensors } from '@llmforge/tensor-gpu';
+import { createCpuBackend } from '@llmforge/tensor-gpu';
+import { loadSafetensors, saveSafetensors } from '@llmforge/tensor-gpu/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { presets } from '../src/config.js';
 import { CheckpointError } from '../src/errors.js';
 import { createModel } from '../src/model.js';
-import { fromPretrained, savePretrained } from '../src/pretrained.js';
+import { encodePretrained, fromPretrained as fromSource } from '../src/pretrained.js';
+import { fromPretrained, savePretrained } from '../src/pretrained-node.js';
 import {
   expectClose,
   type FixtureName,
@@ -171,5 +175,87 @@ describe('fromPretrained / savePretrained', () => {
     expect((await checkpointError(savePretrained(sinusoidal, join(tmp, 'sin')))).message).toMatch(
       /sinusoidal/,
     );
+  });
+});
+
+describe('fromPretrained / encodePretrained without a file system (what a browser has)', () => {
+  const dir = fixtureDir('gpt2-tiny');
+  const bytesOf = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
+
+  async function lossOf(model: Awaited<ReturnType<typeof fromSource>>): Promise<number> {
+    const f = loadFixture('gpt2-tiny');
+    const { loss } = model.forward(rows(f, 'input_ids'), { labels: rows(f, 'labels') });
+    return loss!.itemSync();
+  }
+
+  it('loads from Files (a file picker), a Map of bytes, an object of Responses: the fixture loss each time', async () => {
+    const backend = createCpuBackend();
+    const f = loadFixture('gpt2-tiny');
+    const names = ['config.json', 'model.safetensors'];
+    const sources = [
+      names.map((n) => new File([bytesOf(n)], n)),
+      new Map(names.map((n) => [n, bytesOf(n)])),
+      Object.fromEntries(names.map((n) => [n, new Response(bytesOf(n))])),
+    ];
+    for (const source of sources) {
+      const model = await fromSource(source, { backend });
+      expectClose([await lossOf(model)], f.expected.get('loss')!.data, 1e-4, 1e-5, 'loss');
+    }
+    backend.dispose();
+  });
+
+  it('loads from a URL, fetching config.json and model.safetensors (a 404 is a missing file)', async () => {
+    const server = createServer((req, res) => {
+      const path = join(
+        dir,
+        decodeURIComponent(new URL(req.url!, 'http://x').pathname.replace(/^\/tiny\//, '')),
+      );
+      if (!req.url!.startsWith('/tiny/') || !existsSync(path)) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200).end(readFileSync(path));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const backend = createCpuBackend();
+      const model = await fromSource(new URL(`http://127.0.0.1:${port}/tiny`), { backend });
+      expect(model.config.nLayer).toBe(2);
+      const missing = await checkpointError(
+        fromSource(new URL(`http://127.0.0.1:${port}/none/`), { backend }),
+      );
+      expect(missing.file).toBe(`http://127.0.0.1:${port}/none/config.json`);
+      backend.dispose();
+    } finally {
+      server.close();
+    }
+  });
+
+  it('encodePretrained gives the bytes savePretrained writes, and they load back', async () => {
+    const backend = createCpuBackend();
+    const model = await fromSource(
+      { 'config.json': bytesOf('config.json'), 'model.safetensors': bytesOf('model.safetensors') },
+      { backend },
+    );
+    const files = await encodePretrained(model);
+    expect([...files.keys()]).toEqual(['config.json', 'model.safetensors']);
+    // byte-identical to the file transformers wrote, as savePretrained's is
+    expect(
+      Buffer.from(files.get('model.safetensors')!).equals(readFileSync(join(dir, 'model.safetensors'))),
+    ).toBe(true);
+    const out = join(tmp, 'encoded');
+    await savePretrained(model, out);
+    expect(Buffer.from(files.get('config.json')!).equals(readFileSync(join(out, 'config.json')))).toBe(true);
+    const back = await fromSource(files, { backend });
+    expect(await lossOf(back)).toBe(await lossOf(model));
+    backend.dispose();
+  });
+
+  it('names what is missing, and points a path at the Node entry', async () => {
+    const noWeights = await checkpointError(fromSource([new File([bytesOf('config.json')], 'config.json')]));
+    expect(noWeights.message).toMatch(/model\.safetensors or model\.safetensors\.index\.json/);
+    const path = await checkpointError(fromSource(dir as never));
+    expect(path.hint).toContain("import { fromPretrained } from '@llmforge/transformer/node'");
   });
 });

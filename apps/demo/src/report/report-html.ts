@@ -17,7 +17,7 @@ import {
   type ReportSection,
   type ReportSeries,
   writeHtmlReport,
-} from '@llmforge/trainer';
+} from '@llmforge/trainer/node';
 import { RL_STAGES, type StageName } from '../config.js';
 import type { RunDirectory } from '../run-dir.js';
 import type { Sample } from '../samples.js';

@@ -26,7 +26,7 @@ import {
   trainSft,
 } from '@llmforge/sft-rlhf/node';
 import type { Backend } from '@llmforge/tensor-gpu';
-import type { ProgressReporter } from '@llmforge/trainer';
+import type { ProgressReporter } from '@llmforge/trainer/node';
 import { loadCheckpoint } from '../checkpoint.js';
 import type { DemoConfig, RlStageName } from '../config.js';
 import { type Sample, sampleAnswers } from '../samples.js';

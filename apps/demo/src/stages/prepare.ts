@@ -16,7 +16,8 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { RandomGenerator } from '@llmforge/tensor-gpu';
-import { type FileReport, normalizeText, PREPARE_DEFAULTS, readDocuments } from '@llmforge/trainer';
+import { normalizeText } from '@llmforge/trainer';
+import { type FileReport, PREPARE_DEFAULTS, readDocuments } from '@llmforge/trainer/node';
 import { DemoInputError } from '../errors.js';
 import type { Stage } from '../stage.js';
 

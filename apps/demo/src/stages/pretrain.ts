@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { type MetricRecord, train } from '@llmforge/trainer';
+import { type MetricRecord, train } from '@llmforge/trainer/node';
 import { loadCheckpoint } from '../checkpoint.js';
 import { type Continuation, continueText, type Sample, sampleAnswers } from '../samples.js';
 import type { Stage } from '../stage.js';

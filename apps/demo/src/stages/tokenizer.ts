@@ -12,7 +12,8 @@
  */
 import { join } from 'node:path';
 import { chatSpecialTokens, trainTokenizer } from '@llmforge/tokenizer';
-import { prepareCorpus, readDocuments } from '@llmforge/trainer';
+import { saveTokenizer } from '@llmforge/tokenizer/node';
+import { prepareCorpus, readDocuments } from '@llmforge/trainer/node';
 import type { Stage } from '../stage.js';
 import type { PrepareResult } from './prepare.js';
 
@@ -78,7 +79,7 @@ export const tokenizerStage: Stage<TokenizerResult> = {
       progress.stop();
     }
     const tokenizerPath = join(ctx.dir, 'tokenizer.json');
-    await tokenizer.save(tokenizerPath);
+    await saveTokenizer(tokenizer, tokenizerPath);
 
     const corpusBytes = ctx.upstream<PrepareResult>('prepare').result;
     const totalKb = Math.ceil((corpusBytes.trainBytes + corpusBytes.valBytes) / 1000);

@@ -21,7 +21,8 @@ import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { createCpuBackend } from '@llmforge/tensor-gpu';
 import { trainTokenizer } from '@llmforge/tokenizer';
-import { prepareCorpus, train } from '@llmforge/trainer';
+import { saveTokenizer } from '@llmforge/tokenizer/node';
+import { prepareCorpus, train } from '@llmforge/trainer/node';
 import { countParams, type ModelConfigInput } from '@llmforge/transformer';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -62,7 +63,7 @@ try {
     corpus,
   );
   const tokenizerFile = join(work, 'tokenizer.json');
-  await tokenizer.save(tokenizerFile);
+  await saveTokenizer(tokenizer, tokenizerFile);
 
   console.log('2/3 corpus: paragraphs as documents, 5% held out, token shards');
   const dataDir = join(work, 'data');

@@ -1,5 +1,6 @@
 import { createCpuBackend, noGrad, tidy } from '@llmforge/tensor-gpu';
-import { fromPretrained, type Model, toIdsTensor } from '@llmforge/transformer';
+import { type Model, toIdsTensor } from '@llmforge/transformer';
+import { fromPretrained } from '@llmforge/transformer/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyse, attentionProbabilities } from '../src/engine/analysis.js';
 import { FIXTURES, maxAbsDiff } from './helpers.js';

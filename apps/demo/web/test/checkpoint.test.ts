@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCpuBackend } from '@llmforge/tensor-gpu';
-import { fromPretrained, savePretrained } from '@llmforge/transformer';
+import { fromPretrained, savePretrained } from '@llmforge/transformer/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   checkPair,

@@ -1,6 +1,6 @@
 import { generate, processLogits } from '@llmforge/sampler';
 import { createCpuBackend, RandomGenerator, softmaxRow } from '@llmforge/tensor-gpu';
-import { fromPretrained } from '@llmforge/transformer';
+import { fromPretrained } from '@llmforge/transformer/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { filterStages, sampleNext, topIds } from '../src/engine/next-token.js';
 import { FIXTURES, maxAbsDiff } from './helpers.js';

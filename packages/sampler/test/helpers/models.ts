@@ -1,7 +1,9 @@
 /** The HF reference checkpoints in the repository's `fixtures/`, loaded through transformer's fromPretrained. */
 import { fileURLToPath } from 'node:url';
-import { createCpuBackend, loadSafetensors } from '@llmforge/tensor-gpu';
-import { fromPretrained, type Model } from '@llmforge/transformer';
+import { createCpuBackend } from '@llmforge/tensor-gpu';
+import { loadSafetensors } from '@llmforge/tensor-gpu/node';
+import type { Model } from '@llmforge/transformer';
+import { fromPretrained } from '@llmforge/transformer/node';
 
 export type FixtureName = 'gpt2-tiny' | 'llama-tiny';
 

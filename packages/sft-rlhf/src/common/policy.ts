@@ -4,7 +4,7 @@
  * already in memory, checked for what post-training needs:
  *
  * ```
- * 'runs/sft/checkpoints/step-000200'  ─► fromPretrained + Tokenizer.fromFile(tokenizer.json)
+ * 'runs/sft/checkpoints/step-000200'  ─► fromPretrained + loadTokenizer(tokenizer.json) (the /node entries)
  *                                      ─► the chat template's special tokens are single tokens?
  *                                      ─► { model, tokenizer, format: ChatFormat, source }
  * ```
@@ -15,8 +15,10 @@
  */
 import { join } from 'node:path';
 import type { Backend } from '@llmforge/tensor-gpu';
-import { resolveChatTemplate, Tokenizer } from '@llmforge/tokenizer';
-import { createModel, fromPretrained, type Model } from '@llmforge/transformer';
+import { resolveChatTemplate, type Tokenizer } from '@llmforge/tokenizer';
+import { loadTokenizer } from '@llmforge/tokenizer/node';
+import { createModel, type Model } from '@llmforge/transformer';
+import { fromPretrained } from '@llmforge/transformer/node';
 import { ChatFormat } from '../chat/chat-format.js';
 import { PostTrainingCheckpointError, TokenizerMismatchError } from '../errors.js';
 
@@ -89,7 +91,7 @@ export async function loadPolicy(
     where = source;
     const file = join(source, 'tokenizer.json');
     try {
-      tokenizer = await Tokenizer.fromFile(file);
+      tokenizer = await loadTokenizer(file);
     } catch (cause) {
       throw new PostTrainingCheckpointError({
         operation: o.operation,

@@ -21,7 +21,8 @@
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadSafetensorsInto, type Module, type Optimizer, saveTensors } from '@llmforge/tensor-gpu';
+import type { Module, Optimizer } from '@llmforge/tensor-gpu';
+import { loadSafetensorsInto, saveTensors } from '@llmforge/tensor-gpu/node';
 import {
   CheckpointManager,
   createProgressReporter,
@@ -35,7 +36,7 @@ import {
   writeHtmlReport,
   writeJsonAtomically,
   writeModelWeights,
-} from '@llmforge/trainer';
+} from '@llmforge/trainer/node';
 import type { Model } from '@llmforge/transformer';
 import { PostTrainingCheckpointError, PostTrainingConfigError } from '../errors.js';
 

@@ -15,7 +15,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Backend, loadSafetensorsInto, noGrad, type Tensor, tidy } from '@llmforge/tensor-gpu';
+import { type Backend, noGrad, type Tensor, tidy } from '@llmforge/tensor-gpu';
+import { loadSafetensorsInto } from '@llmforge/tensor-gpu/node';
 import { type Model, ScalarHead } from '@llmforge/transformer';
 import { loadPolicy, type ModelSource, type Policy } from '../common/policy.js';
 import { type PackedBatch, packSequences, type TokenSequence } from '../common/sequences.js';

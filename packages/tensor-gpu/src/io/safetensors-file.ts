@@ -16,17 +16,11 @@ import {
   syncDirectory,
   writeTarget,
 } from './fs-paths.js';
-import { decodeTensor } from './safetensors-decode.js';
 import { prepareTensors } from './safetensors-encode.js';
 import { SafetensorsError } from './safetensors-error.js';
-import type {
-  SafetensorsHeader,
-  SafetensorsHeaderEntry,
-  SafetensorsInput,
-  SafetensorsReadOptions,
-  SafetensorsTensor,
-} from './safetensors-format.js';
+import type { SafetensorsHeader, SafetensorsInput } from './safetensors-format.js';
 import { encodeHeader, parseHeader, readHeaderLength } from './safetensors-header.js';
+import { RangeSafetensorsReader } from './safetensors-reader.js';
 
 async function readExactly(
   handle: FileHandle,
@@ -87,16 +81,21 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
  * }
  * ```
  */
-export class SafetensorsFile {
-  private closed = false;
-
+export class SafetensorsFile extends RangeSafetensorsReader {
   private constructor(
     /** The path it was opened from. */
     readonly path: string,
-    private readonly handle: FileHandle,
-    /** The parsed header. */
-    readonly header: SafetensorsHeader,
-  ) {}
+    handle: FileHandle,
+    header: SafetensorsHeader,
+  ) {
+    super(
+      path,
+      header,
+      (begin, end) => readExactly(handle, end - begin, begin, path),
+      true,
+      () => handle.close(),
+    );
+  }
 
   /** Opens a file and reads and validates its header (the tensors are not read yet). */
   static async open(path: string): Promise<SafetensorsFile> {
@@ -138,57 +137,6 @@ export class SafetensorsFile {
       await handle.close();
       throw error;
     }
-  }
-
-  /** The tensor names in header order. */
-  get names(): string[] {
-    return [...this.header.tensors.keys()];
-  }
-
-  /** The `__metadata__` strings. */
-  get metadata(): Record<string, string> {
-    return this.header.metadata;
-  }
-
-  /** A tensor's dtype, shape and offsets, without reading it (undefined when absent). */
-  entry(name: string): SafetensorsHeaderEntry | undefined {
-    return this.header.tensors.get(name);
-  }
-
-  /** Reads one tensor and converts it to its host array (see `SafetensorsReadOptions`). */
-  async read(name: string, options: SafetensorsReadOptions = {}): Promise<SafetensorsTensor> {
-    if (this.closed) {
-      throw new SafetensorsError({
-        operation: 'read',
-        file: this.path,
-        tensor: name,
-        expected: 'an open file',
-        found: 'a closed one',
-        hint: 'call read() before close()',
-      });
-    }
-    const entry = this.header.tensors.get(name);
-    if (entry === undefined) {
-      const names = this.names;
-      throw new SafetensorsError({
-        operation: 'read',
-        file: this.path,
-        tensor: name,
-        expected: `one of ${names.length} tensors (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''})`,
-        found: 'no such tensor',
-        hint: 'check the name against .names',
-      });
-    }
-    const [begin, end] = entry.dataOffsets;
-    const raw = await readExactly(this.handle, end - begin, this.header.dataStart + begin, this.path);
-    return decodeTensor(name, entry, raw, this.path, options, true);
-  }
-
-  /** Closes the file handle (idempotent). */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.handle.close();
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * safetensors, Hugging Face's tensor file format, read and written without dependencies. Start here:
- * `loadSafetensors` and `saveSafetensors` take a path (streamed tensor by tensor through a file
- * handle, Node only) or bytes in memory. The pieces, in the order a file is read:
+ * `loadSafetensors(source)` reads bytes, a `Blob`/`File` or a `Response` (anywhere: a browser or
+ * Node); `encodeSafetensors` writes bytes. The Node entry (`@llmforge/tensor-gpu/node`) adds paths:
+ * `loadSafetensors(path)` and `saveSafetensors(path, ...)` stream a file tensor by tensor. The pieces,
+ * in the order a file is read:
  *
  * | file                     | what                                                                  |
  * |--------------------------|-----------------------------------------------------------------------|
@@ -9,53 +11,49 @@
  * | `safetensors-header.ts`  | the u64 length and the JSON header, read (validated) and written      |
  * | `safetensors-decode.ts`  | bytes → host arrays, one tensor or a whole file in memory             |
  * | `safetensors-encode.ts`  | host arrays → bytes, validated and chunked; a whole file in memory    |
- * | `safetensors-file.ts`    | files: a handle that reads one tensor at a time; atomic writes        |
- * | `tensor-io.ts`           | Tensors and Modules in and out (state dicts)                          |
+ * | `binary-source.ts`       | bytes from a Uint8Array, ArrayBuffer, Blob/File or Response           |
+ * | `safetensors-reader.ts`  | a source opened for reading one tensor at a time (Blobs by slices)    |
+ * | `tensor-io.ts`           | Tensors and Modules in and out (state dicts), from any source         |
+ * | `safetensors-file.ts`    | Node: a file handle that reads one tensor at a time; atomic writes    |
+ * | `node-files.ts`          | Node: the path versions of the loaders, and the savers                |
  */
 
-import { decodeSafetensors } from './safetensors-decode.js';
-import { SafetensorsFile, writeSafetensorsFile } from './safetensors-file.js';
-import { type SafetensorsInput, SafetensorsMap, type SafetensorsReadOptions } from './safetensors-format.js';
+import type { BinarySource } from './binary-source.js';
+import { SafetensorsMap, type SafetensorsReadOptions } from './safetensors-format.js';
+import { openSafetensors, type SafetensorsReader } from './safetensors-reader.js';
 
-/**
- * Reads every tensor of a safetensors file (a path, read tensor by tensor with a file handle; Node
- * only) or of bytes already in memory.
- *
- * @example
- * ```ts
- * const weights = await loadSafetensors('model.safetensors');
- * for (const [name, t] of weights) console.log(name, t.dtype, t.shape);
- * ```
- */
-export async function loadSafetensors(
-  source: string | Uint8Array,
-  options: SafetensorsReadOptions = {},
+/** Reads every tensor of an open reader into a {@link SafetensorsMap}, then closes it. */
+export async function readAll(
+  reader: SafetensorsReader,
+  options: SafetensorsReadOptions,
 ): Promise<SafetensorsMap> {
-  if (typeof source !== 'string') return decodeSafetensors(source, options);
-  const f = await SafetensorsFile.open(source);
   try {
     const out = new SafetensorsMap();
-    out.metadata = f.metadata;
-    for (const name of f.names) out.set(name, await f.read(name, options));
+    out.metadata = reader.metadata;
+    for (const name of reader.names) out.set(name, await reader.read(name, options));
     return out;
   } finally {
-    await f.close();
+    await reader.close();
   }
 }
 
 /**
- * Writes tensors to a safetensors file atomically: tensor by tensor into a temporary file beside the
- * target, then a rename (Node only).
+ * Reads every tensor of a safetensors source: bytes in memory, a `Blob`/`File` (from a file picker or
+ * a drop) or a fetched `Response`. A file path needs the Node entry's `loadSafetensors`.
  *
  * @example
  * ```ts
- * await saveSafetensors('out.safetensors', { x: { dtype: 'F32', shape: [2], data: [1, 2] } }, { format: 'pt' });
+ * const weights = await loadSafetensors(await fetch('/gpt2-tiny/model.safetensors'));
+ * for (const [name, t] of weights) console.log(name, t.dtype, t.shape);
  * ```
  */
-export async function saveSafetensors(
-  path: string,
-  tensors: SafetensorsInput,
-  metadata: Readonly<Record<string, string>> = {},
-): Promise<void> {
-  await writeSafetensorsFile(path, tensors, metadata);
+export async function loadSafetensors(
+  source: BinarySource,
+  options: SafetensorsReadOptions & { file?: string } = {},
+): Promise<SafetensorsMap> {
+  const open = {
+    operation: 'loadSafetensors',
+    ...(options.file === undefined ? {} : { file: options.file }),
+  };
+  return readAll(await openSafetensors(source, open), options);
 }

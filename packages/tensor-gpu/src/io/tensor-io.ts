@@ -1,19 +1,21 @@
 /**
- * Between Tensors and safetensors files: `toSafetensorsInput` reads device tensors back to the host
- * in the form `saveSafetensors` writes, and `saveTensors` does both (e.g. `module.stateDict()` to a
- * checkpoint). Loading goes the other way: `loadSafetensorsInto(path, module)` streams a file into a
- * module one tensor at a time (peak host memory: one tensor), or
- * `module.loadStateDict(await loadSafetensors(path))` for small files.
+ * Between Tensors and safetensors: `toSafetensorsInput` reads device tensors back to the host in the
+ * form `encodeSafetensors` writes, and `encodeTensors` does both (e.g. `module.stateDict()` to bytes
+ * for a download; the Node entry's `saveTensors` writes a file). Loading goes the other way:
+ * `loadSafetensorsInto(source, module)` reads a source into a module one tensor at a time (peak host
+ * memory: one tensor beyond the source itself; a Blob/File is read by slices), or
+ * `module.loadStateDict(await loadSafetensors(source))` for small files.
  */
 
 import { noGrad } from '../autograd/grad-mode.js';
 import { assignHost } from '../nn/assign.js';
 import { type LoadStateDictResult, type Module, matchStateDict } from '../nn/module.js';
 import type { Tensor } from '../tensor.js';
-import { saveSafetensors } from './safetensors.js';
+import { type BinarySource, binarySourceName } from './binary-source.js';
+import { encodeSafetensors } from './safetensors-encode.js';
 import { SafetensorsError } from './safetensors-error.js';
-import { SafetensorsFile } from './safetensors-file.js';
 import type { SafetensorsTensorInput, SafetensorsWriteDType } from './safetensors-format.js';
+import { openSafetensors, type SafetensorsReader } from './safetensors-reader.js';
 
 /** Per-tensor file dtype: by default F32 for f32/f64, F16 for f16, I32 for i32 and u32 (range-checked). */
 function defaultFileDType(t: Tensor): SafetensorsWriteDType {
@@ -29,7 +31,7 @@ function defaultFileDType(t: Tensor): SafetensorsWriteDType {
  * @example
  * ```ts
  * const host = await toSafetensorsInput(model.stateDict());
- * await saveSafetensors('model.safetensors', host, { format: 'pt' });
+ * const bytes = encodeSafetensors(host, { format: 'pt' });
  * ```
  */
 export async function toSafetensorsInput(
@@ -59,21 +61,29 @@ export async function toSafetensorsInput(
   return out;
 }
 
+/** Options of {@link encodeTensors} (and of the Node entry's `saveTensors`). */
+export interface EncodeTensorsOptions {
+  /** File dtype of float tensors (default: F32 for f32/f64, F16 for f16). */
+  floatDType?: 'F32' | 'F16' | 'BF16';
+}
+
 /**
- * Reads tensors back and writes them to a safetensors file atomically (Node only).
+ * Reads tensors back and encodes them as a safetensors file in memory: the bytes a browser offers as
+ * a download, or sends somewhere. The Node entry's `saveTensors(path, ...)` writes the same bytes to
+ * a file.
  *
  * @example
  * ```ts
- * await saveTensors('ckpt/model.safetensors', model.stateDict(), { format: 'pt', step: '1000' });
+ * const bytes = await encodeTensors(model.stateDict(), { format: 'pt', step: '1000' });
+ * const url = URL.createObjectURL(new Blob([bytes])); // an <a download="model.safetensors"> href
  * ```
  */
-export async function saveTensors(
-  path: string,
+export async function encodeTensors(
   tensors: ReadonlyMap<string, Tensor>,
   metadata: Readonly<Record<string, string>> = {},
-  options: { floatDType?: 'F32' | 'F16' | 'BF16' } = {},
-): Promise<void> {
-  await saveSafetensors(path, await toSafetensorsInput(tensors, options.floatDType), metadata);
+  options: EncodeTensorsOptions = {},
+): Promise<Uint8Array> {
+  return encodeSafetensors(await toSafetensorsInput(tensors, options.floatDType), metadata);
 }
 
 /** Options of {@link loadSafetensorsInto}. */
@@ -84,46 +94,71 @@ export interface LoadIntoOptions {
   rename?: (fileName: string) => string | null;
 }
 
+/** True for an already open {@link SafetensorsReader} (the Node entry's `SafetensorsFile` is one). */
+export function isSafetensorsReader(x: unknown): x is SafetensorsReader {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as SafetensorsReader).read === 'function' &&
+    typeof (x as SafetensorsReader).entry === 'function' &&
+    Array.isArray((x as SafetensorsReader).names)
+  );
+}
+
 /**
- * Streams a safetensors file into a module: checks every key and shape against `module.stateDict()`
- * first (one StateDictError listing all problems, nothing written), then reads and uploads one tensor
- * at a time, so a checkpoint larger than free host memory still loads (Node only).
+ * Reads a safetensors source into a module: checks every key and shape against
+ * `module.stateDict()` first (one StateDictError listing all problems, nothing written), then reads
+ * and uploads one tensor at a time. The source is bytes, a `Blob`/`File` (read by slices, so a
+ * checkpoint larger than free memory still loads), a `Response`, or an open reader (left open). A
+ * file path needs the Node entry's `loadSafetensorsInto`.
  *
  * @example
  * ```ts
- * await loadSafetensorsInto('model.safetensors', model, {
+ * await loadSafetensorsInto(fileInput.files![0]!, model, {
  *   rename: (n) => (n.startsWith('transformer.') ? n.slice('transformer.'.length) : n),
  * });
  * ```
  */
 export async function loadSafetensorsInto(
-  path: string,
+  source: BinarySource | SafetensorsReader,
   module: Module,
   options: LoadIntoOptions = {},
 ): Promise<LoadStateDictResult> {
-  const strict = options.strict ?? true;
-  const op = `loadSafetensorsInto(${path})`;
-  const file = await SafetensorsFile.open(path);
+  if (isSafetensorsReader(source)) return readInto(source, '<reader>', module, options);
+  const name = binarySourceName(source);
+  const reader = await openSafetensors(source, { operation: 'loadSafetensorsInto' });
   try {
-    const fileNameOf = new Map<string, string>();
-    const entries = new Map<string, { shape: readonly number[] }>();
-    for (const name of file.names) {
-      const key = options.rename ? options.rename(name) : name;
-      if (key === null) continue;
-      fileNameOf.set(key, name);
-      entries.set(key, { shape: file.entry(name)!.shape });
-    }
-    const own = module.stateDict();
-    const result = matchStateDict(op, own, entries, strict);
-    for (const [key, target] of own) {
-      const name = fileNameOf.get(key);
-      if (name === undefined) continue;
-      const t = await file.read(name);
-      const data = t.data instanceof BigInt64Array ? Array.from(t.data, Number) : t.data;
-      noGrad(() => assignHost(target, data, op));
-    }
-    return strict ? { missing: [], unexpected: [] } : result;
+    return await readInto(reader, name, module, options);
   } finally {
-    await file.close();
+    await reader.close();
   }
+}
+
+/** The body of {@link loadSafetensorsInto}: check every key and shape, then read tensor by tensor. */
+export async function readInto(
+  reader: SafetensorsReader,
+  name: string,
+  module: Module,
+  options: LoadIntoOptions,
+): Promise<LoadStateDictResult> {
+  const strict = options.strict ?? true;
+  const op = `loadSafetensorsInto(${name})`;
+  const fileNameOf = new Map<string, string>();
+  const entries = new Map<string, { shape: readonly number[] }>();
+  for (const fileName of reader.names) {
+    const key = options.rename ? options.rename(fileName) : fileName;
+    if (key === null) continue;
+    fileNameOf.set(key, fileName);
+    entries.set(key, { shape: reader.entry(fileName)!.shape });
+  }
+  const own = module.stateDict();
+  const result = matchStateDict(op, own, entries, strict);
+  for (const [key, target] of own) {
+    const fileName = fileNameOf.get(key);
+    if (fileName === undefined) continue;
+    const t = await reader.read(fileName);
+    const data = t.data instanceof BigInt64Array ? Array.from(t.data, Number) : t.data;
+    noGrad(() => assignHost(target, data, op));
+  }
+  return strict ? { missing: [], unexpected: [] } : result;
 }

@@ -75,6 +75,21 @@ export function checkTexts(operation: string, texts: unknown): asserts texts is 
   for (let i = 0; i < texts.length; i++) checkText(operation, texts[i], `texts[${i}]`);
 }
 
+/** A file's contents: a Uint8Array or an ArrayBuffer. */
+export function checkBytes(operation: string, bytes: unknown): asserts bytes is Uint8Array | ArrayBuffer {
+  if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) {
+    fail(
+      operation,
+      'bytes',
+      "a file's bytes (Uint8Array or ArrayBuffer)",
+      bytes,
+      typeof bytes === 'string'
+        ? "JSON text: Tokenizer.fromJSON; a path: loadTokenizer from '@llmforge/tokenizer/node'"
+        : 'read the file first, e.g. new Uint8Array(await blob.arrayBuffer())',
+    );
+  }
+}
+
 /** The options argument: undefined or a plain object. */
 export function checkOptions(
   operation: string,

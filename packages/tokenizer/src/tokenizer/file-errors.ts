@@ -1,9 +1,9 @@
 /**
- * File-system failures as TokenizerErrors: `fromFile`, `save` and the CLI name the file, say what
+ * File-system failures as TokenizerErrors: `loadTokenizer(path)`, `saveTokenizer` and the CLI name the file, say what
  * went wrong in words, give a hint, and keep the Node error as `cause`.
  *
- *     ENOENT on read  -> "fromFile: tok.json: expected a readable file, found no such file; hint: check the path ..."
- *     ENOSPC on write -> "save: out.json: expected to write the file, found the disk is full; hint: ..."
+ *     ENOENT on read  -> "loadTokenizer: tok.json: expected a readable file, found no such file; hint: check the path ..."
+ *     ENOSPC on write -> "saveTokenizer: out.json: expected to write the file, found the disk is full; hint: ..."
  */
 import { describeCause } from '@llmforge/errors';
 import { TokenizerError } from '../errors.js';
@@ -63,17 +63,21 @@ function describeCode(code: string | undefined, action: 'read' | 'write', cause:
 }
 
 /**
- * Writes `text` to `path` atomically: a temporary file beside it, flushed to disk, then renamed over
+ * Writes `data` (text as UTF-8, or bytes) to `path` atomically: a temporary file beside it, flushed to disk, then renamed over
  * `path` (and the folder flushed, where the platform allows), so a reader sees the old file or the
  * new one, never a torn one, and a full disk leaves the old file in place. Node only. Failures are
  * TokenizerErrors naming `path` (see {@link fileError}); the temporary file is removed.
  *
  * @example
  * ```ts
- * await writeFileAtomically('out/tokenizer.json', JSON.stringify(json), 'save');
+ * await writeFileAtomically('out/tokenizer.json', tok.toBytes(), 'saveTokenizer');
  * ```
  */
-export async function writeFileAtomically(path: string, text: string, operation: string): Promise<void> {
+export async function writeFileAtomically(
+  path: string,
+  data: string | Uint8Array,
+  operation: string,
+): Promise<void> {
   const { open, rename, unlink } = await import('node:fs/promises');
   const { dirname, basename, join } = await import('node:path');
   const dir = dirname(path);
@@ -83,7 +87,7 @@ export async function writeFileAtomically(path: string, text: string, operation:
     const handle = await open(tmp, 'wx');
     created = true;
     try {
-      await handle.writeFile(text, 'utf8');
+      await handle.writeFile(data, typeof data === 'string' ? 'utf8' : undefined);
       await handle.sync();
     } finally {
       await handle.close();

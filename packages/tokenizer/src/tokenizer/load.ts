@@ -14,9 +14,8 @@ import { ByteLevelBPE } from '../models/bpe/byte-level.js';
 import type { SplitPattern } from '../pipeline/patterns.js';
 import { checkOptions, describeValue, previewJSON } from './arguments.js';
 import { TokenizerCore } from './core.js';
-import { fileError } from './file-errors.js';
 import { resolvePatternOption } from './pattern-option.js';
-import type { FromFileOptions, TiktokenOptions } from './types.js';
+import type { LoadTokenizerOptions, TiktokenOptions, TokenizerFileFormat } from './types.js';
 
 /**
  * A tiktoken encoding from its rank file and options: `(data, options)`, or `(name, data, options)`
@@ -91,48 +90,72 @@ function checkSpecialTokens(specials: unknown): void {
   });
 }
 
-/** A tokenizer file by its extension (see the file comment). Node only. */
-export async function coreFromFile(path: string, options: FromFileOptions): Promise<TokenizerCore> {
-  const { readFile } = await import('node:fs/promises');
-  const lower = path.toLowerCase();
-  const known = ['.json', '.tiktoken', '.model'].some((ext) => lower.endsWith(ext));
-  if (!known) {
+/** The format named by a file's extension, if any. */
+function formatOfName(file: string | undefined): TokenizerFileFormat | undefined {
+  const lower = file?.toLowerCase() ?? '';
+  if (lower.endsWith('.json')) return 'tokenizer.json';
+  if (lower.endsWith('.tiktoken')) return 'tiktoken';
+  if (lower.endsWith('.model')) return 'sentencepiece';
+  return undefined;
+}
+
+/**
+ * The format recognised from the bytes: JSON starts with `{`; a tiktoken file is lines of
+ * `<base64> <rank>`; anything else is taken for a SentencePiece protobuf (whose parser says so if not).
+ */
+function formatOfBytes(bytes: Uint8Array): TokenizerFileFormat {
+  let i = 0;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  )
+    i++;
+  if (bytes[i] === 0x7b) return 'tokenizer.json'; // '{'
+  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 256)).split('\n')[0] ?? '';
+  if (/^[A-Za-z0-9+/]+=* \d+\r?$/.test(head)) return 'tiktoken';
+  return 'sentencepiece';
+}
+
+/**
+ * A tokenizer file's bytes, in the format of `options.format`, the file name's extension, or
+ * recognised from the bytes (see {@link LoadTokenizerOptions}).
+ */
+export function coreFromBytes(bytes: Uint8Array, options: LoadTokenizerOptions = {}): TokenizerCore {
+  const file = options.file;
+  const named = formatOfName(file);
+  const hasExtension = file !== undefined && /\.[^./\\]+$/.test(file);
+  if (options.format === undefined && named === undefined && hasExtension) {
     throw new TokenizerInputError({
-      operation: 'Tokenizer.fromFile',
-      file: path,
-      expected: 'a file ending in .json, .tiktoken or .model',
-      found: JSON.stringify(path.split(/[\\/]/).pop()),
+      operation: 'loadTokenizer',
+      file,
+      expected: 'a file ending in .json, .tiktoken or .model (or options.format)',
+      found: JSON.stringify(file.split(/[\\/]/).pop()),
       hint: 'GPT-2 encoder.json + vocab.bpe: use Tokenizer.fromGPT2Files',
     });
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (cause) {
-    throw fileError('Tokenizer.fromFile', path, cause, 'read');
-  }
-  if (lower.endsWith('.json')) {
-    const text = new TextDecoder().decode(bytes);
+  const format = options.format ?? named ?? formatOfBytes(bytes);
+  const where = file === undefined ? {} : { file };
+  if (format === 'tokenizer.json') {
     return TokenizerCore.fromParts(
-      parseTokenizerJSON(text, {
-        file: path,
+      parseTokenizerJSON(new TextDecoder().decode(bytes), {
+        ...where,
         ...(options.allowUnsafeRegex ? { allowUnsafeRegex: true } : {}),
       }),
     );
   }
-  if (lower.endsWith('.tiktoken')) {
-    const base = path
+  if (format === 'tiktoken') {
+    const base = (file ?? '')
       .split(/[\\/]/)
       .pop()!
       .replace(/\.tiktoken$/i, '');
     const encoding = options.encoding ?? (isTiktokenEncodingName(base) ? base : undefined);
-    return tiktokenCore(new Uint8Array(bytes), {
+    return tiktokenCore(bytes, {
       ...(encoding ? { encoding } : {}),
       ...(options.pattern ? { pattern: options.pattern } : {}),
       ...(options.specialTokens ? { specialTokens: options.specialTokens } : {}),
       ...(options.allowUnsafeRegex ? { allowUnsafeRegex: true } : {}),
-      file: path,
+      ...where,
     });
   }
-  return TokenizerCore.fromParts(parseSentencePieceModel(new Uint8Array(bytes), { file: path }));
+  return TokenizerCore.fromParts(parseSentencePieceModel(bytes, where));
 }

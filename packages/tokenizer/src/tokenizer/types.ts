@@ -54,13 +54,23 @@ export interface TiktokenOptions {
   allowUnsafeRegex?: boolean;
 }
 
-/** Options of `Tokenizer.fromFile`. */
-export interface FromFileOptions {
-  /** For `.tiktoken` files: the standard encoding (default: guessed from the file name). */
+/** A tokenizer file format: HF's tokenizer.json, a tiktoken rank file, a SentencePiece `.model`. */
+export type TokenizerFileFormat = 'tokenizer.json' | 'tiktoken' | 'sentencepiece';
+
+/**
+ * Options of `loadTokenizer` and `Tokenizer.fromBytes`. The format is `format`, else the file name's
+ * extension (`.json`, `.tiktoken`, `.model`), else recognised from the bytes.
+ */
+export interface LoadTokenizerOptions {
+  /** The file's format (default: from the file name, else from the bytes). */
+  format?: TokenizerFileFormat;
+  /** The file name: picks the format by extension and a tiktoken encoding by name; used in errors. */
+  file?: string;
+  /** For tiktoken files: the standard encoding (default: guessed from the file name). */
   encoding?: TiktokenEncodingName;
-  /** For `.tiktoken` files: the split pattern (as {@link TiktokenOptions.pattern}). */
+  /** For tiktoken files: the split pattern (as {@link TiktokenOptions.pattern}; overrides the encoding's). */
   pattern?: string | SplitPattern;
-  /** For `.tiktoken` files: special tokens and ids. */
+  /** For tiktoken files: special tokens and ids (overrides the encoding's). */
   specialTokens?: Record<string, number>;
   /**
    * Load regexes that can backtrack catastrophically (default false: refused with a

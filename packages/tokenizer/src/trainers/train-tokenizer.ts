@@ -205,7 +205,7 @@ export async function trainTokenizerJSON(
  *   ['It is a truth universally acknowledged, ...'],
  * );
  * console.log(tok.encode('a truth'));
- * await tok.save('tokenizer.json'); // loads in HF tokenizers too
+ * await saveTokenizer(tok, 'tokenizer.json'); // from '@llmforge/tokenizer/node'; loads in HF tokenizers too
  * ```
  */
 export async function trainTokenizer(options: TrainTokenizerOptions, texts: TextSource): Promise<Tokenizer> {

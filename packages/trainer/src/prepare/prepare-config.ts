@@ -36,7 +36,7 @@ export interface PrepareConfig {
   inputs: readonly (string | InputSpec)[];
   /** The dataset directory to write (replaced as a whole, atomically, if it exists). */
   outDir: string;
-  /** The tokenizer: a `tokenizer.json` (or any file `Tokenizer.fromFile` reads). */
+  /** The tokenizer: a `tokenizer.json` (or any file `loadTokenizer` from `@llmforge/tokenizer/node` reads). */
   tokenizer: string;
   /** Shard name prefix. Default: the last component of `outDir`. */
   name?: string;

@@ -21,8 +21,10 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RandomGenerator, writeDirectoryAtomically } from '@llmforge/tensor-gpu';
-import { Tokenizer } from '@llmforge/tokenizer';
+import { RandomGenerator } from '@llmforge/tensor-gpu';
+import { writeDirectoryAtomically } from '@llmforge/tensor-gpu/node';
+import type { Tokenizer } from '@llmforge/tokenizer';
+import { loadTokenizer as loadTokenizerFile } from '@llmforge/tokenizer/node';
 import {
   DATASET_FILE,
   DATASET_FORMAT,
@@ -53,7 +55,7 @@ export interface PrepareReport {
 async function loadTokenizer(c: ResolvedPrepareConfig): Promise<{ tokenizer: Tokenizer; eot: number }> {
   let tokenizer: Tokenizer;
   try {
-    tokenizer = await Tokenizer.fromFile(c.tokenizer);
+    tokenizer = await loadTokenizerFile(c.tokenizer);
   } catch (cause) {
     throw new CorpusError({
       operation: 'prepareCorpus',
@@ -87,6 +89,7 @@ const removed = (): Removed => ({ documents: 0, bytes: 0 });
  *
  * @example
  * ```ts
+ * import { prepareCorpus } from '@llmforge/trainer/node';
  * const { manifest, files } = await prepareCorpus({
  *   inputs: ['corpus/austen', { path: 'extra/*.jsonl', field: 'body' }],
  *   outDir: 'data/austen',

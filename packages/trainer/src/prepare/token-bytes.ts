@@ -21,6 +21,7 @@ import type { Tokenizer } from '@llmforge/tokenizer';
  * ```
  */
 export function tokenByteLengths(tokenizer: Tokenizer): number[] {
+  const utf8 = new TextEncoder();
   const special = new Set(Object.values(tokenizer.specialTokens));
   const byteLevel = tokenizer.decoder?.type === 'ByteLevel';
   const out: number[] = [];
@@ -33,7 +34,7 @@ export function tokenByteLengths(tokenizer: Tokenizer): number[] {
     if (token === undefined) out.push(0);
     else if (byteLevel) out.push(token.length);
     else if (/^<0x[0-9A-Fa-f]{2}>$/.test(token)) out.push(1);
-    else out.push(Buffer.byteLength(tokenizer.decode([id], { onInvalid: 'replace' })));
+    else out.push(utf8.encode(tokenizer.decode([id], { onInvalid: 'replace' })).length);
   }
   return out;
 }

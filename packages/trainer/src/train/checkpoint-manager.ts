@@ -19,7 +19,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { recoverDirectory, writeDirectoryAtomically } from '@llmforge/tensor-gpu';
+import { recoverDirectory, writeDirectoryAtomically } from '@llmforge/tensor-gpu/node';
 import { TrainerCheckpointError } from '../errors.js';
 
 /** The marker file the manager writes into every checkpoint. */

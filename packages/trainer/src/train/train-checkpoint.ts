@@ -18,24 +18,21 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Optimizer, OptimizerState, OptimizerStateMeta, StateTensor } from '@llmforge/tensor-gpu';
 import {
   loadSafetensors,
   loadSafetensorsInto,
-  type Optimizer,
-  type OptimizerState,
-  type OptimizerStateMeta,
-  type StateTensor,
   saveSafetensors,
   saveTensors,
-} from '@llmforge/tensor-gpu';
+} from '@llmforge/tensor-gpu/node';
 import {
   fromHfTensors,
   type HostTensor,
   hfModelTypeOf,
   type Model,
   type ModelConfig,
-  savePretrained,
 } from '@llmforge/transformer';
+import { savePretrained } from '@llmforge/transformer/node';
 import type { LoaderState } from '../data/token-loader.js';
 import { TrainerCheckpointError } from '../errors.js';
 import type { LossScalerState } from './mixed-precision.js';

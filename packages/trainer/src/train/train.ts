@@ -78,6 +78,7 @@ export interface TrainResult {
  *
  * @example
  * ```ts
+ * import { train } from '@llmforge/trainer/node';
  * const result = await train({
  *   outDir: 'runs/austen',
  *   data: { dir: 'data/austen' },

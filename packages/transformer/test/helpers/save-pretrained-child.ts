@@ -8,7 +8,7 @@
  */
 import { assignHost, type Backend, createCpuBackend, noGrad } from '@llmforge/tensor-gpu';
 import { createModel, type Model } from '../../src/model.js';
-import { savePretrained } from '../../src/pretrained.js';
+import { savePretrained } from '../../src/node.js';
 
 /** The config of version v: the vocabulary alternates between two sizes. */
 export const configOf = (v: number) => ({
