@@ -45,7 +45,10 @@ export interface PostTrainingRecipe {
   };
   /** Which task families, and how many tasks each stage gets. */
   tasks: {
+    /** The families of the training stages (SFT, reward model, RL). */
     mix: TaskMix;
+    /** The families of the held-out set, when they differ from `mix` (default `mix`). */
+    heldoutMix?: TaskMix;
     sft: number;
     reward: number;
     rl: number;
@@ -81,7 +84,12 @@ export function recipeTasks(data: TaskData, recipe: PostTrainingRecipe): RecipeT
     sft: buildTasks(data, { mix, count: recipe.tasks.sft, seed: 1, repeat: true }),
     reward: buildTasks(data, { mix, count: recipe.tasks.reward, seed: 3, repeat: true }),
     rl: buildTasks(data, { mix, count: recipe.tasks.rl, seed: 4, repeat: true }),
-    heldout: buildTasks(data, { mix, count: recipe.tasks.heldout, seed: 2, split: 'heldout' }),
+    heldout: buildTasks(data, {
+      mix: recipe.tasks.heldoutMix ?? mix,
+      count: recipe.tasks.heldout,
+      seed: 2,
+      split: 'heldout',
+    }),
   };
 }
 
