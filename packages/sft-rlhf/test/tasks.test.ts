@@ -202,6 +202,37 @@ describe('task content', () => {
     expect(dog.check('puppy') && dog.check('pup')).toBe(true);
   });
 
+  it("lists other places' capitals in counterfactual lookups, so only the prompt answers them", () => {
+    const real = buildTasks(data, { mix: { capital: 1 }, count: 400, split: 'all' });
+    const capitalOf = new Map(real.map((t) => [t.prompt, t.reference]));
+    const tasks = buildTasks(data, {
+      mix: { 'capital-lookup': { weight: 1, counterfactual: true } },
+      count: 50,
+      seed: 3,
+      split: 'all',
+    });
+    const capital = (place: string) => capitalOf.get(`What is the capital of ${place}?`)!;
+    for (const t of tasks) {
+      const asked = /What is the capital of (.+)\?$/.exec(t.prompt)![1]!;
+      // the id lists place=place-whose-capital-is-listed; every place gets another's capital
+      const listing = t.id
+        .split(':')
+        .at(-1)!
+        .split('/')
+        .map((s) => s.split('='));
+      expect(listing).toHaveLength(3);
+      for (const [place, from] of listing) {
+        expect(from).not.toBe(place);
+        expect(t.prompt).toContain(`${place}: ${capital(from!)}.`);
+      }
+      const from = listing.find(([place]) => place === asked)![1]!;
+      expect(t.reference).toBe(capital(from));
+      // the true capital of the asked place (listed beside another place) is an incorrect answer
+      expect(t.check(capital(asked))).toBe(false);
+      expect(t.incorrect).toContain(capital(asked));
+    }
+  });
+
   it('builds arithmetic, spelling, sorting and date tasks with correct answers and plausible slips', () => {
     const tasks = all();
     const add = tasks.find((t) => t.family === 'addition')!;

@@ -44,7 +44,7 @@ export const PPO_DEFAULTS = {
   lambda: 0.95,
   /** Optimisation epochs over each rollout (TRL `num_ppo_epochs`). */
   epochs: 4,
-} as const;
+};
 
 /** Inputs of {@link ppoPolicyLoss}: (B, T) tensors. */
 export interface PpoPolicyInput {

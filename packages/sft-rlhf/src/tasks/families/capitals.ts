@@ -30,6 +30,14 @@ export interface CapitalOptions {
 export interface CapitalLookupOptions extends CapitalOptions {
   /** Facts in the prompt, the answer's included (default 3). */
   facts?: number;
+  /**
+   * List each place with another listed place's capital (a random derangement), so the answer can
+   * only be read from the prompt, never recalled (default false). On real facts a model can score on
+   * training items by memorising "Peru → Lima" and ignore the list, which does not transfer to
+   * held-out places; here the true capital of the asked place is listed, wrongly, and is one of the
+   * incorrect answers.
+   */
+  counterfactual?: boolean;
 }
 
 const CONTINENTS: readonly CapitalRegion[] = ['africa', 'america', 'asia', 'europe'];
@@ -86,19 +94,32 @@ export function capitalLookupFamily(options: CapitalLookupOptions = {}): TaskFam
     draw(rng: TaskRandom, ctx: FamilyContext): Task {
       const facts = capitalFacts(ctx.data, regions).filter((f) => ctx.inSplit(f.item));
       const shown = rng.shuffle(facts).slice(0, Math.min(n, facts.length));
-      const target = shown[rng.int(shown.length)]!;
-      const listed = shown.map((f) => `${f.place}: ${f.capital}.`).join(' ');
+      const t = rng.int(shown.length);
+      const target = shown[t]!;
+      // answers[i]: the fact whose capital is listed beside shown[i] (itself unless counterfactual)
+      const answers = options.counterfactual && shown.length > 1 ? derangement(rng, shown) : shown;
+      const answer = answers[t]!;
+      const listed = shown.map((f, i) => `${f.place}: ${answers[i]!.capital}.`).join(' ');
+      const places = shown.map((f, i) => (answers === shown ? f.place : `${f.place}=${answers[i]!.place}`));
       return makeTask(
         {
-          id: `capital-lookup:${target.item}:${shown.map((f) => f.place).join('/')}`,
+          id: `capital-lookup:${target.item}:${places.join('/')}`,
           family: 'capital-lookup',
           item: target.item,
           prompt: `${listed} What is the capital of ${target.place}?`,
-          reference: target.capital,
-          candidates: [...shown.filter((f) => f !== target).map((f) => f.capital), rng.pick(facts).capital],
+          reference: answer.capital,
+          candidates: [...answers.filter((f) => f !== answer).map((f) => f.capital), rng.pick(facts).capital],
         },
-        oneOf(expandQuizPattern(target.pattern)),
+        oneOf(expandQuizPattern(answer.pattern)),
       );
     },
   };
+}
+
+/** A random permutation of `items` that moves every one of them (at least two items). */
+function derangement<T>(rng: TaskRandom, items: readonly T[]): T[] {
+  for (;;) {
+    const order = rng.shuffle(items);
+    if (order.every((x, i) => x !== items[i])) return order;
+  }
 }
