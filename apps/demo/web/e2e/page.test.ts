@@ -224,7 +224,7 @@ describe.skipIf(!HAVE_CHROMIUM && !ON_CI)('the page in headless Chromium', () =>
         expect(val.at(-1)!).toBeLessThan(val[0]! - 0.5);
         expect(await page.locator('[data-testid=samples] li').count()).toBeGreaterThan(0);
         expect(await page.textContent('[data-testid=train-backend]')).toMatch(webgpu ? /WebGPU/ : /CPU/);
-        await page.screenshot({ path: `$SHOTStrain-$kind.png`, fullPage: true });
+        await page.screenshot({ path: `${SHOTS}train-${kind}.png`, fullPage: true });
         expect(pageErrors).toEqual([]);
       });
 
