@@ -53,7 +53,7 @@ function show(which: 'explain' | 'train'): void {
 function describe(info: BackendInfo): string {
   if (info.kind === 'webgpu') return `Running on ${info.label}.`;
   return info.fallback
-    ? `WebGPU is not available (${info.fallback}): running on the ${info.label} instead.`
+    ? `WebGPU is not available: ${info.fallback.replace(/\.$/, '')}. Running on the ${info.label} instead.`
     : `Running on the ${info.label} (WebGPU skipped by ?backend=cpu).`;
 }
 

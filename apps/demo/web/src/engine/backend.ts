@@ -4,8 +4,9 @@
  * a worker: both backends work there, and a worker may block, so the CPU backend's threads can wait
  * on each other with `Atomics.wait`.
  *
- * The page always says which one runs and why, e.g. "CPU (WebAssembly, 2 threads): no WebGPU
- * adapter (the browser has WebGPU but offered no adapter)".
+ * The page always says which one runs and why, e.g. "WebGPU is not available: the browser has
+ * WebGPU but offered no adapter; no usable GPU, or WebGPU is disabled. Running on the CPU
+ * (WebAssembly SIMD, 2 threads) instead."
  */
 import { type Backend, createCpuBackend, createWebGPUBackend } from '@llmforge/tensor-gpu';
 
@@ -32,7 +33,9 @@ async function probeWebGPU(): Promise<{ gpu: GPU; adapter: GPUAdapter } | { reas
     return { reason: `requestAdapter failed: ${(e as Error).message}` };
   }
   if (!adapter)
-    return { reason: 'the browser has WebGPU but offered no adapter (no usable GPU, or WebGPU is disabled)' };
+    return {
+      reason: 'the browser has WebGPU but offered no adapter; no usable GPU, or WebGPU is disabled',
+    };
   return { gpu, adapter };
 }
 

@@ -142,8 +142,11 @@ export function nextTokenView(hooks: {
       summary.textContent = 'Type some text to see what the model expects next.';
       chart.update([]);
       setChildren(table, []);
+      delete table.dataset.logits;
       return;
     }
+    // every logit in full (float32 values print exactly), for readers and the end-to-end tests
+    table.dataset.logits = Array.from(logits).join(' ');
     stages = filterStages(logits, filters());
     const s = stages;
     const shown = topIds(s.tempered, SHOWN);

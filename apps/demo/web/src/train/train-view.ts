@@ -246,19 +246,25 @@ export function trainView(
         'button',
         {
           type: 'button',
+          'data-testid': 'download-tokenizer',
           onclick: withBytes((b) => download('tokenizer.json', b.tokenizer, 'application/json')),
         },
         ['tokenizer.json'],
       ),
       el(
         'button',
-        { type: 'button', onclick: withBytes((b) => download('config.json', b.config, 'application/json')) },
+        {
+          type: 'button',
+          'data-testid': 'download-config',
+          onclick: withBytes((b) => download('config.json', b.config, 'application/json')),
+        },
         ['config.json'],
       ),
       el(
         'button',
         {
           type: 'button',
+          'data-testid': 'download-weights',
           onclick: withBytes((b) => download('model.safetensors', b.weights, 'application/octet-stream')),
         },
         ['model.safetensors'],
