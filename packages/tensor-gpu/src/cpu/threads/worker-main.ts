@@ -99,14 +99,26 @@ export function workerMain(data: WorkerData, pieces: typeof runPieces): void {
     }
     const gen = Atomics.load(ctl, L.GEN);
     if (Atomics.load(ctl, L.QUIT) !== 0) return;
+    // The caller may already be writing the next job while this reads (a seqlock: JOB is checked
+    // after the reads). Values read then can be torn, so a count or an argument count that would
+    // reach past the control block means "read again", never an out-of-range Atomics index.
     job.count = Atomics.load(ctl, L.COUNT);
     job.base = Atomics.load(ctl, L.BASE);
     job.total = Atomics.load(ctl, L.TOTAL);
     let w = L.ENTRIES;
-    for (let e = 0; e < job.count; e++) {
+    let torn = job.count < 0;
+    for (let e = 0; e < job.count && !torn; e++) {
+      if (w + 3 > ctl.length) {
+        torn = true;
+        break;
+      }
       job.fn[e] = Atomics.load(ctl, w);
       job.parts[e] = Atomics.load(ctl, w + 1);
       const nargs = Atomics.load(ctl, w + 2);
+      if (nargs < 0 || w + 3 + nargs > ctl.length) {
+        torn = true;
+        break;
+      }
       const args = job.args[e] ?? [];
       job.args[e] = args;
       args.length = 0;
@@ -114,7 +126,7 @@ export function workerMain(data: WorkerData, pieces: typeof runPieces): void {
       args.push(0, job.parts[e]!);
       w += 3 + nargs;
     }
-    if (Atomics.load(ctl, L.JOB) !== gen) continue; // the next job is being written: read it again
+    if (torn || Atomics.load(ctl, L.JOB) !== gen) continue; // the next job is being written: read it again
     seen = gen;
     pieces(ctl, L, fns, job);
   }
