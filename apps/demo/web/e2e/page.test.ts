@@ -16,7 +16,7 @@ import { gunzipSync } from 'node:zlib';
 import { createCpuBackend, noGrad } from '@llmforge/tensor-gpu';
 import { Tokenizer } from '@llmforge/tokenizer';
 // Node's checkpoint loader (reads the folder from disk)
-import { fromPretrained } from '@llmforge/transformer';
+import { fromPretrained } from '@llmforge/transformer/node';
 import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
