@@ -8,13 +8,14 @@
  *   the KL to the reference (nats per sequence) and the reward model's mean score;
  * - the result ({@link RlResult}) and the report.
  */
-import type { Backend } from '@llmforge/tensor-gpu';
+import type { Backend, Tensor } from '@llmforge/tensor-gpu';
 import { defaultBackend } from '@llmforge/tensor-gpu';
 import type { Model } from '@llmforge/transformer';
 import { evaluateTasks, type JudgedAnswer, type SuccessRate } from '../evaluate/evaluate-tasks.js';
 import { type SampledAnswers, sampleAnswers } from '../evaluate/sampled-answers.js';
 import { RewardModel } from '../reward/reward-model.js';
 import type { Task } from '../tasks/task.js';
+import { badConfig } from './check-config.js';
 import { checkSameTokenizer, frozenCopy, loadPolicy, type ModelSource, type Policy } from './policy.js';
 import type { Algorithm, PostTrainingRun } from './run.js';
 
@@ -60,6 +61,23 @@ export async function loadRlModels(
       if (owned) rewardModel?.dispose();
     },
   };
+}
+
+/** The prompt sets every RL trainer needs, both non-empty: training tasks and held-out tasks. */
+export function checkRlTasks(
+  operation: string,
+  c: { tasks: readonly Task[]; heldout: readonly Task[] },
+): void {
+  if (c.tasks.length === 0) badConfig(operation, 'tasks', 'at least one task (prompt)', 'an empty dataset');
+  if (c.heldout.length === 0)
+    badConfig(operation, 'heldout', 'at least one held-out task', 'an empty dataset');
+}
+
+/** Host copy of a rollout tensor as f32; the tensor is disposed. */
+export async function hostFloats(t: Tensor): Promise<Float32Array> {
+  const d = await t.data();
+  t.dispose();
+  return d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>);
 }
 
 /** One evaluation of an RL policy (plain JSON). */

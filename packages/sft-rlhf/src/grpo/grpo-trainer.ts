@@ -19,13 +19,19 @@
  * compare in one table.
  */
 import { RandomGenerator, type Tensor, tensor, tidy } from '@llmforge/tensor-gpu';
-import { badConfig } from '../common/check-config.js';
 import { EpochOrder } from '../common/epoch-order.js';
 import { nextTurn } from '../common/next-turn.js';
 import { clippedStep, createOptimizer } from '../common/optimizer-step.js';
 import { policyOutputs } from '../common/policy-outputs.js';
 import { collectRollouts } from '../common/rl-rollout.js';
-import { evaluateRl, finishRl, loadRlModels, type RlEvaluation, type RlResult } from '../common/rl-run.js';
+import {
+  checkRlTasks,
+  evaluateRl,
+  finishRl,
+  loadRlModels,
+  type RlEvaluation,
+  type RlResult,
+} from '../common/rl-run.js';
 import { PostTrainingRun } from '../common/run.js';
 import { packSequences, rowsTensor, type TokenSequence } from '../common/sequences.js';
 import { groupAdvantages, grpoLoss } from '../losses/grpo.js';
@@ -56,8 +62,7 @@ async function host(t: Tensor): Promise<Float32Array> {
 export async function trainGrpo(config: GrpoConfig): Promise<RlResult> {
   const op = 'trainGrpo';
   const c = resolveGrpoConfig(config);
-  if (c.tasks.length === 0) badConfig(op, 'tasks', 'at least one task (prompt)', 'an empty dataset');
-  if (c.heldout.length === 0) badConfig(op, 'heldout', 'at least one held-out task', 'an empty dataset');
+  checkRlTasks(op, c);
   const models = await loadRlModels(op, c);
   const { model, format } = models.policy;
   try {

@@ -30,15 +30,22 @@
  * - Means over empty masks are 0, not NaN; minibatches are not split further into accumulation
  *   steps.
  */
-import { RandomGenerator, type Tensor, tensor, tidy } from '@llmforge/tensor-gpu';
+import { RandomGenerator, tensor, tidy } from '@llmforge/tensor-gpu';
 import { ScalarHead } from '@llmforge/transformer';
-import { badConfig } from '../common/check-config.js';
 import { EpochOrder } from '../common/epoch-order.js';
 import { nextTurn } from '../common/next-turn.js';
 import { clippedStep, createOptimizer } from '../common/optimizer-step.js';
 import { policyOutputs } from '../common/policy-outputs.js';
 import { collectRollouts } from '../common/rl-rollout.js';
-import { evaluateRl, finishRl, loadRlModels, type RlEvaluation, type RlResult } from '../common/rl-run.js';
+import {
+  checkRlTasks,
+  evaluateRl,
+  finishRl,
+  hostFloats,
+  loadRlModels,
+  type RlEvaluation,
+  type RlResult,
+} from '../common/rl-run.js';
 import { PostTrainingRun } from '../common/run.js';
 import { packSequences, rowsTensor, type TokenSequence } from '../common/sequences.js';
 import { gae } from '../losses/gae.js';
@@ -66,13 +73,6 @@ interface RolloutBatch {
   stats: Record<string, number>;
 }
 
-/** Host view of a (B, T−1) tensor. */
-async function host(t: Tensor): Promise<Float32Array> {
-  const d = await t.data();
-  t.dispose();
-  return d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>);
-}
-
 /**
  * Fine-tunes a policy against a reward model with PPO; resumable (a resumed run equals an
  * uninterrupted one: the checkpoint holds the policy, the value head, AdamW's state and the
@@ -94,8 +94,7 @@ async function host(t: Tensor): Promise<Float32Array> {
 export async function trainPpo(config: PpoConfig): Promise<RlResult> {
   const op = 'trainPpo';
   const c = resolvePpoConfig(config);
-  if (c.tasks.length === 0) badConfig(op, 'tasks', 'at least one task (prompt)', 'an empty dataset');
-  if (c.heldout.length === 0) badConfig(op, 'heldout', 'at least one held-out task', 'an empty dataset');
+  checkRlTasks(op, c);
   const models = await loadRlModels(op, c);
   const { model, format } = models.policy;
   const rm = models.rewardModel!;
@@ -194,10 +193,10 @@ export async function trainPpo(config: PpoConfig): Promise<RlResult> {
       const result: RolloutBatch = {
         seqs: r.seqs,
         width: batch.width,
-        oldLogProbs: await host(r.logProbs.clone()),
-        oldValues: await host(values),
-        advantages: await host(whitened),
-        returns: await host(returns),
+        oldLogProbs: await hostFloats(r.logProbs.clone()),
+        oldValues: await hostFloats(values),
+        advantages: await hostFloats(whitened),
+        returns: await hostFloats(returns),
         valueMask: valueMaskArray,
         stats: {},
       };
