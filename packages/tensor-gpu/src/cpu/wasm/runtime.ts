@@ -205,12 +205,13 @@ export class WasmRuntime {
    * `minParallelWork` (it runs on the calling thread, no hand-off); else one per 20 µs of work, at
    * least one per thread and at most four per thread (more pieces balance better when a thread
    * starts late; each piece repeats a little set-up, e.g. the GEMM packs its panel of B).
-   * `minParallelWork: 0` cuts every kernel into two pieces per thread (tests).
+   * `minParallelWork: 0` cuts every kernel into four pieces per thread (tests: the most a kernel
+   * gets, so the GEMM's shrinking pieces run too).
    */
   partsFor(work: number): number {
     const n = this.pool.threads;
     if (n === 1 || work < this.minWork) return 1;
-    if (this.minWork === 0) return 2 * n;
+    if (this.minWork === 0) return 4 * n;
     return Math.min(4 * n, Math.max(n, Math.round(work / 20_000)));
   }
 
