@@ -13,16 +13,11 @@ export const NS_PER_MAC = 0.045;
 
 /**
  * Runs the arena GEMM (`gemm.wat`'s `gemm`) on `strided` = `[m, n, k, a, ars, acs, b, brs, bcs, c,
- * ldc, accumulate]` with epilogue `epi` (0: none). Products big enough for four pieces per thread
- * are cut into shrinking pieces (guided scheduling, `$part_guided`), so the caller waits less for
- * the last piece running on another thread; the split never changes the result.
+ * ldc, accumulate]` with epilogue `epi` (0: none), split as its work deserves.
  */
 export function runGemm(rt: WasmRuntime, strided: readonly number[], scratch: number, epi: number): void {
   const [m, n, k] = strided as [number, number, number];
-  const work = m * n * k * NS_PER_MAC;
-  const parts = rt.partsFor(work);
-  const guided = parts >= 4 * rt.threads ? 1 : 0;
-  rt.run('gemm', [...strided, scratch, epi, guided], work, parts);
+  rt.run('gemm', [...strided, scratch, epi], m * n * k * NS_PER_MAC);
 }
 
 /** `C (=|+=) A·B` on the arena GEMM when every operand lives there, else on `fallback`'s path. */

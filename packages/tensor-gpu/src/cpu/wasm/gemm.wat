@@ -353,50 +353,24 @@
     (local.set $jc (i32.add (local.get $jc) (i32.const 512)))
     (br $jc_loop))))
 
-;; First index of piece p of nt when [0, total) is cut into runs of whole `align`-sized blocks
-;; that shrink: piece p starts at fraction 1 − (1 − p/nt)² of the blocks (guided scheduling: the
-;; first pieces are about twice the average, the last ones small). Threads take pieces in order,
-;; so the work left when a thread runs out is one small piece, and the time the caller waits
-;; for the last piece of another thread is short. Only for nt ≥ 4 pieces per thread: with fewer
-;; the first piece alone would be more than a thread's share.
-(func $part_guided (param $total i32) (param $align i32) (param $p i32) (param $nt i32) (result i32)
-  (local $blocks i64) (local $start i32)
-  (local.set $blocks (i64.extend_i32_u
-    (i32.div_u (i32.add (local.get $total) (i32.sub (local.get $align) (i32.const 1))) (local.get $align))))
-  (local.set $start (i32.mul
-    (i32.wrap_i64 (i64.div_u
-      (i64.mul (i64.mul (local.get $blocks) (i64.extend_i32_u (local.get $p)))
-        (i64.extend_i32_u (i32.sub (i32.shl (local.get $nt) (i32.const 1)) (local.get $p))))
-      (i64.mul (i64.extend_i32_u (local.get $nt)) (i64.extend_i32_u (local.get $nt)))))
-    (local.get $align)))
-  (select (local.get $total) (local.get $start) (i32.gt_u (local.get $start) (local.get $total))))
-
-;; Piece tid of nt of [0, total) in align-sized blocks: even runs ($part), or shrinking ones
-;; ($part_guided) when `guided`.
-(func $gemm_part (@inline) (param $total i32) (param $align i32) (param $p i32) (param $nt i32) (param $guided i32) (result i32)
-  (if (result i32) (local.get $guided)
-    (then (call $part_guided (local.get $total) (local.get $align) (local.get $p) (local.get $nt)))
-    (else (call $part (local.get $total) (local.get $align) (local.get $p) (local.get $nt)))))
-
 ;; The exported GEMM: piece tid of nt of the rows (or columns) of C. Strides in elements; scratch
 ;; holds gemm_scratch_bytes() per thread, this thread's at $slot; epi: 0, or an epilogue (see
-;; $epilogue_tile) applied to each block of C after its last k slice; guided: 1 to cut C into
-;; shrinking pieces ($part_guided; the caller passes it with at least 4 pieces per thread).
+;; $epilogue_tile) applied to each block of C after its last k slice.
 (func $gemm (export "gemm")
   (param $m i32) (param $n i32) (param $k i32)
   (param $a i32) (param $ars i32) (param $acs i32)
   (param $b i32) (param $brs i32) (param $bcs i32)
-  (param $c i32) (param $ldc i32) (param $accum i32) (param $scratch i32) (param $epi i32) (param $guided i32)
+  (param $c i32) (param $ldc i32) (param $accum i32) (param $scratch i32) (param $epi i32)
   (param $tid i32) (param $nt i32)
   (local $m0 i32) (local $m1 i32) (local $n0 i32) (local $n1 i32)
   (if (i32.ge_u (local.get $m) (local.get $n))
     (then
-      (local.set $m0 (call $gemm_part (local.get $m) (i32.const 4) (local.get $tid) (local.get $nt) (local.get $guided)))
-      (local.set $m1 (call $gemm_part (local.get $m) (i32.const 4) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt) (local.get $guided)))
+      (local.set $m0 (call $part (local.get $m) (i32.const 4) (local.get $tid) (local.get $nt)))
+      (local.set $m1 (call $part (local.get $m) (i32.const 4) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
       (local.set $n0 (i32.const 0)) (local.set $n1 (local.get $n)))
     (else
-      (local.set $n0 (call $gemm_part (local.get $n) (i32.const 8) (local.get $tid) (local.get $nt) (local.get $guided)))
-      (local.set $n1 (call $gemm_part (local.get $n) (i32.const 8) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt) (local.get $guided)))
+      (local.set $n0 (call $part (local.get $n) (i32.const 8) (local.get $tid) (local.get $nt)))
+      (local.set $n1 (call $part (local.get $n) (i32.const 8) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
       (local.set $m0 (i32.const 0)) (local.set $m1 (local.get $m))))
   (if (i32.or (i32.ge_u (local.get $m0) (local.get $m1)) (i32.ge_u (local.get $n0) (local.get $n1))) (then (return)))
   (call $gemm_block (local.get $m0) (local.get $m1) (local.get $n0) (local.get $n1) (local.get $k)
