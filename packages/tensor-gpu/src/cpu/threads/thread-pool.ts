@@ -91,7 +91,7 @@ export interface ThreadPoolOptions {
   threads: number;
   /** How long idle workers spin before sleeping, and the coordinator before it sleeps in a join, ms (default 1). */
   spinMs?: number;
-  /** Export of the module that sets an instance's thread slot (its per-thread scratch). */
+  /** Export of the module that sets an instance's thread slot (its per-thread scratch) and the pool's thread count: `(slot, threads)`. */
   slotSetter: string;
 }
 
@@ -185,6 +185,7 @@ export class ThreadPool {
         tid,
         names: [...this.names],
         slotSetter: this.options.slotSetter,
+        threads: this.threads,
         layout: CONTROL_LAYOUT,
         spinMs: this.spinMs,
         errorText: this.errorText.buffer as SharedArrayBuffer,

@@ -38,8 +38,10 @@ export interface WorkerData {
   tid: number;
   /** Export names, indexed by an entry's fn. */
   names: string[];
-  /** Export that sets the instance's thread slot (which per-thread scratch its kernels use). */
+  /** Export that sets the instance's thread slot (which per-thread scratch its kernels use) and the pool's thread count: `(slot, threads)`. */
   slotSetter: string;
+  /** Threads of the pool, the coordinator included. */
+  threads: number;
   /** The control block's slot indices (`control-block.ts`). */
   layout: ControlLayout;
   /** How long an idle worker spins before it sleeps, in milliseconds. */
@@ -86,7 +88,7 @@ export function workerMain(data: WorkerData, pieces: typeof runPieces): void {
   const { layout: L, tid, spinMs } = data;
   const ctl = new Int32Array(data.control);
   const instance = new WebAssembly.Instance(data.module, { env: { mem: data.memory } });
-  (instance.exports[data.slotSetter] as (slot: number) => void)(tid);
+  (instance.exports[data.slotSetter] as (slot: number, threads: number) => void)(tid, data.threads);
   const fns = data.names.map((n) => instance.exports[n] as KernelFn);
   const job: JobView = { base: 0, total: 0, count: 0, fn: [], parts: [], args: [] };
   const text = new Int32Array(data.errorText);
