@@ -1,6 +1,7 @@
 /**
  * WebAssembly wrappers of `permute` (any 4-byte dtype, up to four dims after merging) and `reduce`
- * (f32, reduced axes forming one contiguous run once size-1 dims are ignored) — `wasm/layout.wat`.
+ * (sum, mean, max, min, sumSquares of f32, reduced axes forming one contiguous run once size-1 dims
+ * are ignored) — `wasm/layout.wat`.
  */
 import type { ReduceKind } from '../../backend/ops.js';
 import { stridesOf } from '../../backend/ops.js';
@@ -29,7 +30,7 @@ export function simdPermute(rt: WasmRuntime, ref: CpuKernel<'permute'>): CpuKern
   };
 }
 
-const REDUCE_CODES: Record<ReduceKind, number> = { sum: 0, mean: 1, max: 2, min: 3 };
+const REDUCE_CODES: Record<ReduceKind, number> = { sum: 0, mean: 1, max: 2, min: 3, sumSquares: 4 };
 
 export function simdReduce(rt: WasmRuntime, ref: CpuKernel<'reduce'>): CpuKernel<'reduce'> {
   return (args) => {
