@@ -903,12 +903,12 @@ export function conformanceCases(): ConformanceCase[] {
 
 /**
  * What gradient clipping runs: `sumSquares` over whole tensors whose sizes exercise the SIMD body
- * and tails (and columns, 4 lanes and a remainder), and `scaleInPlace` over a list of odd sizes.
+ * and tails and several fixed blocks of 4096 (and columns, 4 lanes and a remainder), and `scaleInPlace` over a list of odd sizes.
  */
 function clipCases(): ConformanceCase[] {
   const out: ConformanceCase[] = [];
   const sq = (v: number) => v * v;
-  for (const shape of [[1029], [33, 65]]) {
+  for (const shape of [[1029], [33, 65], [3, 5003]]) {
     const x = rnd(shape, -3, 3);
     out.push({
       name: `reduce sumSquares ${JSON.stringify(shape)} → scalar`,

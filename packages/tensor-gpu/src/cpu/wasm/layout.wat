@@ -148,3 +148,52 @@
           (br $cl)))))
     (local.set $o (i32.add (local.get $o) (i32.const 1)))
     (br $outer_loop))))
+
+;; Σx² of the whole of x[0, n) (a gradient norm's reduction), as torch does it in f32 but in fixed
+;; blocks: block b is x[4096·b, 4096·(b+1)) ∩ [0, n), summed in f32 by four f32x4 accumulators
+;; (16 lanes, 256 terms each, a fused multiply-add in the relaxed build, combined in a fixed
+;; order), then its tail one by one; the block's sum
+;; is widened and stored at partials[b] (f64), and the caller adds the partials in order in float64.
+;; The blocks do not depend on the pieces, which split them: 1, 2 or N threads give the same bits.
+(func $sum_squares_blocks (export "sum_squares_blocks") (param $x i32) (param $n i32) (param $partials i32)
+  (param $tid i32) (param $nt i32)
+  (local $nb i32) (local $b i32) (local $bEnd i32) (local $p i32) (local $end i32) (local $e i32)
+  (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $v v128) (local $s f32)
+  (local.set $nb (i32.shr_u (i32.add (local.get $n) (i32.const 4095)) (i32.const 12)))
+  (local.set $b (call $part (local.get $nb) (i32.const 1) (local.get $tid) (local.get $nt)))
+  (local.set $bEnd (call $part (local.get $nb) (i32.const 1) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
+  (block $bd (loop $bl
+    (br_if $bd (i32.ge_u (local.get $b) (local.get $bEnd)))
+    (local.set $p (i32.add (local.get $x) (i32.shl (local.get $b) (i32.const 14))))
+    (local.set $e (i32.shl (i32.add (local.get $b) (i32.const 1)) (i32.const 12)))
+    (local.set $end (i32.add (local.get $x) (i32.shl
+      (select (local.get $n) (local.get $e) (i32.lt_u (local.get $n) (local.get $e))) (i32.const 2))))
+    (local.set $a0 (v128.const i64x2 0 0)) (local.set $a1 (v128.const i64x2 0 0))
+    (local.set $a2 (v128.const i64x2 0 0)) (local.set $a3 (v128.const i64x2 0 0))
+    (block $d (loop $l
+      (br_if $d (i32.gt_u (i32.add (local.get $p) (i32.const 64)) (local.get $end)))
+      (local.set $v (v128.load (local.get $p)))
+      (local.set $a0 (f32x4.madd (local.get $v) (local.get $v) (local.get $a0)))
+      (local.set $v (v128.load offset=16 (local.get $p)))
+      (local.set $a1 (f32x4.madd (local.get $v) (local.get $v) (local.get $a1)))
+      (local.set $v (v128.load offset=32 (local.get $p)))
+      (local.set $a2 (f32x4.madd (local.get $v) (local.get $v) (local.get $a2)))
+      (local.set $v (v128.load offset=48 (local.get $p)))
+      (local.set $a3 (f32x4.madd (local.get $v) (local.get $v) (local.get $a3)))
+      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+      (br $l)))
+    (block $d (loop $l
+      (br_if $d (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+      (local.set $v (v128.load (local.get $p)))
+      (local.set $a0 (f32x4.madd (local.get $v) (local.get $v) (local.get $a0)))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $l)))
+    (local.set $s (call $hsum (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3)))))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $p)) (f32.load (local.get $p)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $l)))
+    (f64.store (i32.add (local.get $partials) (i32.shl (local.get $b) (i32.const 3))) (f64.promote_f32 (local.get $s)))
+    (local.set $b (i32.add (local.get $b) (i32.const 1)))
+    (br $bl))))
