@@ -32,8 +32,8 @@ export async function runCase(c: ConformanceCase, backend: Backend, tolScale = 1
     // a list of in-place tensors is checked entry by entry, as `xs.0`, `xs.1`, ...
     const all: Record<string, Tensor> = { ...outputs };
     for (const [k, v] of Object.entries(inouts)) {
-      if (Array.isArray(v)) v.forEach((t, i) => (all[`${k}.${i}`] = t));
-      else all[k] = v;
+      if (!Array.isArray(v)) all[k] = v;
+      else for (const [i, t] of v.entries()) all[`${k}.${i}`] = t;
     }
     const problems: string[] = [];
     const rtol = (c.rtol ?? 1e-5) * tolScale;
