@@ -168,6 +168,11 @@ export { definitionFamily, synonymFamily } from './tasks/families/wordnet.js';
 export { canonicalAnswer, expandQuizPattern, parseQuizTable, topAlternatives } from './tasks/quiz-pattern.js';
 export { fnv1a32, isHeldOut, TaskRandom } from './tasks/random.js';
 export {
+  type CopySequencesOptions,
+  copySequences,
+  taskDocuments,
+} from './mid-training/mid-training-data.js';
+export {
   type FamilyContext,
   type PreferencePair,
   referenceMessages,
