@@ -179,6 +179,7 @@ export {
   type Task,
   type TaskFamily,
   type TaskMessageOptions,
+  rejectedContinuations,
   taskConversation,
   taskPreferencePairs,
   taskPrompt,
