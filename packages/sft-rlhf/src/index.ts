@@ -170,6 +170,7 @@ export { fnv1a32, isHeldOut, TaskRandom } from './tasks/random.js';
 export {
   type CopySequencesOptions,
   copySequences,
+  type MidTrainingMix,
   taskDocuments,
 } from './mid-training/mid-training-data.js';
 export {

@@ -30,6 +30,16 @@ import { TaskDataError } from '../errors.js';
 import { TaskRandom } from '../tasks/random.js';
 import { type Task, taskConversation } from '../tasks/task.js';
 
+/** How much mid-training data a base model's pretraining mixes in. */
+export interface MidTrainingMix {
+  /** Fraction of every pretraining batch's rows drawn from the mid-training shard. */
+  weight: number;
+  /** Train-split task conversations rendered into it. */
+  tasks: number;
+  /** Synthetic copy sequences in it. */
+  copies: number;
+}
+
 /**
  * Each task's reference conversation as one pretraining document: the end-of-text id, then the
  * rendered ids (every token is learned in pretraining; there is no loss mask).
