@@ -111,21 +111,9 @@ async function checkMatmul(backend: Backend): Promise<string> {
  * tensor-gpu's conformance suite (every op against float64 references, the cases the Node suites run)
  * on `backend`; the cases the adapter cannot run (f16 without `shader-f16`) are counted as excluded.
  */
-async function checkConformance(
-  backend: Backend,
-  tolScale: number,
-  hasF16: boolean,
-  swiftShader = false,
-): Promise<string> {
+async function checkConformance(backend: Backend, tolScale: number, hasF16: boolean): Promise<string> {
   const cases = conformanceCases();
   const exclude = webgpuExclusions(cases, hasF16);
-  if (swiftShader) {
-    // SwiftShader's sin/cos are off by up to ~1.5e-4 (WGSL allows 2^-11 absolute in [-π, π]), beyond
-    // the suite's tolerance, which Dawn on Vulkan and on llvmpipe meet; randomNormal uses them.
-    for (const c of cases) {
-      if (/\b(sin|cos)\b|randomNormal/.test(c.name)) exclude[c.name] = "SwiftShader's sin/cos precision";
-    }
-  }
   const failures: string[] = [];
   let ran = 0;
   for (const c of cases) {
@@ -232,13 +220,7 @@ async function main(): Promise<CheckResult[]> {
     await run('webgpu: matmul', () => checkMatmul(backend), out);
     await run(
       'webgpu: tensor-gpu conformance suite',
-      () =>
-        checkConformance(
-          backend,
-          WEBGPU_TOL_SCALE,
-          backend.caps.f16,
-          adapter.info.architecture === 'swiftshader',
-        ),
+      () => checkConformance(backend, WEBGPU_TOL_SCALE, backend.caps.f16),
       out,
     );
     await run('webgpu: gpt2-tiny logits and loss', () => checkModel('gpt2-tiny', backend), out);

@@ -218,6 +218,38 @@ describe('llmforge-demo --quick', () => {
     expect(io.out()).toMatch(/│ dpo +│ current +│/);
   });
 
+  it('Ctrl-C during PPO saves a checkpoint; the same command continues the RL run from it', async () => {
+    // sft and reward stay current (same flags), so only ppo reruns, with more steps than before
+    const args = ['ppo', '--quick', '--run', run, '--rl-steps', '12', '--progress', 'lines'];
+    const { exit, err } = await interrupted(args, /^ppo [2-9]\/12 steps/m);
+    expect(exit, err).toBe(130);
+    expect(err).toContain('sft: current, skipped');
+    expect(err).toMatch(/^llmforge-demo: expected the stages to finish, found an interrupt \(Ctrl-C\)/m);
+    const partial = readdirSync(join(run, 'ppo.partial', 'checkpoints'));
+    expect(partial).toHaveLength(1);
+    const stoppedAt = Number(/step-(\d+)/.exec(partial[0]!)![1]);
+    expect(stoppedAt).toBeGreaterThan(1);
+    expect(stoppedAt).toBeLessThan(12);
+    // the finished 3-step output stays in place until the 12-step one is complete
+    expect(json<{ result: { steps: number } }>('stages', 'ppo.json').result.steps).toBe(3);
+
+    const io = memoryIO();
+    expect(await runDemoCli(args, io), io.err()).toBe(0);
+    expect(io.err()).toContain(
+      'ppo: PPO against the reward model, KL-leashed to the SFT model (continuing an interrupted run)',
+    );
+    // the continued run starts after the checkpoint's step, not at step 1
+    expect(io.err()).not.toMatch(/^ppo 1\/12 steps/m);
+    expect(io.err()).toMatch(new RegExp(`^ppo ${stoppedAt + 1}/12 steps`, 'm'));
+    const result = json<{ result: { steps: number; stopped: boolean; meanKL: number } }>(
+      'stages',
+      'ppo.json',
+    ).result;
+    expect(result.steps).toBe(12);
+    expect(result.stopped).toBe(false);
+    expect(Number.isFinite(result.meanKL)).toBe(true);
+  });
+
   it('Ctrl-C stops with a checkpoint and exit code 130; the same command continues from it', async () => {
     const args = ['pretrain', '--quick', '--run', run, '--steps', '150', '--progress', 'lines'];
     const { exit, err } = await interrupted(args, /^pretrain (1\d|[2-9]\d)\/150 steps/m);

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCpuBackend } from '@llmforge/tensor-gpu';
+import { CheckpointError } from '@llmforge/transformer';
 import { fromPretrained, savePretrained } from '@llmforge/transformer/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -24,7 +25,7 @@ describe.each(['gpt2-tiny', 'llama-tiny'])('checkpoint bytes of %s', (name) => {
   it('load into the model fromPretrained loads (same logits)', async () => {
     const dir = `${FIXTURES}/${name}`;
     const { config, weights } = await checkpointBytes(dir, `${FIXTURES}/hf-bytelevel-bpe.tokenizer.json`);
-    const ours = modelFromBytes(config, weights, backend);
+    const ours = await modelFromBytes(config, weights, backend);
     const reference = await fromPretrained(dir, { backend });
     const a = await ours.forward(ids).logits!.data();
     const b = await reference.forward(ids).logits!.data();
@@ -71,11 +72,10 @@ describe('tokenizer text', () => {
     expect(() => checkPair(t, 10)).toThrow(/tokenizer.json: expected at most 10 ids/);
   });
 
-  it('rejects a file that is not JSON with a typed error naming it', () => {
+  it('rejects a file that is not JSON with a typed error naming it', async () => {
     expect(() => tokenizerFromText('{oops')).toThrow(CheckpointFilesError);
-    expect(() => modelFromBytes('[1]', new Uint8Array(8))).toThrow(
-      /config.json: expected a JSON object, found a JSON array/,
-    );
+    await expect(modelFromBytes('[1]', new Uint8Array(8))).rejects.toThrow(CheckpointError);
+    await expect(modelFromBytes('[1]', new Uint8Array(8))).rejects.toThrow(/config\.json/);
   });
 });
 

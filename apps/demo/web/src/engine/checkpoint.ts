@@ -3,25 +3,16 @@
  * {@link Model}, and `tokenizer.json` ⇄ a {@link Tokenizer}. The page has no file system: files
  * come from a file picker, a drop or `fetch`, and go out as downloads.
  *
- *   config.json ─► fromHfConfig ─► createModel (no init)                          ┐
- *   model.safetensors ─► decodeSafetensors ─► fromHfTensors (HF names, layouts) ─► loadStateDict
+ *   config.json + model.safetensors ─► transformer's fromPretrained(files) ─► Model (eval mode)
+ *   Model ─► transformer's encodePretrained ─► config.json + model.safetensors
  *
- * The same steps as @llmforge/transformer's `fromPretrained` / `savePretrained`, which read and
- * write directories in Node; what this module writes loads there unchanged (the page's end-to-end
- * test checks it).
+ * These are @llmforge/transformer's own loaders (its browser entry), the ones its Node entry's
+ * `fromPretrained(dir)` / `savePretrained` use for directories, so what the page writes loads there
+ * unchanged (the page's end-to-end test checks it).
  */
-import { type Backend, decodeSafetensors, encodeSafetensors } from '@llmforge/tensor-gpu';
+import type { Backend } from '@llmforge/tensor-gpu';
 import { Tokenizer } from '@llmforge/tokenizer';
-import {
-  createModel,
-  fromHfConfig,
-  fromHfTensors,
-  type HostTensor,
-  hfModelTypeOf,
-  type Model,
-  toHfConfig,
-  toHfTensors,
-} from '@llmforge/transformer';
+import { CHECKPOINT_FILES, encodePretrained, fromPretrained, type Model } from '@llmforge/transformer';
 import { CheckpointFilesError } from '../errors.js';
 
 /** The three files of a checkpoint, as the page holds them. */
@@ -52,31 +43,20 @@ function parseJson(text: string, file: string): Record<string, unknown> {
 }
 
 /**
- * A model from `config.json` text and `model.safetensors` bytes (GPT-2 or Llama family), in eval mode.
+ * A model from `config.json` text and `model.safetensors` bytes (GPT-2 or Llama family), in eval
+ * mode. A bad file raises transformer's `CheckpointError` naming the file and the field or tensor.
  *
  * @example
  * ```ts
- * const model = modelFromBytes(await configFile.text(), new Uint8Array(await weightsFile.arrayBuffer()), backend);
+ * const model = await modelFromBytes(await configFile.text(), new Uint8Array(await weightsFile.arrayBuffer()), backend);
  * ```
  */
-export function modelFromBytes(config: string, weights: Uint8Array, backend?: Backend): Model {
-  const { modelType, config: c } = fromHfConfig(parseJson(config, 'config.json'), 'config.json');
-  const hf = new Map<string, HostTensor>();
-  for (const [name, t] of decodeSafetensors(weights, { file: 'model.safetensors' })) {
-    if (!(t.data instanceof Float32Array)) {
-      throw new CheckpointFilesError({
-        operation: 'load checkpoint',
-        file: 'model.safetensors',
-        where: name,
-        expected: 'a floating-point tensor (F32, F16, BF16, F64)',
-        found: t.dtype,
-      });
-    }
-    hf.set(name, { shape: t.shape, data: t.data });
-  }
-  const model = createModel(c, { ...(backend ? { backend } : {}), init: false });
-  model.loadStateDict(fromHfTensors(modelType, model.stateDict(), hf, 'model.safetensors'));
-  return model.eval();
+export function modelFromBytes(config: string, weights: Uint8Array, backend?: Backend): Promise<Model> {
+  const files = new Map([
+    [CHECKPOINT_FILES.config, new TextEncoder().encode(config)],
+    [CHECKPOINT_FILES.weights, weights],
+  ]);
+  return fromPretrained(files, backend ? { backend } : {});
 }
 
 /**
@@ -89,21 +69,11 @@ export function modelFromBytes(config: string, weights: Uint8Array, backend?: Ba
  * ```
  */
 export async function modelToBytes(model: Model): Promise<{ config: string; weights: Uint8Array }> {
-  const modelType = hfModelTypeOf(model.config);
-  const ours = new Map<string, HostTensor>();
-  for (const [name, p] of model.namedParameters()) {
-    const data = await p.data();
-    ours.set(name, {
-      shape: [...p.shape],
-      data: data instanceof Float32Array ? data : Float32Array.from(data),
-    });
-  }
-  const hf = [...toHfTensors(modelType, ours)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const weights = encodeSafetensors(
-    new Map(hf.map(([name, t]) => [name, { dtype: 'F32' as const, shape: t.shape, data: t.data }])),
-    { format: 'pt' },
-  );
-  return { config: `${JSON.stringify(toHfConfig(model.config), null, 2)}\n`, weights };
+  const files = await encodePretrained(model);
+  return {
+    config: new TextDecoder().decode(files.get(CHECKPOINT_FILES.config)),
+    weights: files.get(CHECKPOINT_FILES.weights)!,
+  };
 }
 
 /**

@@ -40,7 +40,7 @@ const api = {
   /** Replaces the model with the one in these files. */
   async load(config: string, weights: Uint8Array): Promise<ModelSummary> {
     if (!opened) opened = await openBackend('auto');
-    const next = modelFromBytes(config, weights, opened.backend);
+    const next = await modelFromBytes(config, weights, opened.backend);
     model?.dispose();
     model = next;
     return { config: next.config, parameters: next.numParams() };

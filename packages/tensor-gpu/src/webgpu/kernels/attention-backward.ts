@@ -17,7 +17,8 @@
  */
 import { type GpuKernel, wgslType } from '../kernel-context.js';
 import { enables, grid1d, PARAMS_WGSL } from '../wgsl.js';
-import { ATT_REDUCE_WGSL, ATT_WG, attentionParams, MAX_HEAD_DIM } from './attention-wgsl.js';
+import { ATT_REDUCE_WGSL, ATT_WG, attentionParams, MAX_HEAD_DIM, Q_ROW_WGSL } from './attention-wgsl.js';
+import { ROW_ENTRY_ARGS } from './row-wgsl.js';
 
 const U = MAX_HEAD_DIM / ATT_WG;
 
@@ -252,18 +253,8 @@ var<workgroup> qs: array<f32, ${MAX_HEAD_DIM}>;
 var<workgroup> dos: array<f32, ${MAX_HEAD_DIM}>;
 var<workgroup> dss: array<f32, ${ATT_WG}>;
 @compute @workgroup_size(${ATT_WG})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row = wg.x + wg.y * nwg.x;
-  if (row >= pu(0u)) { return; }
-  let H = pu(2u); let Hkv = pu(3u); let T = pu(4u); let S = pu(5u); let D = pu(6u);
-  let tq = row % T;
-  let bh = row / T;
-  let h = bh % H;
-  let b = bh / H;
-  let kvh = h / (H / Hkv);
-  let qBase = row * D;
-  let kBase = (b * Hkv + kvh) * S * D;
-  let scale = pf(8u);
+fn main(${ROW_ENTRY_ARGS}) {
+  ${Q_ROW_WGSL}
   var part = 0.0;
   for (var c = lid; c < D; c += ${ATT_WG}u) {
     qs[c] = f32(Q[qBase + c]) * scale;

@@ -9,43 +9,31 @@
 import { BackendError, formatShape } from '../../errors.js';
 import type { GpuTensor } from '../kernel-context.js';
 import { Params } from '../wgsl.js';
+import { ROW_INDEX, workgroupReduceWgsl } from './row-wgsl.js';
 
 /** Threads per attention workgroup (one row of keys or queries per block of 64). */
 export const ATT_WG = 64;
 /** Largest head size: each thread keeps ⌈D/64⌉ ≤ 4 accumulators. */
 export const MAX_HEAD_DIM = 256;
 
-export const ATT_REDUCE_WGSL = /* wgsl */ `
-var<workgroup> red: array<f32, ${ATT_WG}>;
-fn wgSum(v: f32, lid: u32) -> f32 {
-  // Leading barrier: the previous call's readers of red[0] must be done before it is overwritten
-  // (a trailing barrier alone was not enough on Mesa llvmpipe).
-  workgroupBarrier();
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = ${ATT_WG / 2}u; s > 0u; s = s / 2u) {
-    if (lid < s) { red[lid] = red[lid] + red[lid + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
-fn wgMax(v: f32, lid: u32) -> f32 {
-  // Leading barrier: the previous call's readers of red[0] must be done before it is overwritten
-  // (a trailing barrier alone was not enough on Mesa llvmpipe).
-  workgroupBarrier();
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = ${ATT_WG / 2}u; s > 0u; s = s / 2u) {
-    if (lid < s) { red[lid] = max(red[lid], red[lid + s]); }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
-`;
+/** `wgSum` / `wgMax` over the 64 threads of an attention workgroup (see `row-wgsl.ts`). */
+export const ATT_REDUCE_WGSL = workgroupReduceWgsl(ATT_WG);
+
+/**
+ * The start of a q-row kernel's `main` (entry arguments `ROW_ENTRY_ARGS`): `row` is one query
+ * (b, h, tq), `kvh` its KV head, `qBase`/`kBase` the offsets of its q row and of its head's keys,
+ * plus the shape numbers and `scale`; padding workgroups return.
+ */
+export const Q_ROW_WGSL = /* wgsl */ `${ROW_INDEX}
+  let H = pu(2u); let Hkv = pu(3u); let T = pu(4u); let S = pu(5u); let D = pu(6u);
+  let tq = row % T;
+  let bh = row / T;
+  let h = bh % H;
+  let b = bh / H;
+  let kvh = h / (H / Hkv);
+  let qBase = row * D;
+  let kBase = (b * Hkv + kvh) * S * D;
+  let scale = pf(8u);`;
 
 /** Shape numbers and the params buffer of an attention call. */
 export function attentionParams(

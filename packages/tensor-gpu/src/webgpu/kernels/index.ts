@@ -6,8 +6,6 @@ import type { OpName } from '../../backend/ops.js';
 import type { GpuKernel } from '../kernel-context.js';
 import { accumulate } from './accumulate.js';
 import { adamw } from './adamw.js';
-import { addLayerNorm } from './add-layer-norm.js';
-import { addRmsNorm } from './add-rms-norm.js';
 import { arange } from './arange.js';
 import { argmax } from './argmax.js';
 import { attention } from './attention.js';
@@ -23,18 +21,21 @@ import { dropout } from './dropout.js';
 import { expand } from './expand.js';
 import { fill } from './fill.js';
 import { gather } from './gather.js';
-import { layerNorm } from './layer-norm.js';
-import { layerNormBackward, layerNormBackwardInto } from './layer-norm-backward.js';
 import { linear } from './linear.js';
 import { logSoftmax } from './log-softmax.js';
 import { matmul } from './matmul.js';
 import { matmulAccumulate } from './matmul-accumulate.js';
+import {
+  layerNormBackward,
+  layerNormBackwardInto,
+  rmsNormBackward,
+  rmsNormBackwardInto,
+} from './norm-backward.js';
+import { addLayerNorm, addRmsNorm, layerNorm, rmsNorm } from './norm-forward.js';
 import { permute } from './permute.js';
 import { randomNormal } from './random-normal.js';
 import { randomUniform } from './random-uniform.js';
 import { reduce } from './reduce.js';
-import { rmsNorm } from './rms-norm.js';
-import { rmsNormBackward, rmsNormBackwardInto } from './rms-norm-backward.js';
 import { rope } from './rope.js';
 import { sampleTokens } from './sample-tokens.js';
 import { scatterAdd } from './scatter-add.js';

@@ -2,7 +2,8 @@
  * `randomNormal`: Box–Muller on Philox bits, as `random/philox.ts`: element i uses block
  * offset + ⌊i/2⌋, lanes a = 2·(i mod 2) and a+1: u1 = ((bits_a >> 8) + 1)·2⁻²⁴ ∈ (0, 1],
  * u2 = (bits_{a+1} >> 8)·2⁻²⁴, z = √(−2 ln u1)·cos(2π u2). One thread per block (2 elements).
- * The bits are identical to the CPU; the f32 log/cos differ from the CPU's f64 by a few ulps.
+ * The bits are identical to the CPU; the f32 log and `cos_f` (`unary-math.ts`) differ from the
+ * CPU's f64 by a few ulps.
  *
  * Params: 0 n, 1-2 seed, 3-4 offset, 5 mean, 6 std.
  */
@@ -10,6 +11,7 @@ import { sizeOf } from '../../backend/ops.js';
 import { type GpuKernel, wgslType } from '../kernel-context.js';
 import { ENTRY_1D_ARGS, enables, GLOBAL_INDEX, grid1d, PARAMS_WGSL, Params } from '../wgsl.js';
 import { PHILOX_WGSL, splitU64 } from './philox-wgsl.js';
+import { TRIG_WGSL } from './unary-math.js';
 
 export const randomNormal: GpuKernel<'randomNormal'> = (
   ctx,
@@ -17,7 +19,7 @@ export const randomNormal: GpuKernel<'randomNormal'> = (
 ) => {
   const t = wgslType(ctx, 'randomNormal', y.dtype);
   const n = sizeOf(y.shape);
-  const code = /* wgsl */ `${enables(t)}${PARAMS_WGSL}${PHILOX_WGSL}
+  const code = /* wgsl */ `${enables(t)}${PARAMS_WGSL}${PHILOX_WGSL}${TRIG_WGSL}
 @group(0) @binding(1) var<storage, read_write> Y: array<${t}>;
 @compute @workgroup_size(256)
 fn main(${ENTRY_1D_ARGS}) {
@@ -30,7 +32,7 @@ fn main(${ENTRY_1D_ARGS}) {
     if (i < n) {
       let u1 = f32((bits[2u * l] >> 8u) + 1u) * (1.0 / 16777216.0);
       let u2 = bitsToUniform(bits[2u * l + 1u]);
-      let z = sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+      let z = sqrt(-2.0 * log(u1)) * cos_f(6.283185307179586 * u2);
       Y[i] = ${t}(pf(5u) + pf(6u) * z);
     }
   }

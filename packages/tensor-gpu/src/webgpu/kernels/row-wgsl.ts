@@ -26,17 +26,19 @@ export function tree(combine: string, size = ROW_WG, arr = 'red'): string {
 }
 
 /**
- * `wgSum(v, lid)` and `wgMax(v, lid)`; call from uniform control flow only. Each starts with a
- * barrier so the previous call's readers of red[0] are done before red is overwritten (a trailing
- * barrier alone was not enough on Mesa llvmpipe: threads beyond the first 8 read a partial sum).
+ * `wgSum(v, lid)` and `wgMax(v, lid)` over a workgroup of `size` threads (a power of two), with their
+ * `red` array; call from uniform control flow only. Each starts with a barrier so the previous call's
+ * readers of red[0] are done before red is overwritten (a trailing barrier alone was not enough on
+ * Mesa llvmpipe: threads beyond the first 8 read a partial sum).
  */
-export const ROW_REDUCE_WGSL = /* wgsl */ `
-var<workgroup> red: array<f32, ${ROW_WG}>;
+export function workgroupReduceWgsl(size: number): string {
+  return /* wgsl */ `
+var<workgroup> red: array<f32, ${size}>;
 fn wgSum(v: f32, lid: u32) -> f32 {
   workgroupBarrier();
   red[lid] = v;
   workgroupBarrier();
-${tree('red[lid] + red[lid + S]')}
+${tree('red[lid] + red[lid + S]', size)}
   let r = red[0];
   workgroupBarrier();
   return r;
@@ -45,12 +47,16 @@ fn wgMax(v: f32, lid: u32) -> f32 {
   workgroupBarrier();
   red[lid] = v;
   workgroupBarrier();
-${tree('max(red[lid], red[lid + S])')}
+${tree('max(red[lid], red[lid + S])', size)}
   let r = red[0];
   workgroupBarrier();
   return r;
 }
 `;
+}
+
+/** The reductions of the 256-thread row kernels. */
+export const ROW_REDUCE_WGSL = workgroupReduceWgsl(ROW_WG);
 
 /** Entry-point arguments of a row kernel; the row index is `row` (see {@link ROW_INDEX}). */
 export const ROW_ENTRY_ARGS =

@@ -1,12 +1,48 @@
 /**
  * WGSL expressions of the elementwise functions (`unary` op) and their derivatives (`unaryGrad`), all
  * in f32. WGSL has no `erf`, and `tanh` of a large argument is NaN on some drivers, so both are
- * written out here (`MATH_WGSL`), as is a `pow` with PyTorch's rules for negative bases.
+ * written out here (`MATH_WGSL`), as is a `pow` with PyTorch's rules for negative bases. WGSL's
+ * `sin`/`cos` only promise 2⁻¹¹ absolute error on [−π, π] (SwiftShader is off by ~1.5e-4, and
+ * hardware approximations degrade with |x|), so `TRIG_WGSL` computes them as C libraries do.
  */
 import type { BinaryKind, UnaryKind } from '../../backend/ops.js';
 
+/**
+ * `sin_f`, `cos_f`: Cody–Waite range reduction r = x − k·π/2 (π/2 split into three parts whose
+ * products with k stay exact for |x| < 1e5), then minimax polynomials on [−π/4, π/4] chosen by the
+ * quadrant k mod 4. Within a few f32 ulps of the true values, on every adapter.
+ */
+export const TRIG_WGSL = /* wgsl */ `
+fn sin_poly(r: f32) -> f32 {
+  let z = r * r;
+  return r + r * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
+}
+fn cos_poly(r: f32) -> f32 {
+  let z = r * r;
+  return 1.0 - 0.5 * z + z * z * (4.166664568298827e-2 + z * (-1.388731625493765e-3 + z * 2.443315711809948e-5));
+}
+// r = x − k·π/2 and the quadrant k mod 4
+fn trig_reduce(x: f32) -> vec2<f32> {
+  let k = round(x * 0.63661977236758134);
+  let r = ((x - k * 1.5703125) - k * 4.837512969970703125e-4) - k * 7.54978995489188216e-8;
+  return vec2<f32>(r, f32(bitcast<u32>(i32(k)) & 3u));
+}
+fn sin_f(x: f32) -> f32 {
+  let rq = trig_reduce(x);
+  let q = u32(rq.y);
+  let v = select(sin_poly(rq.x), cos_poly(rq.x), (q & 1u) == 1u);
+  return select(v, -v, q >= 2u);
+}
+fn cos_f(x: f32) -> f32 {
+  let rq = trig_reduce(x);
+  let q = u32(rq.y);
+  let v = select(cos_poly(rq.x), sin_poly(rq.x), (q & 1u) == 1u);
+  return select(v, -v, q == 1u || q == 2u);
+}
+`;
+
 /** Helper functions the expressions below call. */
-export const MATH_WGSL = /* wgsl */ `
+export const MATH_WGSL = /* wgsl */ `${TRIG_WGSL}
 // erf(x), Abramowitz & Stegun 7.1.26 refined: |error| < 1.5e-7.
 fn erf_f(x: f32) -> f32 {
   let a = abs(x);
@@ -74,9 +110,9 @@ export function unaryExpr(op: UnaryKind, x: string): string {
     case 'silu':
       return `(${x} * sigmoid_f(${x}))`;
     case 'sin':
-      return `sin(${x})`;
+      return `sin_f(${x})`;
     case 'cos':
-      return `cos(${x})`;
+      return `cos_f(${x})`;
   }
 }
 
@@ -114,9 +150,9 @@ export function unaryGradExpr(op: UnaryKind, x: string): string {
     case 'silu':
       return `(sigmoid_f(${x}) * (1.0 + ${x} * (1.0 - sigmoid_f(${x}))))`;
     case 'sin':
-      return `cos(${x})`;
+      return `cos_f(${x})`;
     case 'cos':
-      return `(-sin(${x}))`;
+      return `(-sin_f(${x}))`;
   }
 }
 
