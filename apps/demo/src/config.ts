@@ -50,8 +50,8 @@ export interface DemoConfig {
     /**
      * Mid-training documents mixed into every batch (null: the corpus alone): rendered train-split
      * task conversations (`tasks` of them, the families of `tasks.mix`) and synthetic copy sequences
-     * (`copies`), together `weight` of each batch's rows. They teach the base model the chat format
-     * and to copy from its context, which the open-book tasks need (README, "Results").
+     * (`copies`), together `weight` of each batch's rows. Meant to teach the base model the chat
+     * format and to copy from its context; at the default's budget it did not (README, "Results").
      */
     mix: MidTrainingMix | null;
   };

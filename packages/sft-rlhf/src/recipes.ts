@@ -123,16 +123,10 @@ export const DEMO_RECIPE: PostTrainingRecipe = {
       '<|/call|>',
     ],
   },
-  // half of every pretraining batch is mid-training data (task conversations and copy sequences):
-  // with Austen alone the base model never learned to copy from its context and the open-book
-  // families stayed at 0 % (README, Results)
-  pretrain: {
-    model: { preset: 'tiny-gpt', contextLength: 128 },
-    steps: 2000,
-    batchSize: 16,
-    lr: 2e-3,
-    mix: { weight: 0.5, tasks: 8000, copies: 12000 },
-  },
+  // No mid-training mix (`pretrain.mix`): half of every batch of task conversations and copy
+  // sequences over 2,000 steps formed no induction heads either (README, Results) and cost 0.11 nats
+  // of Austen validation loss and 5 more minutes.
+  pretrain: { model: { preset: 'tiny-gpt', contextLength: 128 }, steps: 1500, batchSize: 16, lr: 2e-3 },
   tasks: { mix: RECIPE_MIX, sft: 2000, reward: 1000, rl: 1000, heldout: 200 },
   sft: { epochs: 3, batchSize: 16, lr: 1e-3 },
   reward: { epochs: 2, batchSize: 16, lr: 3e-4, pairsPerTask: 2 },
@@ -157,6 +151,8 @@ export const QUICK_RECIPE: PostTrainingRecipe = {
     steps: 60,
     batchSize: 8,
     lr: 3e-3,
+    // a small mid-training mix, so the test suite runs the demo's mix path (writeMidTrainingShard,
+    // the trainer's data.mix); its figures are not the targets either way
     mix: { weight: 0.25, tasks: 400, copies: 200 },
   },
   tasks: { mix: RECIPE_MIX, sft: 200, reward: 100, rl: 100, heldout: 20 },

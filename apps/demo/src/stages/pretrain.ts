@@ -2,16 +2,16 @@
  * Stage `pretrain`: a small GPT learns to predict the next token of the corpus — a base model.
  *
  *   tokenizer/shards ─┐
- *   pretrain/mix/     ├► train() of @llmforge/trainer: random windows (the mix: a fixed share of
- *   (tasks + copies) ─┘  every batch) → forward → cross entropy → backward → clip → AdamW
+ *   [pretrain/mix/    ├► train() of @llmforge/trainer: random windows (a mix: a fixed share of
+ *   (tasks + copies)]─┘  every batch) → forward → cross entropy → backward → clip → AdamW
  *                        (warmup + cosine) → eval on the corpus → checkpoint
  *                    ─► pretrain/checkpoints/step-NNNNNN (HF layout + tokenizer.json),
  *                       metrics.jsonl, report.html (the trainer's own)
  *
- * The mix (`pretrain.mix`, see the config) is mid-training data from @llmforge/sft-rlhf: rendered
- * train-split task conversations and synthetic copy sequences, written once into `mix/` as an
- * llm.c shard with the run's tokenizer. Without it the model never learns to copy from its context
- * and the open-book tasks stay at 0 % after post-training (README, "Results").
+ * The optional mix (`pretrain.mix`, see the config) is mid-training data from @llmforge/sft-rlhf:
+ * rendered train-split task conversations and synthetic copy sequences, written once into `mix/`
+ * as an llm.c shard with the run's tokenizer. The quick preset mixes a little (so the tests run
+ * this path); the default has none (measured: it did not teach the model to copy at this budget).
  *
  * The loop is the trainer's, resumable: an interrupted stage continues from its last checkpoint.
  * Then the base model answers the sample prompts (it rambles: it has only read novels) and
