@@ -15,9 +15,10 @@
  * Why: a 1M-parameter GPT pretrained on 3M tokens of novels does not learn to copy from its context
  * (its loss on the second copy of a random sequence is no lower than on the first), and every task
  * that reads its answer off the prompt then stays at 0 % whatever SFT or RL do. Measured on the
- * demo's model (README, "Results"): trained on copy sequences alone, our stack forms induction heads
- * in ~300 steps; as half of each batch beside Austen over 2,000 steps (@llmforge/trainer's
- * `data.mix`) it did not, so the demo recipe does not mix them yet. Only train-split tasks are
+ * demo's model (README, "Results"): on copies at a fixed offset it learns to copy in ~250 steps, on
+ * variable-length ones (content-based induction) far more slowly; as half of each batch beside
+ * Austen over 2,000 steps (@llmforge/trainer's `data.mix`) it did not, so the demo recipe does not
+ * mix them yet. Only train-split tasks are
  * rendered: no held-out item is ever seen.
  *
  * @example
