@@ -1,5 +1,5 @@
 /**
- * `pnpm bench cpu-step-loop -- [--threads N] [--steps S]`: runs the baby GPT's training step in a
+ * `pnpm bench cpu-step-loop -- [--threads N] [--steps S] [--spin-ms MS] [--min-work NS] [--relaxed]`: runs the baby GPT's training step in a
  * loop and prints the median wall time and CPU time per step (`process.cpuUsage()`: every thread of
  * the process), the CPU time of each busy thread (Linux: /proc/self/task), and what the worker
  * threads did (`backend.threadStats()`: hand-offs, pieces, wake-ups, time the caller waited). CPU
@@ -34,7 +34,14 @@ export async function run(args: readonly string[] = []): Promise<void> {
   };
   const threads = opt('--threads', 2);
   const steps = opt('--steps', 20);
-  const backend = createCpuBackend({ threads });
+  const spin = opt('--spin-ms', Number.NaN);
+  const minWork = opt('--min-work', Number.NaN);
+  const backend = createCpuBackend({
+    threads,
+    ...(args.includes('--relaxed') ? { relaxedSimd: 'enable-flag' as const } : {}),
+    ...(Number.isNaN(spin) ? {} : { spinMs: spin }),
+    ...(Number.isNaN(minWork) ? {} : { minParallelWork: minWork }),
+  });
   await backend.ready();
   const baby = trainer(BABY, 12, 64, backend);
   const step = () => baby.step();

@@ -14,7 +14,10 @@
  *
  * PyTorch runs with as many threads as ours (`torch.set_num_threads`), from `python3` when it can
  * import torch; without it the bench prints ours alone. Arguments after `--`: `baby`, `gpt2`,
- * `decode` to run only some sections; `--threads N` (default: the machine's cores).
+ * `decode` to run only some sections; `--threads N` (default: the machine's cores); `--relaxed`
+ * runs our kernels with relaxed SIMD (fused multiply-add), which Node 20 only validates after the
+ * process-wide V8 flag that `createCpuBackend({ relaxedSimd: 'enable-flag' })` sets (Node ≥ 22 and
+ * current browsers have it by default: there `auto` picks it). Every line says which SIMD ran.
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -135,9 +138,11 @@ function runTorch(spec: Record<string, unknown>): TorchResult {
   return JSON.parse(out.trim().split('\n').pop()!) as TorchResult;
 }
 
-function describe(backend: CpuBackend): string {
+/** SIMD flavour and threads; with `workers`, how many worker threads were ready (after `ready()`). */
+function describe(backend: CpuBackend, workers = true): string {
   const i = backend.info();
-  return `${i.simd} SIMD, ${i.threads} thread${i.threads === 1 ? '' : 's'} (${i.readyWorkers} workers ready)`;
+  const ready = workers ? ` (${i.readyWorkers} workers ready)` : '';
+  return `${i.simd} SIMD, ${i.threads} thread${i.threads === 1 ? '' : 's'}${ready}`;
 }
 
 function ratioLine(name: string, ours: number, torch: TorchResult | null, unit: string): string {
@@ -252,6 +257,7 @@ async function gpt2Section(opts: CpuBackendOptions, torchMissing: string | null)
   const ours = trainer(GPT2, 1, 256, backend);
   ours.step();
   const oursMs = [ours.step(), ours.step()];
+  const path = describe(backend);
   ours.dispose();
   backend.dispose();
   const torch = torchMissing
@@ -265,7 +271,7 @@ async function gpt2Section(opts: CpuBackendOptions, torchMissing: string | null)
         steps: 2,
         threads: opts.threads!,
       });
-  console.log(ratioLine('GPT-2-small step, 1 × 256', median(oursMs), torch, 'ms'));
+  console.log(ratioLine(`GPT-2-small step, 1 × 256 (${path})`, median(oursMs), torch, 'ms'));
 }
 
 async function decodeSection(opts: CpuBackendOptions, torchMissing: string | null): Promise<void> {
@@ -283,6 +289,7 @@ async function decodeSection(opts: CpuBackendOptions, torchMissing: string | nul
       last = now;
     }
   }
+  const path = describe(backend);
   model.dispose();
   backend.dispose();
   const torch = torchMissing
@@ -295,17 +302,18 @@ async function decodeSection(opts: CpuBackendOptions, torchMissing: string | nul
         repeats: 2,
         threads: opts.threads!,
       });
-  console.log(ratioLine('per-token decoding latency', median(gaps), torch, 'ms/token'));
+  console.log(ratioLine(`per-token decoding latency (${path})`, median(gaps), torch, 'ms/token'));
 }
 
 export async function run(args: readonly string[] = []): Promise<void> {
   const t = args.indexOf('--threads');
-  const probe = createCpuBackend(t >= 0 ? { threads: Number(args[t + 1]) } : {});
-  const opts: CpuBackendOptions = { threads: probe.info().threads };
+  const relaxed: CpuBackendOptions = args.includes('--relaxed') ? { relaxedSimd: 'enable-flag' } : {};
+  const probe = createCpuBackend({ ...relaxed, ...(t >= 0 ? { threads: Number(args[t + 1]) } : {}) });
+  const opts: CpuBackendOptions = { ...relaxed, threads: probe.info().threads };
   const sections = args.filter((a) => ['baby', 'gpt2', 'decode'].includes(a));
   const want = (s: string) => sections.length === 0 || sections.includes(s);
   const torchMissing = torchAvailable();
-  console.log(`CPU backend: ${describe(probe)}; PyTorch: ${torchMissing ?? 'python3 + torch'}`);
+  console.log(`CPU backend: ${describe(probe, false)}; PyTorch: ${torchMissing ?? 'python3 + torch'}`);
   probe.dispose();
   defaultBackend(); // created up front so its (idle) pool does not land in a timed step
   if (want('baby')) await babySection(opts, torchMissing, 3);

@@ -3,10 +3,14 @@
  * - 1, 2 and 3 threads give bit-identical losses and gradients (every reduction has a fixed
  *   partition; `minParallelWork: 0` splits even the small kernels, so every threaded path runs);
  * - once warm, a training step allocates no new memory (every storage comes from the pool);
- * - workers are started, used, and terminated by dispose().
+ * - workers are started, used, and terminated by dispose();
+ * - a kernel that traps in a worker raises a BackendError carrying the worker's own message.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CpuBackend, createCpuBackend } from '../src/index.js';
+import { WasmArena } from '../src/cpu/arena.js';
+import { ThreadPool } from '../src/cpu/threads/thread-pool.js';
+import { PLAIN_KERNELS } from '../src/cpu/wasm/kernels.generated.js';
+import { BackendError, type CpuBackend, createCpuBackend } from '../src/index.js';
 import { BABY, BabyGpt, babyBatch } from './cpu-baby-gpt.js';
 
 interface Run {
@@ -106,5 +110,51 @@ describe('CPU backend threads', () => {
     expect(ts.info()).toMatchObject({ simd: 'none', arena: false, threads: 1 });
     one.dispose();
     ts.dispose();
+  });
+
+  it("a kernel that traps in a worker raises a BackendError with the worker's message", async () => {
+    const module = new WebAssembly.Module(Buffer.from(PLAIN_KERNELS, 'base64'));
+    const names = WebAssembly.Module.exports(module)
+      .filter((e) => e.kind === 'function')
+      .map((e) => e.name);
+    const arena = WasmArena.create()!;
+    // The calling thread's kernels are slow no-ops, the worker's are the real ones: only a worker
+    // can trap, on pointers far past the memory's end.
+    const slowNoop = () => {
+      const until = performance.now() + 0.3;
+      while (performance.now() < until);
+    };
+    const pool = new ThreadPool(
+      module,
+      arena.memory,
+      names.map(() => slowNoop),
+      names,
+      {
+        threads: 2,
+        slotSetter: 'set_thread_slot',
+      },
+    );
+    const far = 0x7ff00000;
+    const entry = {
+      fn: names.indexOf('cross_entropy_backward'),
+      args: [far, far, 0, far, far, far, 64, 1024, -100],
+      parts: 64,
+    };
+    pool.start();
+    for (let i = 0; i < 500 && pool.readyWorkers < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(pool.readyWorkers).toBe(1);
+    let caught: unknown;
+    try {
+      pool.run([entry]);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(BackendError);
+    expect(String(caught)).toMatch(
+      /cross_entropy_backward: .*a trap in a worker \(worker 1: RuntimeError: memory access out of bounds\)/,
+    );
+    // the pool stays usable (zero rows: nothing to touch), and the text is not reported twice
+    expect(() => pool.run([{ ...entry, args: [far, far, 0, far, far, far, 0, 1024, -100] }])).not.toThrow();
+    pool.dispose();
   });
 });

@@ -57,10 +57,17 @@ export function attentionView(): { root: HTMLElement; update(a: Analysis, labels
     const { a, labels } = current;
     const cell = cellSize(a.T);
     drawMap(big, a, selected.layer, selected.head, cell);
-    const label = (text: string, i: number, cls: string) =>
+    // a row label is one cell high (its width follows the text), a column label one cell wide
+    const label = (text: string, i: number, cls: 'row-label' | 'col-label') =>
       el(
         `span.${cls}`,
-        { style: `height:${cell}px;line-height:${cell}px;width:${cell}px`, title: `${i}: ${text}` },
+        {
+          style:
+            cls === 'row-label'
+              ? `height:${cell}px;line-height:${cell}px`
+              : `width:${cell}px;line-height:${cell}px`,
+          title: `${i}: ${text}`,
+        },
         [text],
       );
     setChildren(

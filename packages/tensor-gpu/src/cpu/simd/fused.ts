@@ -10,7 +10,7 @@ import type { LinearActivation } from '../../backend/ops.js';
 import type { CpuKernel } from '../kernels/kernel.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 import { BINARY_CODES, UNARY_CODES } from './elementwise.js';
-import { NS_PER_MAC } from './matmul.js';
+import { NS_PER_MAC, runGemm } from './matmul.js';
 
 type Dev = { storage: unknown; dtype: string; shape: readonly number[] };
 
@@ -45,7 +45,7 @@ export function simdLinear(rt: WasmRuntime, ref: CpuKernel<'linear'>): CpuKernel
       if (epi) rt.run('bias_act', [p(c), F, rows, F, epi], rows * F);
       return;
     }
-    rt.run('gemm', [...strided, rt.scratch(perThread * rt.threads), epi], work);
+    runGemm(rt, strided, rt.scratch(perThread * rt.threads), epi);
   };
 }
 

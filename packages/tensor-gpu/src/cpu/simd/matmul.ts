@@ -11,6 +11,15 @@ import type { WasmRuntime } from '../wasm/runtime.js';
 /** Estimated nanoseconds per multiply-add on one thread (≈ 45 GFLOP/s measured here). */
 export const NS_PER_MAC = 0.045;
 
+/**
+ * Runs the arena GEMM (`gemm.wat`'s `gemm`) on `strided` = `[m, n, k, a, ars, acs, b, brs, bcs, c,
+ * ldc, accumulate]` with epilogue `epi` (0: none), split as its work deserves.
+ */
+export function runGemm(rt: WasmRuntime, strided: readonly number[], scratch: number, epi: number): void {
+  const [m, n, k] = strided as [number, number, number];
+  rt.run('gemm', [...strided, scratch, epi], m * n * k * NS_PER_MAC);
+}
+
 /** `C (=|+=) A·B` on the arena GEMM when every operand lives there, else on `fallback`'s path. */
 export function arenaGemm(rt: WasmRuntime, fallback: GemmImplementation): (args: GemmArgs) => void {
   const perThread = rt.query('gemm_scratch_bytes');
@@ -45,8 +54,7 @@ export function arenaGemm(rt: WasmRuntime, fallback: GemmImplementation): (args:
       rt.run('gemv', strided, m * n * k * NS_PER_MAC * 2);
       return;
     }
-    const scratch = rt.scratch(perThread * rt.threads);
-    rt.run('gemm', [...strided, scratch, 0], m * n * k * NS_PER_MAC);
+    runGemm(rt, strided, rt.scratch(perThread * rt.threads), 0);
   };
 }
 

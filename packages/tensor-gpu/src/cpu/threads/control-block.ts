@@ -62,6 +62,8 @@ export const READY = 144;
 export const FAILED = 145;
 export const JOINING = 160;
 export const SLEEP = 176;
+/** Int32 words of the error text a worker leaves for the coordinator (length, then code units). */
+export const ERROR_TEXT_WORDS = 257;
 /** Most threads a pool runs (coordinator included). */
 export const MAX_THREADS = 64;
 

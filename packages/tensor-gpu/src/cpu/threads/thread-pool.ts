@@ -24,6 +24,7 @@ import {
   DONE,
   ENTRIES,
   ENTRY_WORDS,
+  ERROR_TEXT_WORDS,
   FAILED,
   GEN,
   JOB,
@@ -90,7 +91,7 @@ export interface ThreadPoolOptions {
   threads: number;
   /** How long idle workers spin before sleeping, and the coordinator before it sleeps in a join, ms (default 1). */
   spinMs?: number;
-  /** Export of the module that sets an instance's thread slot (its per-thread scratch). */
+  /** Export of the module that sets an instance's thread slot (its per-thread scratch) and the pool's thread count: `(slot, threads)`. */
   slotSetter: string;
 }
 
@@ -127,6 +128,10 @@ export interface PoolEntry {
 export class ThreadPool {
   readonly threads: number;
   private readonly control = createControlBlock();
+  /** A worker's kernel error, as text (see `WorkerData.errorText`). */
+  private readonly errorText = new Int32Array(new SharedArrayBuffer(ERROR_TEXT_WORDS * 4));
+  /** Why a worker stopped, when one did (its `error` event). */
+  private workerStopped: string | undefined;
   private readonly workers: WorkerLike[] = [];
   private started = false;
   private disposed = false;
@@ -180,8 +185,10 @@ export class ThreadPool {
         tid,
         names: [...this.names],
         slotSetter: this.options.slotSetter,
+        threads: this.threads,
         layout: CONTROL_LAYOUT,
         spinMs: this.spinMs,
+        errorText: this.errorText.buffer as SharedArrayBuffer,
       };
       if (node) {
         const w = new node.Worker(`${source}(require('node:worker_threads').workerData, ${pieces});`, {
@@ -191,7 +198,10 @@ export class ThreadPool {
         w.unref();
         // A worker that dies outside a kernel (it cannot, short of running out of memory) leaves its
         // pieces to the other threads; keep the process from crashing on the event.
-        w.on('error', () => Atomics.store(this.control, FAILED, 1));
+        w.on('error', (e) => {
+          this.workerStopped = `worker ${tid} stopped: ${String(e)}`;
+          Atomics.store(this.control, FAILED, 1);
+        });
         this.workers.push(w);
       } else {
         const g = globalThis as unknown as {
@@ -289,13 +299,24 @@ export class ThreadPool {
     const error = job.error;
     if (Atomics.load(ctl, FAILED) !== 0) {
       Atomics.store(ctl, FAILED, 0);
+      const inWorker = this.takeErrorText() ?? this.workerStopped;
       throw new BackendError({
         operation: this.names[entries[0]!.fn] ?? 'kernel',
         expected: 'every piece of the kernel to finish',
-        found: error ? `a trap: ${String(error)}` : 'a worker whose kernel trapped',
+        found: error ? `a trap: ${String(error)}` : `a trap in a worker (${inWorker ?? 'no message'})`,
         hint: 'this is a bug in a CPU kernel; run with createCpuBackend({ threads: 1 }) to see the trap',
       });
     }
+  }
+
+  /** The error text a worker left (and clears it), or undefined. */
+  private takeErrorText(): string | undefined {
+    const n = Atomics.load(this.errorText, 0);
+    if (n <= 0) return undefined;
+    let text = '';
+    for (let i = 0; i < n; i++) text += String.fromCharCode(Atomics.load(this.errorText, i + 1));
+    Atomics.store(this.errorText, 0, 0);
+    return text;
   }
 
   /** Waits until DONE reaches `end`: the pieces other threads took are finished. */

@@ -23,6 +23,11 @@ export interface JobView {
   args: number[][];
   /** The first error a kernel threw on this thread during the job. */
   error?: unknown;
+  /**
+   * Called with a kernel's error before its piece is counted done (a worker writes it where the
+   * coordinator reads it after the join; see `ERROR_TEXT_WORDS`).
+   */
+  report?: (error: unknown) => void;
 }
 
 /** What the coordinator hands a worker when it starts it. */
@@ -33,12 +38,16 @@ export interface WorkerData {
   tid: number;
   /** Export names, indexed by an entry's fn. */
   names: string[];
-  /** Export that sets the instance's thread slot (which per-thread scratch its kernels use). */
+  /** Export that sets the instance's thread slot (which per-thread scratch its kernels use) and the pool's thread count: `(slot, threads)`. */
   slotSetter: string;
+  /** Threads of the pool, the coordinator included. */
+  threads: number;
   /** The control block's slot indices (`control-block.ts`). */
   layout: ControlLayout;
   /** How long an idle worker spins before it sleeps, in milliseconds. */
   spinMs: number;
+  /** Where a worker writes the first kernel error of a job: [length, UTF-16 code units...]. */
+  errorText: SharedArrayBuffer;
 }
 
 /**
@@ -63,6 +72,7 @@ export function runPieces(ctl: Int32Array, L: ControlLayout, fns: KernelFn[], jo
     try {
       fns[job.fn[e]!]!(...args);
     } catch (err) {
+      job.report?.(err);
       Atomics.store(ctl, L.FAILED, 1);
       job.error ??= err;
     }
@@ -78,9 +88,17 @@ export function workerMain(data: WorkerData, pieces: typeof runPieces): void {
   const { layout: L, tid, spinMs } = data;
   const ctl = new Int32Array(data.control);
   const instance = new WebAssembly.Instance(data.module, { env: { mem: data.memory } });
-  (instance.exports[data.slotSetter] as (slot: number) => void)(tid);
+  (instance.exports[data.slotSetter] as (slot: number, threads: number) => void)(tid, data.threads);
   const fns = data.names.map((n) => instance.exports[n] as KernelFn);
   const job: JobView = { base: 0, total: 0, count: 0, fn: [], parts: [], args: [] };
+  const text = new Int32Array(data.errorText);
+  job.report = (err) => {
+    // the first error wins; the coordinator reads it after the join and clears the length
+    const message = `worker ${tid}: ${String(err)}`.slice(0, text.length - 1);
+    if (Atomics.compareExchange(text, 0, 0, -1) !== 0) return;
+    for (let i = 0; i < message.length; i++) Atomics.store(text, i + 1, message.charCodeAt(i));
+    Atomics.store(text, 0, message.length);
+  };
   let seen = Atomics.load(ctl, L.GEN);
   Atomics.add(ctl, L.READY, 1);
   Atomics.notify(ctl, L.READY);

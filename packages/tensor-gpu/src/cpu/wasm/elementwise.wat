@@ -19,18 +19,49 @@
     (return (call $tanh4 (local.get $x))))
     (return (call $sigmoid4 (local.get $x))))
     (return (f32x4.max (local.get $x) (v128.const f32x4 0 0 0 0))))
-    (return (f32x4.mul (f32x4.mul (local.get $x) (v128.const f32x4 0.5 0.5 0.5 0.5))
-      (f32x4.add (v128.const f32x4 1 1 1 1)
-        (call $erf4 (f32x4.mul (local.get $x) (v128.const f32x4 0.70710677 0.70710677 0.70710677 0.70710677)))))))
-    (return (f32x4.mul (f32x4.mul (local.get $x) (v128.const f32x4 0.5 0.5 0.5 0.5))
-      (f32x4.add (v128.const f32x4 1 1 1 1) (call $tanh4 (call $gelu_u (local.get $x)))))))
+    (return (call $gelu_erf4 (local.get $x))))
+    (return (call $gelu_tanh4 (local.get $x))))
   (f32x4.mul (local.get $x) (call $sigmoid4 (local.get $x))))
+
+;; The two GELUs, also called outside the $unary4 switch by the loops that hoist it (see $unary_grad).
+(func $gelu_erf4 (@inline) (param $x v128) (result v128)
+  (f32x4.mul (f32x4.mul (local.get $x) (v128.const f32x4 0.5 0.5 0.5 0.5))
+    (f32x4.add (v128.const f32x4 1 1 1 1)
+      (call $erf4 (f32x4.mul (local.get $x) (v128.const f32x4 0.70710677 0.70710677 0.70710677 0.70710677))))))
+
+(func $gelu_tanh4 (@inline) (param $x v128) (result v128)
+  (f32x4.mul (f32x4.mul (local.get $x) (v128.const f32x4 0.5 0.5 0.5 0.5))
+    (f32x4.add (v128.const f32x4 1 1 1 1) (call $tanh4 (call $gelu_u (local.get $x))))))
 
 ;; u = √(2/π)·(x + 0.044715·x³), the argument of tanh in the GPT-2 GELU.
 (func $gelu_u (@inline) (param $x v128) (result v128)
   (f32x4.mul (v128.const f32x4 0.7978846 0.7978846 0.7978846 0.7978846)
     (f32x4.madd (f32x4.mul (f32x4.mul (local.get $x) (local.get $x)) (local.get $x))
       (v128.const f32x4 0.044715 0.044715 0.044715 0.044715) (local.get $x))))
+
+;; dy·gelu_erf'(x) = dy·(Φ(x) + x·φ(x)).
+(func $gelu_erf_grad4 (@inline) (param $x v128) (param $dy v128) (result v128)
+  (f32x4.mul (local.get $dy)
+    (f32x4.madd (local.get $x)
+      (f32x4.mul (v128.const f32x4 0.3989423 0.3989423 0.3989423 0.3989423)
+        (call $exp4 (f32x4.mul (f32x4.mul (local.get $x) (local.get $x)) (v128.const f32x4 -0.5 -0.5 -0.5 -0.5))))
+      (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5)
+        (f32x4.add (v128.const f32x4 1 1 1 1)
+          (call $erf4 (f32x4.mul (local.get $x) (v128.const f32x4 0.70710677 0.70710677 0.70710677 0.70710677))))))))
+
+;; dy·gelu_tanh'(x) = dy·(½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 0.134145x²)), t = tanh(u).
+(func $gelu_tanh_grad4 (@inline) (param $x v128) (param $dy v128) (result v128)
+  (local $t v128)
+  (local.set $t (call $tanh4 (call $gelu_u (local.get $x))))
+  (f32x4.mul (local.get $dy)
+    (f32x4.add
+      (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $t)))
+      (f32x4.mul
+        (f32x4.mul (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5) (local.get $x))
+          (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $t) (local.get $t))))
+        (f32x4.mul (v128.const f32x4 0.7978846 0.7978846 0.7978846 0.7978846)
+          (f32x4.madd (v128.const f32x4 0.134145 0.134145 0.134145 0.134145)
+            (f32x4.mul (local.get $x) (local.get $x)) (v128.const f32x4 1 1 1 1)))))))
 
 ;; dx = dy·f'(x) for the same kinds (f' recomputed from x):
 ;; gelu_erf' = Φ(x) + x·φ(x);  gelu_tanh' = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 0.134145x²).
@@ -57,24 +88,8 @@
     (local.set $t (call $sigmoid4 (local.get $x)))
     (return (f32x4.mul (f32x4.mul (local.get $dy) (local.get $t)) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $t)))))
     (return (v128.and (local.get $dy) (f32x4.gt (local.get $x) (v128.const f32x4 0 0 0 0)))))
-    ;; Φ(x) + x·φ(x)
-    (return (f32x4.mul (local.get $dy)
-      (f32x4.madd (local.get $x)
-        (f32x4.mul (v128.const f32x4 0.3989423 0.3989423 0.3989423 0.3989423)
-          (call $exp4 (f32x4.mul (f32x4.mul (local.get $x) (local.get $x)) (v128.const f32x4 -0.5 -0.5 -0.5 -0.5))))
-        (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5)
-          (f32x4.add (v128.const f32x4 1 1 1 1)
-            (call $erf4 (f32x4.mul (local.get $x) (v128.const f32x4 0.70710677 0.70710677 0.70710677 0.70710677)))))))))
-    (local.set $t (call $tanh4 (call $gelu_u (local.get $x))))
-    (return (f32x4.mul (local.get $dy)
-      (f32x4.add
-        (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $t)))
-        (f32x4.mul
-          (f32x4.mul (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5) (local.get $x))
-            (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $t) (local.get $t))))
-          (f32x4.mul (v128.const f32x4 0.7978846 0.7978846 0.7978846 0.7978846)
-            (f32x4.madd (v128.const f32x4 0.134145 0.134145 0.134145 0.134145)
-              (f32x4.mul (local.get $x) (local.get $x)) (v128.const f32x4 1 1 1 1))))))))
+    (return (call $gelu_erf_grad4 (local.get $x) (local.get $dy))))
+    (return (call $gelu_tanh_grad4 (local.get $x) (local.get $dy))))
   ;; silu' = σ(1 + x(1 − σ))
   (local.set $t (call $sigmoid4 (local.get $x)))
   (f32x4.mul (f32x4.mul (local.get $dy) (local.get $t))
@@ -91,6 +106,23 @@
   (local $i i32) (local $end i32) (local $o i32)
   (local.set $i (call $part (local.get $n) (i32.const 16) (local.get $tid) (local.get $nt)))
   (local.set $end (call $part (local.get $n) (i32.const 16) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
+  ;; the GELUs hoisted out of the switch, two vectors per step (see $unary_grad)
+  (if (i32.eq (local.get $kind) (i32.const 10))
+    (then (block $done (loop $pair
+      (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $end)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (v128.store (i32.add (local.get $y) (local.get $o)) (call $gelu_erf4 (v128.load (i32.add (local.get $x) (local.get $o)))))
+      (v128.store offset=16 (i32.add (local.get $y) (local.get $o)) (call $gelu_erf4 (v128.load offset=16 (i32.add (local.get $x) (local.get $o)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $pair))))
+    (else (if (i32.eq (local.get $kind) (i32.const 11))
+    (then (block $done (loop $pair
+      (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $end)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (v128.store (i32.add (local.get $y) (local.get $o)) (call $gelu_tanh4 (v128.load (i32.add (local.get $x) (local.get $o)))))
+      (v128.store offset=16 (i32.add (local.get $y) (local.get $o)) (call $gelu_tanh4 (v128.load offset=16 (i32.add (local.get $x) (local.get $o)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $pair)))))))
   (block $done (loop $vec
     (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $end)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
@@ -111,6 +143,29 @@
   (local $i i32) (local $end i32) (local $o i32)
   (local.set $i (call $part (local.get $n) (i32.const 16) (local.get $tid) (local.get $nt)))
   (local.set $end (call $part (local.get $n) (i32.const 16) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
+  ;; the GELUs (the hot ones in training) without the per-vector switch and two vectors per step,
+  ;; so their long polynomial chains overlap (the same arithmetic as $unary_grad4's cases); the
+  ;; generic loop below finishes the run
+  (if (i32.eq (local.get $kind) (i32.const 10))
+    (then (block $done (loop $pair
+      (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $end)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (v128.store (i32.add (local.get $dx) (local.get $o))
+        (call $gelu_erf_grad4 (v128.load (i32.add (local.get $x) (local.get $o))) (v128.load (i32.add (local.get $dy) (local.get $o)))))
+      (v128.store offset=16 (i32.add (local.get $dx) (local.get $o))
+        (call $gelu_erf_grad4 (v128.load offset=16 (i32.add (local.get $x) (local.get $o))) (v128.load offset=16 (i32.add (local.get $dy) (local.get $o)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $pair))))
+    (else (if (i32.eq (local.get $kind) (i32.const 11))
+    (then (block $done (loop $pair
+      (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $end)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (v128.store (i32.add (local.get $dx) (local.get $o))
+        (call $gelu_tanh_grad4 (v128.load (i32.add (local.get $x) (local.get $o))) (v128.load (i32.add (local.get $dy) (local.get $o)))))
+      (v128.store offset=16 (i32.add (local.get $dx) (local.get $o))
+        (call $gelu_tanh_grad4 (v128.load offset=16 (i32.add (local.get $x) (local.get $o))) (v128.load offset=16 (i32.add (local.get $dy) (local.get $o)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $pair)))))))
   (block $done (loop $vec
     (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $end)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))

@@ -384,11 +384,38 @@
 ;; elementwise.wat, or −1), Y − C in bytes (Y has C's layout)]. With an activation C keeps
 ;; pre = C + bias and Y = act(pre); without, C = C + bias.
 (func $epilogue_tile (param $cp i32) (param $ldc4 i32) (param $rows i32) (param $cols i32) (param $j0 i32) (param $epi i32)
-  (local $bias i32) (local $act i32) (local $dy i32) (local $r i32) (local $j i32) (local $p i32) (local $v v128) (local $e f32)
+  (local $bias i32) (local $act i32) (local $dy i32) (local $r i32) (local $j i32) (local $p i32) (local $v v128) (local $w v128) (local $e f32)
   (local.set $bias (i32.load (local.get $epi)))
   (local.set $act (i32.load offset=4 (local.get $epi)))
   (local.set $dy (i32.load offset=8 (local.get $epi)))
   (if (local.get $bias) (then (local.set $bias (i32.add (local.get $bias) (i32.shl (local.get $j0) (i32.const 2))))))
+  ;; a full tile (8 columns) with a GELU: the activation hoisted out of $unary4's switch, two
+  ;; vectors per row (the same arithmetic as the general loop below)
+  (if (i32.and (i32.eq (local.get $cols) (i32.const 8))
+        (i32.or (i32.eq (local.get $act) (i32.const 10)) (i32.eq (local.get $act) (i32.const 11))))
+    (then
+      (block $gd (loop $gl
+        (br_if $gd (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $v (v128.load (local.get $cp)))
+        (local.set $w (v128.load offset=16 (local.get $cp)))
+        (if (local.get $bias)
+          (then
+            (local.set $v (f32x4.add (local.get $v) (v128.load (local.get $bias))))
+            (local.set $w (f32x4.add (local.get $w) (v128.load offset=16 (local.get $bias))))
+            (v128.store (local.get $cp) (local.get $v))
+            (v128.store offset=16 (local.get $cp) (local.get $w))))
+        (local.set $p (i32.add (local.get $cp) (local.get $dy)))
+        (if (i32.eq (local.get $act) (i32.const 10))
+          (then
+            (v128.store (local.get $p) (call $gelu_erf4 (local.get $v)))
+            (v128.store offset=16 (local.get $p) (call $gelu_erf4 (local.get $w))))
+          (else
+            (v128.store (local.get $p) (call $gelu_tanh4 (local.get $v)))
+            (v128.store offset=16 (local.get $p) (call $gelu_tanh4 (local.get $w)))))
+        (local.set $cp (i32.add (local.get $cp) (local.get $ldc4)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $gl)))
+      (return)))
   (block $rd (loop $rl
     (br_if $rd (i32.ge_u (local.get $r) (local.get $rows)))
     (local.set $j (i32.const 0))

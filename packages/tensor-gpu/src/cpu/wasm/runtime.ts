@@ -119,6 +119,8 @@ export class WasmRuntime {
       slotSetter: 'set_thread_slot',
       ...(options.spinMs === undefined ? {} : { spinMs: options.spinMs }),
     });
+    // slot 0, and the thread count from which kernels cut shrinking pieces (`common.wat`'s $part)
+    (instance.exports.set_thread_slot as (slot: number, threads: number) => void)(0, this.pool.threads);
     this.constsAt = arena.allocate(256);
     this.intsAt = arena.allocate(256);
     this.minWork = options.minParallelWork ?? 40_000;
@@ -205,12 +207,13 @@ export class WasmRuntime {
    * `minParallelWork` (it runs on the calling thread, no hand-off); else one per 20 µs of work, at
    * least one per thread and at most four per thread (more pieces balance better when a thread
    * starts late; each piece repeats a little set-up, e.g. the GEMM packs its panel of B).
-   * `minParallelWork: 0` cuts every kernel into two pieces per thread (tests).
+   * `minParallelWork: 0` cuts every kernel into four pieces per thread (tests: the most a kernel
+   * gets, so the shrinking pieces of `$part` run too).
    */
   partsFor(work: number): number {
     const n = this.pool.threads;
     if (n === 1 || work < this.minWork) return 1;
-    if (this.minWork === 0) return 2 * n;
+    if (this.minWork === 0) return 4 * n;
     return Math.min(4 * n, Math.max(n, Math.round(work / 20_000)));
   }
 
