@@ -7,7 +7,7 @@
  * The default preset aims at `all` within 30 minutes on 2 CPU cores (not yet timed on an idle
  * machine: see the README); `quick` finishes within 3.
  */
-import { DEMO_RECIPE, type PostTrainingRecipe, QUICK_RECIPE } from '@llmforge/sft-rlhf';
+import { DEMO_RECIPE, type MidTrainingMix, type PostTrainingRecipe, QUICK_RECIPE } from '@llmforge/sft-rlhf';
 import type { ModelConfigInput } from '@llmforge/transformer';
 
 /** The stages, in pipeline order. */
@@ -47,6 +47,13 @@ export interface DemoConfig {
     /** Evaluate (and checkpoint) every N steps. */
     evalEvery: number;
     evalBatches: number;
+    /**
+     * Mid-training documents mixed into every batch (null: the corpus alone): rendered train-split
+     * task conversations (`tasks` of them, the families of `tasks.mix`) and synthetic copy sequences
+     * (`copies`), together `weight` of each batch's rows. Meant to teach the base model the chat
+     * format and to copy from its context; at the default's budget it did not (README, "Results").
+     */
+    mix: MidTrainingMix | null;
   };
   /**
    * The checkable tasks of @llmforge/sft-rlhf: the family mix, how many training tasks each
@@ -85,12 +92,14 @@ export const DEFAULT_CONFIG: DemoConfig = {
   tokenizer: { vocabSize: 2048 },
   pretrain: {
     model: { contextLength: 128, nLayer: 4, nHead: 4, nEmbd: 128, ...GPT2_STYLE },
-    steps: 1500,
-    batchSize: 16,
-    lr: 2e-3,
+    // steps, batch, peak rate and mid-training mix: @llmforge/sft-rlhf's demo recipe
+    steps: DEMO_RECIPE.pretrain.steps,
+    batchSize: DEMO_RECIPE.pretrain.batchSize,
+    lr: DEMO_RECIPE.pretrain.lr,
     warmupSteps: 100,
     evalEvery: 250,
     evalBatches: 20,
+    mix: DEMO_RECIPE.pretrain.mix ?? null,
   },
   // post-training: @llmforge/sft-rlhf's demo recipe, the one its README's results were measured with
   tasks: DEMO_RECIPE.tasks,
@@ -115,12 +124,13 @@ export const QUICK_CONFIG: DemoConfig = {
   tokenizer: { vocabSize: 512 },
   pretrain: {
     model: { contextLength: 128, nLayer: 2, nHead: 2, nEmbd: 64, ...GPT2_STYLE },
-    steps: 60,
-    batchSize: 8,
-    lr: 3e-3,
+    steps: QUICK_RECIPE.pretrain.steps,
+    batchSize: QUICK_RECIPE.pretrain.batchSize,
+    lr: QUICK_RECIPE.pretrain.lr,
     warmupSteps: 6,
     evalEvery: 30,
     evalBatches: 4,
+    mix: QUICK_RECIPE.pretrain.mix ?? null,
   },
   tasks: QUICK_RECIPE.tasks,
   sft: QUICK_RECIPE.sft,

@@ -16,8 +16,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { trainTokenizer } from '@llmforge/tokenizer';
-import { saveTokenizer } from '@llmforge/tokenizer/node';
+import { loadTokenizer, saveTokenizer } from '@llmforge/tokenizer/node';
 import { prepareCorpus, train } from '@llmforge/trainer/node';
+import { loadTaskData, writeMidTrainingShard } from '../src/node.js';
 import { DEMO_RECIPE, type PostTrainingRecipe } from '../src/recipes.js';
 
 const CORPUS = new URL('../../../apps/demo/data/austen.txt.gz', import.meta.url);
@@ -44,7 +45,8 @@ export async function ensureBaseModel(
   // one folder per tokenizer and model shape; one run per step count
   const dir = join(root, `${recipe.tokenizer.vocabSize}-${r.model.nLayer ?? 4}x${r.model.nEmbd ?? 128}`);
   await mkdir(dir, { recursive: true });
-  const runDir = join(dir, `pretrain-${steps}`);
+  const mixTag = r.mix ? `-mix${r.mix.weight}-${r.mix.tasks}-${r.mix.copies}` : '';
+  const runDir = join(dir, `pretrain-${steps}${mixTag}`);
   const donePath = join(runDir, 'base.json');
   if (existsSync(donePath)) return JSON.parse(await readFile(donePath, 'utf8')) as BaseModel;
 
@@ -78,11 +80,29 @@ export async function ensureBaseModel(
     });
     seconds.prepare = (performance.now() - t0) / 1000;
   }
+  // the recipe's mid-training documents, rendered with this tokenizer (see writeMidTrainingShard)
+  const mix = r.mix
+    ? [
+        {
+          train: await writeMidTrainingShard({
+            dir: join(dir, `mid${mixTag}`),
+            tokenizer: await loadTokenizer(tokenizerPath),
+            specialTokens: recipe.tokenizer.specialTokens,
+            vocabSize: recipe.tokenizer.vocabSize,
+            data: await loadTaskData(),
+            families: recipe.tasks.mix,
+            mix: r.mix,
+            seed: 1,
+          }),
+          weight: r.mix.weight,
+        },
+      ]
+    : [];
   const t0 = performance.now();
   log(`pretrain: ${steps} steps → ${runDir}`);
   const result = await train({
     outDir: runDir,
-    data: { dir: dataDir },
+    data: { dir: dataDir, mix },
     model: { ...r.model },
     steps,
     batchSize: r.batchSize,

@@ -168,12 +168,19 @@ export { definitionFamily, synonymFamily } from './tasks/families/wordnet.js';
 export { canonicalAnswer, expandQuizPattern, parseQuizTable, topAlternatives } from './tasks/quiz-pattern.js';
 export { fnv1a32, isHeldOut, TaskRandom } from './tasks/random.js';
 export {
+  type CopySequencesOptions,
+  copySequences,
+  type MidTrainingMix,
+  taskDocuments,
+} from './mid-training/mid-training-data.js';
+export {
   type FamilyContext,
   type PreferencePair,
   referenceMessages,
   type Task,
   type TaskFamily,
   type TaskMessageOptions,
+  rejectedContinuations,
   taskConversation,
   taskPreferencePairs,
   taskPrompt,

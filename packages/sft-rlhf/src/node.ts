@@ -50,6 +50,11 @@ export {
 export { trainDpo } from './dpo/dpo-trainer.js';
 export { trainGrpo } from './grpo/grpo-trainer.js';
 export * from './index.js';
+export {
+  MID_TRAINING_TASK_SEED,
+  type MidTrainingShardOptions,
+  writeMidTrainingShard,
+} from './mid-training/mid-training-shard.js';
 export { trainPpo } from './ppo/ppo-trainer.js';
 export {
   REWARD_MODEL_FORMAT,

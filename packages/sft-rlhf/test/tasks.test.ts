@@ -81,7 +81,7 @@ describe('every family', () => {
         for (const wrong of t.incorrect) expect(t.check(wrong), `${t.id}: ${wrong}`).toBe(false);
         expect(() => validateConversation(taskConversation(t))).not.toThrow();
         const pairs = taskPreferencePairs(t);
-        expect(pairs).toHaveLength(t.incorrect.length);
+        expect(pairs).toHaveLength(t.incorrect.length + (t.incorrectCalls?.length ?? 0));
         expect(pairs[0]!.prompt).toEqual(taskPrompt(t));
       }
     });
@@ -272,8 +272,21 @@ describe('task content', () => {
     const messages = taskConversation(calc).messages;
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
     expect(messages[2]!.content).toBe(calc.reference);
-    const pair = taskPreferencePairs(calc)[0]!;
-    expect(pair.chosen).toHaveLength(3);
-    expect(pair.rejected).toEqual([{ role: 'assistant', content: calc.incorrect[0] }]);
+    // rejected: a wrong call (an operand copied wrong, its true result repeated), then a direct wrong answer
+    const [a, b] = calc.toolCall!.arguments.split(/[-+*]/).map(Number) as [number, number];
+    const op = calc.toolCall!.arguments.match(/[-+*]/)![0];
+    expect(calc.incorrectCalls![0]!.toolCall.arguments).toBe(`${a + 1}${op}${b}`);
+    expect(calc.incorrectCalls!.every((c) => !calc.check(c.toolResult))).toBe(true);
+    const pairs = taskPreferencePairs(calc);
+    expect(pairs).toHaveLength(calc.incorrect.length + calc.incorrectCalls!.length);
+    expect(pairs.every((p) => p.chosen.length === 3)).toBe(true);
+    const wrongCall = calc.incorrectCalls![0]!;
+    expect(pairs[0]!.rejected).toEqual([
+      { role: 'assistant', content: '', toolCalls: [wrongCall.toolCall] },
+      { role: 'tool', content: wrongCall.toolResult },
+      { role: 'assistant', content: wrongCall.toolResult },
+    ]);
+    expect(Number(wrongCall.toolResult)).toBe(op === '+' ? a + 1 + b : op === '-' ? a + 1 - b : (a + 1) * b);
+    expect(pairs[1]!.rejected).toEqual([{ role: 'assistant', content: calc.incorrect[0] }]);
   });
 });

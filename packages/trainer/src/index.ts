@@ -8,6 +8,7 @@
  */
 export * from './errors.js';
 export * from './data/shard-format.js';
+export * from './data/mix-rows.js';
 export * from './prepare/normalize.js';
 export * from './prepare/quality-filters.js';
 export * from './prepare/minhash.js';

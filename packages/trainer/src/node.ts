@@ -15,6 +15,7 @@
 
 export { type CliIO, loadConfigFile } from './cli-common.js';
 export * from './data/dataset.js';
+export * from './data/mixed-loader.js';
 export * from './data/shard-reader.js';
 export * from './data/token-loader.js';
 export * from './prepare/dedup.js';

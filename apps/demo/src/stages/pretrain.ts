@@ -1,10 +1,17 @@
 /**
  * Stage `pretrain`: a small GPT learns to predict the next token of the corpus — a base model.
  *
- *   tokenizer/shards ─► train() of @llmforge/trainer: random windows → forward → cross entropy
- *                       → backward → clip → AdamW (warmup + cosine) → eval → checkpoint
+ *   tokenizer/shards ─┐
+ *   [pretrain/mix/    ├► train() of @llmforge/trainer: random windows (a mix: a fixed share of
+ *   (tasks + copies)]─┘  every batch) → forward → cross entropy → backward → clip → AdamW
+ *                        (warmup + cosine) → eval on the corpus → checkpoint
  *                    ─► pretrain/checkpoints/step-NNNNNN (HF layout + tokenizer.json),
  *                       metrics.jsonl, report.html (the trainer's own)
+ *
+ * The optional mix (`pretrain.mix`, see the config) is mid-training data from @llmforge/sft-rlhf:
+ * rendered train-split task conversations and synthetic copy sequences, written once into `mix/`
+ * as an llm.c shard with the run's tokenizer. The quick preset mixes a little (so the tests run
+ * this path); the default has none (measured: it did not teach the model to copy at this budget).
  *
  * The loop is the trainer's, resumable: an interrupted stage continues from its last checkpoint.
  * Then the base model answers the sample prompts (it rambles: it has only read novels) and
@@ -12,10 +19,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { loadTaskData, writeMidTrainingShard } from '@llmforge/sft-rlhf/node';
+import { loadTokenizer } from '@llmforge/tokenizer/node';
 import { type MetricRecord, train } from '@llmforge/trainer/node';
 import { loadCheckpoint } from '../checkpoint.js';
+import type { DemoConfig } from '../config.js';
 import { type Continuation, continueText, type Sample, sampleAnswers } from '../samples.js';
-import type { Stage } from '../stage.js';
+import type { Stage, StageContext } from '../stage.js';
+import { END_OF_TEXT, type TokenizerResult } from './tokenizer.js';
 
 /** What `pretrain` reports. */
 export interface PretrainResult {
@@ -57,20 +68,41 @@ export function readMetrics(path: string): MetricRecord[] {
   return out;
 }
 
+/**
+ * Writes (or finds) the mid-training shard in `<stage>/mix/`: the run's tokenizer renders
+ * train-split tasks of the configured families, beside synthetic copy sequences.
+ */
+async function mixShard(ctx: StageContext, mix: NonNullable<DemoConfig['pretrain']['mix']>): Promise<string> {
+  const tok = ctx.upstream<TokenizerResult>('tokenizer').result;
+  return writeMidTrainingShard({
+    dir: join(ctx.dir, 'mix'),
+    tokenizer: await loadTokenizer(ctx.run.path('tokenizer', tok.tokenizer)),
+    specialTokens: tok.specialTokens,
+    endOfText: END_OF_TEXT,
+    vocabSize: ctx.config.tokenizer.vocabSize,
+    data: await loadTaskData(),
+    families: ctx.config.tasks.mix,
+    mix,
+    seed: ctx.config.seed,
+  });
+}
+
 export const pretrainStage: Stage<PretrainResult> = {
   name: 'pretrain',
   title: 'pretrain a GPT on the shards',
   needs: ['tokenizer'],
-  config: (c) => ({ ...c.pretrain, seed: c.seed }),
+  // the mix renders tasks of the configured families: their mix is part of what pretraining read
+  config: (c) => ({ ...c.pretrain, seed: c.seed, ...(c.pretrain.mix ? { taskMix: c.tasks.mix } : {}) }),
   async run(ctx) {
     const t0 = performance.now();
     const p = ctx.config.pretrain;
     const { backend, kind, description } = await ctx.backend();
+    const mix = p.mix === null ? [] : [{ train: await mixShard(ctx, p.mix), weight: p.mix.weight }];
     const progress = ctx.progress.stage('pretrain', 'steps');
     const r = await train(
       {
         outDir: ctx.dir,
-        data: { dir: ctx.run.path('tokenizer', 'shards') },
+        data: { dir: ctx.run.path('tokenizer', 'shards'), mix },
         model: { ...p.model },
         steps: p.steps,
         batchSize: p.batchSize,

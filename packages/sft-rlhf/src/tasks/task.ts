@@ -37,6 +37,13 @@ export interface Task {
   toolCall?: ChatToolCall;
   /** The tool's result the reference reads (with `toolCall`). */
   toolResult?: string;
+  /**
+   * Wrong calls of the tool (with `toolCall`): an argument copied wrong, e.g. `calculator(348*29)`,
+   * each with the tool's (true) result for it, which the checker rejects. Their rejected
+   * continuations call, read and repeat that result, so a reward model learns to check the call's
+   * arguments against the prompt, not only that a call was made.
+   */
+  incorrectCalls?: { toolCall: ChatToolCall; toolResult: string }[];
   /** True when a final answer is correct. */
   check: Checker;
 }
@@ -114,7 +121,33 @@ export interface PreferencePair {
 }
 
 /**
- * (correct, incorrect) pairs of a task: one per incorrect answer, at most `max` (default all).
+ * The rejected continuations of a task, most instructive first: wrong tool calls (see
+ * `Task.incorrectCalls`) alternate with the direct incorrect answers.
+ *
+ * @example
+ * ```ts
+ * rejectedContinuations(calculatorTask)[0];
+ * // [assistant: call calculator(348*29)] [tool: 10092] [assistant: 10092]
+ * ```
+ */
+export function rejectedContinuations(task: Task): ChatMessage[][] {
+  const calls: ChatMessage[][] = (task.incorrectCalls ?? []).map((c) => [
+    { role: 'assistant', content: '', toolCalls: [c.toolCall] },
+    { role: 'tool', content: c.toolResult },
+    { role: 'assistant', content: c.toolResult },
+  ]);
+  const direct: ChatMessage[][] = task.incorrect.map((wrong) => [{ role: 'assistant', content: wrong }]);
+  const out: ChatMessage[][] = [];
+  for (let i = 0; i < Math.max(calls.length, direct.length); i++) {
+    if (calls[i]) out.push(calls[i]!);
+    if (direct[i]) out.push(direct[i]!);
+  }
+  return out;
+}
+
+/**
+ * (correct, incorrect) pairs of a task: one per rejected continuation (incorrect answers and wrong
+ * tool calls, {@link rejectedContinuations}), at most `max` (default all).
  *
  * @example
  * ```ts
@@ -126,12 +159,13 @@ export function taskPreferencePairs(
   options: TaskMessageOptions & { max?: number } = {},
 ): PreferencePair[] {
   const prompt = taskPrompt(task, options);
-  return task.incorrect.slice(0, options.max ?? task.incorrect.length).map((wrong, k) => ({
+  const rejected = rejectedContinuations(task);
+  return rejected.slice(0, options.max ?? rejected.length).map((messages, k) => ({
     id: `${task.id}#${k}`,
     family: task.family,
     prompt,
     chosen: referenceMessages(task),
-    rejected: [{ role: 'assistant', content: wrong }],
+    rejected: messages,
   }));
 }
 

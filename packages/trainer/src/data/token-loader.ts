@@ -167,9 +167,9 @@ export class TokenLoader {
       : { mode: 'sequential', shard: this.shard, position: this.position, epoch: this.epoch };
   }
 
-  /** Continues from a saved position (same shards and mode). */
-  setState(state: LoaderState): void {
-    if (state.mode !== this.o.mode) {
+  /** Continues from a saved position (same shards and mode; a mixed run's state is refused). */
+  setState(state: LoaderState | { mode: 'mixed' }): void {
+    if (state.mode === 'mixed' || state.mode !== this.o.mode) {
       throw new ShardFormatError({
         operation: 'TokenLoader.setState',
         file: this.shards[0]!.path,

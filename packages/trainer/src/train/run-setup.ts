@@ -19,6 +19,8 @@ import type { ResolvedTrainConfig } from './train-config.js';
 /** The data of a run, opened and checked. */
 export interface RunData {
   train: string[];
+  /** The shards of each `data.mix` source, globs expanded (empty without a mix). */
+  mix: { shards: string[]; weight: number }[];
   val: string[];
   trainTokens: number;
   valTokens: number;
@@ -62,6 +64,7 @@ export async function openRunData(c: ResolvedTrainConfig): Promise<RunData> {
     const m = ds.manifest;
     data = {
       train: ds.train,
+      mix: [],
       val: ds.val,
       trainTokens: m.splits.train.tokens,
       valTokens: m.splits.val.tokens,
@@ -75,6 +78,7 @@ export async function openRunData(c: ResolvedTrainConfig): Promise<RunData> {
     const val = await expand('data.val', c.data.val);
     data = {
       train,
+      mix: [],
       val,
       trainTokens: tokensIn(train),
       valTokens: tokensIn(val),
@@ -83,6 +87,9 @@ export async function openRunData(c: ResolvedTrainConfig): Promise<RunData> {
       endOfText: null,
       vocabSize: null,
     };
+  }
+  for (const [i, m] of c.data.mix.entries()) {
+    data.mix.push({ shards: await expand(`data.mix[${i}].train`, m.train), weight: m.weight });
   }
   if (c.data.tokenizer !== null) data.tokenizerJson = readFileSync(c.data.tokenizer, 'utf8');
   return data;

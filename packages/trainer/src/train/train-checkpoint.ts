@@ -33,6 +33,7 @@ import {
   type ModelConfig,
 } from '@llmforge/transformer';
 import { savePretrained } from '@llmforge/transformer/node';
+import type { MixedLoaderState } from '../data/mixed-loader.js';
 import type { LoaderState } from '../data/token-loader.js';
 import { TrainerCheckpointError } from '../errors.js';
 import type { LossScalerState } from './mixed-precision.js';
@@ -52,7 +53,8 @@ export interface TrainerState {
   tokensSeen: number;
   /** Training time so far (for the ETA and tokens/s after a resume). */
   seconds: number;
-  loader: LoaderState;
+  /** A token loader's position, or each source's for a `data.mix` run. */
+  loader: LoaderState | MixedLoaderState;
   /** The model's dropout stream position. */
   dropout: { seed: number; offset: number };
   lossScaler: LossScalerState | null;

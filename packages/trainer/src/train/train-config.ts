@@ -21,6 +21,7 @@ import {
   checkString,
   configError,
 } from '../config-check.js';
+import { mixRows } from '../data/mix-rows.js';
 import { TrainerConfigError } from '../errors.js';
 
 /** The model: a full config, or a preset name plus overrides; `vocabSize` defaults to the dataset's. */
@@ -42,6 +43,13 @@ export interface TrainConfig {
     order?: 'random' | 'sequential';
     /** Start every window at a document start (the end-of-text token). Default false. */
     alignDocuments?: boolean;
+    /**
+     * More training sources mixed into every batch, each a fixed fraction of its rows (`weight`,
+     * rounded to whole rows; the main data takes the rest), e.g. rendered task conversations beside
+     * a corpus (mid-training). Shards must use the main data's tokenizer. Default none.
+     * See `MixedTokenLoader`.
+     */
+    mix?: { train: string | string[]; weight: number }[];
   };
   model: ModelSpec;
   /** Optimizer steps. */
@@ -110,6 +118,7 @@ export interface ResolvedTrainConfig {
     tokenizer: string | null;
     order: 'random' | 'sequential';
     alignDocuments: boolean;
+    mix: { train: string[]; weight: number }[];
   };
   /** The model config, except that `vocabSize` may still be 0 (= take the dataset's). */
   model: ModelConfig;
@@ -215,6 +224,26 @@ function list(where: string, v: unknown): string[] {
   return arr as string[];
 }
 
+function resolveMix(v: unknown): { train: string[]; weight: number }[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) configError(OP, 'data.mix', 'a list of { train, weight }', v);
+  const out = v.map((m: unknown, i) => {
+    checkKeys(OP, `data.mix[${i}]`, m, ['train', 'weight']);
+    const { train, weight } = m as { train?: unknown; weight?: unknown };
+    const shards = list(`data.mix[${i}].train`, train);
+    if (shards.length === 0)
+      configError(OP, `data.mix[${i}].train`, 'a path, a glob, or a list of them', train);
+    const w = checkNumber(OP, `data.mix[${i}].weight`, weight, { min: 0 });
+    if (w <= 0 || w >= 1) configError(OP, `data.mix[${i}].weight`, 'a fraction of the batch in (0, 1)', w);
+    return { train: shards, weight: w };
+  });
+  const total = out.reduce((s, m) => s + m.weight, 0);
+  if (total >= 1) {
+    configError(OP, 'data.mix', 'weights summing to less than 1 (the main data takes the rest)', total);
+  }
+  return out;
+}
+
 function resolveModel(spec: unknown, seqLen: number | undefined): ModelConfig {
   checkKeys(OP, 'model', spec, [
     'preset',
@@ -285,7 +314,7 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
   ]);
   const D = TRAIN_DEFAULTS;
   const outDir = checkString(OP, 'outDir', config.outDir);
-  checkKeys(OP, 'data', config.data, ['dir', 'train', 'val', 'tokenizer', 'order', 'alignDocuments']);
+  checkKeys(OP, 'data', config.data, ['dir', 'train', 'val', 'tokenizer', 'order', 'alignDocuments', 'mix']);
   const d = config.data;
   const train = list('data.train', d.train);
   const val = list('data.val', d.val);
@@ -346,6 +375,20 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
   const e = config.eval ?? {};
   checkKeys(OP, 'eval', e, ['every', 'batches', 'batchSize']);
   const batchSize = checkNumber(OP, 'batchSize', config.batchSize ?? D.batchSize, { min: 1, integer: true });
+  const mix = resolveMix(d.mix);
+  if (mix.length > 0) {
+    const weights = [1 - mix.reduce((s, m) => s + m.weight, 0), ...mix.map((m) => m.weight)];
+    const rows = mixRows(weights, batchSize);
+    if (rows.some((r) => r < 1)) {
+      configError(
+        OP,
+        'data.mix',
+        `weights giving every source (the main data first) at least one of the batch's ${batchSize} rows`,
+        `rows ${rows.join(', ')} for weights ${weights.map((w) => w.toFixed(3)).join(', ')}`,
+        'raise batchSize or the smallest weight',
+      );
+    }
+  }
   const evalEvery = checkNumber(
     OP,
     'eval.every',
@@ -386,6 +429,7 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
       tokenizer: d.tokenizer === undefined ? null : checkString(OP, 'data.tokenizer', d.tokenizer),
       order: checkOneOf(OP, 'data.order', d.order ?? D.data.order, ['random', 'sequential']),
       alignDocuments: checkBoolean(OP, 'data.alignDocuments', d.alignDocuments ?? D.data.alignDocuments),
+      mix,
     },
     model,
     steps,

@@ -16,6 +16,7 @@
 import { join } from 'node:path';
 import { AdamW, type Backend, createSchedule, decayGroups, tensor, tidy } from '@llmforge/tensor-gpu';
 import { createModel, flopsPerToken, type Model } from '@llmforge/transformer';
+import { MixedTokenLoader } from '../data/mixed-loader.js';
 import { type TokenBatch, TokenLoader } from '../data/token-loader.js';
 import { TrainerConfigError } from '../errors.js';
 import { CheckpointManager } from './checkpoint-manager.js';
@@ -124,13 +125,18 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   });
   const schedule = createSchedule({ ...c.schedule, lr: c.optimizer.lr, totalSteps: c.steps });
   const align = c.data.alignDocuments ? { alignTo: data.endOfText! } : {};
-  const loader = TokenLoader.open(data.train, {
+  const loaderOptions = {
     batchSize: c.batchSize,
     seqLen: c.seqLen,
     mode: c.data.order,
     seed: c.seed,
     ...align,
-  });
+  };
+  const mainWeight = 1 - data.mix.reduce((s, m) => s + m.weight, 0);
+  const loader =
+    data.mix.length === 0
+      ? TokenLoader.open(data.train, loaderOptions)
+      : MixedTokenLoader.open([{ shards: data.train, weight: mainWeight }, ...data.mix], loaderOptions);
   const valBatches = fixedBatches(data.val, {
     count: c.eval.batches,
     batchSize: c.eval.batchSize,

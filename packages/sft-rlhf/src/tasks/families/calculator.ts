@@ -10,9 +10,12 @@
  *
  * Items `calc:<expression>` (commutative operands sorted). The reference teaches the call, reads
  * the tool's result and repeats it; the incorrect answers answer directly and miss (off by one, by
- * ten, by a hundred) — what a model that does not call the tool tends to do. The reward checks the
- * final answer only, so it is earned by calling the tool (or by being right anyway).
+ * ten, by a hundred) — what a model that does not call the tool tends to do — and the wrong calls
+ * (`incorrectCalls`) copy an operand wrong (off by one) or swap a difference's operands — what a
+ * model that calls the tool but cannot copy does. The reward checks the final answer only, so it is
+ * earned by calling the tool with the prompt's numbers (or by being right anyway).
  */
+import { calculator } from '../../tools/calculator.js';
 import { numberIs } from '../answers.js';
 import type { TaskRandom } from '../random.js';
 import type { Task, TaskFamily } from '../task.js';
@@ -50,6 +53,9 @@ export function calculatorFamily(options: CalculatorOptions = {}): TaskFamily {
       const value = op === '+' ? a + b : op === '-' ? a - b : a * b;
       const expression = `${a}${op}${b}`;
       const key = op === '-' ? expression : `${Math.min(a, b)}${op}${Math.max(a, b)}`;
+      const wrong = [[a + 1, b], [a, b + 1], op === '-' ? [b, a] : [a - 1, b]].map(
+        ([x, y]) => `${x}${op}${y}`,
+      );
       return makeTask(
         {
           id: `calculator:${expression}`,
@@ -60,6 +66,10 @@ export function calculatorFamily(options: CalculatorOptions = {}): TaskFamily {
           toolCall: { name: 'calculator', arguments: expression },
           toolResult: String(value),
           candidates: [value + 1, value - 1, value + 10, value - 100].map(String),
+          incorrectCalls: wrong.map((e) => ({
+            toolCall: { name: 'calculator', arguments: e },
+            toolResult: calculator(e),
+          })),
         },
         numberIs(value),
       );

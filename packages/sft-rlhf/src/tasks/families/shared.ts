@@ -107,8 +107,10 @@ export function makeTask(
   parts: Omit<Task, 'incorrect' | 'check'> & { candidates: readonly string[] },
   check: Checker,
 ): Task {
-  const { candidates, ...rest } = parts;
+  const { candidates, incorrectCalls, ...rest } = parts;
   const incorrect = rejectedBy(check, candidates, parts.reference).slice(0, MAX_INCORRECT);
+  // wrong calls whose result the checker would accept are no wrong calls
+  const calls = incorrectCalls?.filter((c) => !check(c.toolResult)).slice(0, MAX_INCORRECT);
   if (incorrect.length === 0) {
     throw new TaskDataError({
       operation: 'makeTask',
@@ -125,5 +127,5 @@ export function makeTask(
       found: JSON.stringify(parts.reference),
     });
   }
-  return { ...rest, incorrect, check };
+  return { ...rest, incorrect, ...(calls && calls.length > 0 ? { incorrectCalls: calls } : {}), check };
 }
