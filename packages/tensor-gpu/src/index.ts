@@ -135,6 +135,7 @@ export { reshape } from './ops/reshape.js';
 export { rmsNorm } from './ops/rms-norm.js';
 export { type RopeOptions, rope } from './ops/rope.js';
 export { runOp } from './ops/run.js';
+export { scaleInPlace } from './ops/scale-in-place.js';
 export { argmax, type SampleOptions, sampleTokens, topK } from './ops/selection.js';
 export { narrow, slice, split } from './ops/slice.js';
 export { logSoftmax, softmax } from './ops/softmax.js';

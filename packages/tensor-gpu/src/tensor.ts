@@ -722,6 +722,18 @@ export class Tensor {
   mean(axes?: number | readonly number[], options?: ReduceOptions): Tensor {
     return methods().reduce(this, 'mean', axes, options);
   }
+  /**
+   * Σx² over axes (all by default), in one pass without a squared temporary: what a gradient norm
+   * needs (`x.sumSquares().sqrt()` is ‖x‖₂). Accumulates in at least f32; gradient 2x·dy.
+   *
+   * @example
+   * ```ts
+   * tensor([3, 4]).sumSquares().dataSync(); // [25]
+   * ```
+   */
+  sumSquares(axes?: number | readonly number[], options?: ReduceOptions): Tensor {
+    return methods().reduce(this, 'sumSquares', axes, options);
+  }
   /** Max over axes (gradient split between ties). */
   max(axes?: number | readonly number[], options?: ReduceOptions): Tensor {
     return methods().reduce(this, 'max', axes, options);

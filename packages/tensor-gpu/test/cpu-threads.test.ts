@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WasmArena } from '../src/cpu/arena.js';
 import { ThreadPool } from '../src/cpu/threads/thread-pool.js';
 import { PLAIN_KERNELS } from '../src/cpu/wasm/kernels.generated.js';
-import { BackendError, type CpuBackend, createCpuBackend } from '../src/index.js';
+import { BackendError, type CpuBackend, createCpuBackend, tensor } from '../src/index.js';
 import { BABY, BabyGpt, babyBatch } from './cpu-baby-gpt.js';
 
 interface Run {
@@ -75,6 +75,23 @@ describe('CPU backend threads', () => {
       }
     });
   }
+
+  it('a whole-tensor sumSquares (fixed blocks of 4096) gives the same bits on 1, 2 and 3 threads', async () => {
+    const n = 4096 * 9 + 1234;
+    const values = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 7)));
+    let exact = 0;
+    for (const v of values) exact += v * v;
+    const bits: number[] = [];
+    for (const threads of [1, 2, 3]) {
+      const b = createCpuBackend({ threads, minParallelWork: 0 });
+      backends.push(b);
+      await b.ready();
+      const y = tensor(values, [n], 'f32', b).sumSquares();
+      bits.push(new Uint32Array(new Float32Array([y.itemSync()]).buffer)[0]!);
+      expect(Math.abs(y.itemSync() - exact) / exact).toBeLessThan(1e-6);
+    }
+    expect(new Set(bits).size).toBe(1);
+  });
 
   it('once warm, a training step allocates no new memory', async () => {
     const backend = createCpuBackend({ threads: 2 });

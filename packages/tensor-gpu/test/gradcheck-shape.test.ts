@@ -32,12 +32,25 @@ describe('gradcheck: reductions', () => {
     ['max', [1], false],
     ['max', undefined, false],
     ['min', [0, 2], true],
+    ['sumSquares', undefined, false],
+    ['sumSquares', [1], false],
+    ['sumSquares', [0, 2], true],
   ];
   for (const [op, axes, keepDims] of cases) {
     it(`${op} axes ${JSON.stringify(axes)} keepDims ${keepDims}`, () => {
       gradcheck([{ shape: [2, 3, 4], init: distinct }], (x) => reduce(x, op, axes, { keepDims }));
     });
   }
+  it('sumSquares is Σx² with gradient 2x (closed form, f32 and f64)', async () => {
+    for (const dtype of ['f32', 'f64'] as const) {
+      const x = tensor([3, -4, 0.5], [3], dtype, cpu).requireGrad();
+      const y = x.sumSquares();
+      expect(y.shape).toEqual([]);
+      expect(await y.item()).toBe(25.25);
+      y.backward();
+      expect(Array.from(x.grad!.dataSync())).toEqual([6, -8, 1]);
+    }
+  });
   it('max splits the gradient between ties like torch.amax', () => {
     // x = [1, 3, 3]: d max / dx = [0, 0.5, 0.5]
     const x = tensor([1, 3, 3], [3], 'f64', cpu).requireGrad();

@@ -379,4 +379,68 @@ describe('clipGradNorm (torch.nn.utils.clip_grad_norm_)', () => {
     expect(await empty.item()).toBe(0);
     empty.dispose();
   });
+
+  // Gradients ((i·7 + k·13) mod 23 − 11) / 7 for parameter k of shapes (4,3), (7), (2,3,5), (1);
+  // expected values from torch 2.13: torch.nn.utils.clip_grad_norm_(params, 2.0).
+  const torchShapes = [[4, 3], [7], [2, 3, 5], [1]];
+  const torchGrads = torchShapes.map((s, k) =>
+    Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => (((i * 7 + k * 13) % 23) - 11) / 7),
+  );
+  const torchNorm = 6.714285373687744;
+  const torchClipped = [
+    [
+      -0.46808505058288574, -0.1702127605676651, 0.12765955924987793, 0.42553186416625977,
+      -0.25531911849975586, 0.042553190141916275, 0.3404255211353302, -0.3404255211353302,
+      -0.042553190141916275, 0.25531911849975586, -0.42553186416625977, -0.12765955924987793,
+    ],
+    [
+      0.08510638028383255, 0.3829786777496338, -0.29787230491638184, 0.0, 0.29787230491638184,
+      -0.3829786777496338, -0.08510638028383255,
+    ],
+    [
+      -0.3404255211353302, -0.042553190141916275, 0.25531911849975586, -0.42553186416625977,
+      -0.12765955924987793, 0.1702127605676651, 0.46808505058288574, -0.21276593208312988,
+      0.08510638028383255, 0.3829786777496338, -0.29787230491638184, 0.0, 0.29787230491638184,
+      -0.3829786777496338, -0.08510638028383255, 0.21276593208312988, -0.46808505058288574,
+      -0.1702127605676651, 0.12765955924987793, 0.42553186416625977, -0.25531911849975586,
+      0.042553190141916275, 0.3404255211353302, -0.3404255211353302, -0.042553190141916275,
+      0.25531911849975586, -0.42553186416625977, -0.12765955924987793, 0.1702127605676651,
+      0.46808505058288574,
+    ],
+    [0.21276593208312988],
+  ];
+
+  for (const dtype of ['f32', 'f64'] as const) {
+    it(`matches torch.nn.utils.clip_grad_norm_ on four ${dtype} gradients, scaling them in place`, async () => {
+      const params = torchShapes.map((s) =>
+        tensor(new Array(s.reduce((a, b) => a * b, 1)).fill(0), s, dtype, cpu),
+      );
+      for (const p of params) p.requireGrad();
+      params.forEach((p, k) => {
+        p.grad = tensor(torchGrads[k]!, torchShapes[k]!, dtype, cpu);
+      });
+      const before = params.map((p) => p.grad!);
+      const versions = before.map((g) => g.version);
+      const norm = clipGradNorm(params, 2);
+      expect(norm.dtype).toBe('f32');
+      expect(norm.shape).toEqual([]);
+      expectClose([await norm.item()], [torchNorm], 1e-6, 0);
+      params.forEach((p, k) => {
+        // the same gradient tensors, multiplied where they lie (torch's in-place `mul_`)
+        expect(p.grad).toBe(before[k]);
+        expect(p.grad!.version).toBe(versions[k]! + 1);
+        expectClose(p.grad!.dataSync(), torchClipped[k]!, 1e-6, 1e-7);
+      });
+      norm.dispose();
+    });
+  }
+
+  it('widens f16 gradients before squaring (their squares would overflow half precision)', async () => {
+    const p = tensor([0, 0], [2], 'f16', cpu).requireGrad();
+    p.grad = tensor([300, 400], [2], 'f16', cpu); // Σg² = 250000 > 65504, the largest half
+    const norm = clipGradNorm([p], 1);
+    expect(await norm.item()).toBeCloseTo(500, 3);
+    expectClose(p.grad.dataSync(), [0.6, 0.8], 1e-3, 0);
+    norm.dispose();
+  });
 });

@@ -7,7 +7,7 @@
  * | family                    | ops                                                        |
  * |---------------------------|------------------------------------------------------------|
  * | `contract/elementwise.ts` | unary, unaryGrad, binary, binaryScalar, where, cast        |
- * | `contract/reduce.ts`      | reduce, expand                                             |
+ * | `contract/reduce.ts`      | reduce (sum, mean, max, min, sumSquares), expand           |
  * | `contract/selection.ts`   | argmax, topK, sampleTokens                                 |
  * | `contract/softmax.ts`     | softmax, logSoftmax, softmaxBackward                       |
  * | `contract/matmul.ts`      | matmul                                                     |
@@ -18,7 +18,7 @@
  * | `contract/norm.ts`        | layerNorm, layerNormBackward, rmsNorm, rmsNormBackward     |
  * | `contract/attention.ts`   | attention, attentionBackward, rope                         |
  * | `contract/loss.ts`        | crossEntropy, crossEntropyBackward                         |
- * | `contract/optim.ts`       | adamw                                                      |
+ * | `contract/optim.ts`       | adamw, scaleInPlace                                        |
  * | `contract/fused.ts`       | linear, biasActivationBackward, addLayerNorm, addRmsNorm,  |
  * |                           | layerNormBackwardInto, rmsNormBackwardInto,                |
  * |                           | matmulAccumulate, accumulate                               |

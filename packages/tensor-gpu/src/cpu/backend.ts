@@ -265,8 +265,14 @@ export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
       [inouts, wideIo],
     ] as const) {
       for (const [k, t] of Object.entries(rec)) {
-        if (t && !Array.isArray(t) && (t as AnyTensor).dtype === 'f16')
-          narrowInto(wide[k] as AnyTensor, t as AnyTensor);
+        if (t === undefined) continue;
+        if (Array.isArray(t)) {
+          // a list of in-place tensors (`scaleInPlace`'s xs): narrow each half one back
+          const ws = wide[k] as readonly AnyTensor[];
+          (t as readonly AnyTensor[]).forEach((u, i) => {
+            if (u.dtype === 'f16') narrowInto(ws[i]!, u);
+          });
+        } else if ((t as AnyTensor).dtype === 'f16') narrowInto(wide[k] as AnyTensor, t as AnyTensor);
       }
     }
   };

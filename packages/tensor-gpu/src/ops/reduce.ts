@@ -1,6 +1,7 @@
 /**
- * Reductions over axes (sum, mean, max, min) and their backward:
+ * Reductions over axes (sum, mean, max, min, sumSquares) and their backward:
  * - sum: dx = dy broadcast back to x's shape; mean: the same divided by the count;
+ * - sumSquares (Σx²): dx = 2x·dy broadcast;
  * - max/min: dx = dy on the elements equal to the result, split evenly between ties (torch.amax).
  *
  * Example: x (2,3), sum over [1] → y (2); backward: dy (2) → reshape (2,1) → expand (2,3).
@@ -32,8 +33,23 @@ export function reduce(
   const xShape = x.shape;
   const keptShape = xShape.map((d, i) => (ax.includes(i) ? 1 : d));
   const count = ax.reduce((n, a) => n * xShape[a]!, 1);
-  record(op, [x], y, op === 'max' || op === 'min' ? [x, y] : [], (dy, saved) => {
+  const saves = op === 'max' || op === 'min' ? [x, y] : op === 'sumSquares' ? [x] : [];
+  record(op, [x], y, saves, (dy, saved) => {
     const dyk = dy.reshape(keptShape);
+    if (op === 'sumSquares') {
+      const [sx] = saved as [Tensor];
+      const twice = runOp(
+        'binaryScalar',
+        dy.backend,
+        { a: dyk },
+        {},
+        { op: 'mul', scalar: 2, reverse: false },
+      ).y;
+      const dx = runOp('binary', dy.backend, { a: sx, b: twice }, {}, { op: 'mul' }).y;
+      twice.dispose();
+      dyk.dispose();
+      return [dx];
+    }
     if (op === 'sum' || op === 'mean') {
       const scaled =
         op === 'mean'

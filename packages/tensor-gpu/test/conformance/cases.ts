@@ -39,9 +39,9 @@ export interface ConformanceCase {
   name: string;
   op: OpName;
   inputs: Record<string, HostTensor | HostTensor[]>;
-  inouts?: Record<string, HostTensor>;
+  inouts?: Record<string, HostTensor | HostTensor[]>;
   attrs: Record<string, unknown>;
-  /** Expected outputs (and in-place tensors after the op) by name. */
+  /** Expected outputs (and in-place tensors after the op) by name; a list's entries as `xs.0`, `xs.1`. */
   expected: Record<string, Expected>;
   rtol?: number;
   atol?: number;
@@ -168,7 +168,7 @@ function binaryCases(): ConformanceCase[] {
 function reduceCases(): ConformanceCase[] {
   const x = rnd([3, 5, 7]);
   const out: ConformanceCase[] = [];
-  for (const op of ['sum', 'mean', 'max', 'min']) {
+  for (const op of ['sum', 'mean', 'max', 'min', 'sumSquares']) {
     for (const axes of [[0], [1], [2], [0, 2], [0, 1, 2]]) {
       for (const keepDims of [false, true]) {
         if (keepDims && axes.length !== 2) continue;
@@ -180,7 +180,12 @@ function reduceCases(): ConformanceCase[] {
           const idx = unravel(i, x.shape).map((v, d) => (axes.includes(d) ? 0 : v));
           const o = ravel(idx, outShape);
           const v = x.data[i]!;
-          acc[o] = op === 'max' ? Math.max(acc[o]!, v) : op === 'min' ? Math.min(acc[o]!, v) : acc[o]! + v;
+          acc[o] =
+            op === 'max'
+              ? Math.max(acc[o]!, v)
+              : op === 'min'
+                ? Math.min(acc[o]!, v)
+                : acc[o]! + (op === 'sumSquares' ? v * v : v);
         }
         const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
         out.push({
@@ -892,5 +897,65 @@ export function conformanceCases(): ConformanceCase[] {
     ...fusedOpCases(rnd),
     ...randomCases(),
     ...halfCases(),
+    ...clipCases(),
   ];
+}
+
+/**
+ * What gradient clipping runs: `sumSquares` over whole tensors whose sizes exercise the SIMD body
+ * and tails and several fixed blocks of 4096 (and columns, 4 lanes and a remainder), and `scaleInPlace` over a list of odd sizes.
+ */
+function clipCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const sq = (v: number) => v * v;
+  for (const shape of [[1029], [33, 65], [3, 5003]]) {
+    const x = rnd(shape, -3, 3);
+    out.push({
+      name: `reduce sumSquares ${JSON.stringify(shape)} → scalar`,
+      op: 'reduce',
+      inputs: { x },
+      attrs: { op: 'sumSquares', axes: shape.map((_, i) => i), keepDims: false },
+      expected: { y: { data: [Array.from(x.data, sq).reduce((a, b) => a + b, 0)] } },
+    });
+  }
+  const cols = rnd([33, 65]);
+  out.push({
+    name: 'reduce sumSquares (33,65) axes [0]',
+    op: 'reduce',
+    inputs: { x: cols },
+    attrs: { op: 'sumSquares', axes: [0], keepDims: false },
+    expected: {
+      y: {
+        data: Array.from({ length: 65 }, (_, j) =>
+          Array.from({ length: 33 }, (_, r) => sq(cols.data[r * 65 + j]!)).reduce((a, b) => a + b, 0),
+        ),
+      },
+    },
+  });
+  const xs = [rnd([5, 7]), rnd([13]), rnd([2, 3, 4]), rnd([1])];
+  const scale = f32([], [0.3712]);
+  const s = scale.data[0]!;
+  out.push({
+    name: 'scaleInPlace (in place, a list of 4)',
+    op: 'scaleInPlace',
+    inputs: { scale },
+    inouts: { xs },
+    attrs: {},
+    expected: Object.fromEntries(xs.map((x, i) => [`xs.${i}`, { data: Array.from(x.data, (v) => v * s) }])),
+  });
+  const hs = [half([9, 17]), half([5])];
+  const hscale = { ...f32([1], [0.75]), dtype: 'f16' as const };
+  out.push({
+    name: 'scaleInPlace (in place, a list of 2) [f16]',
+    op: 'scaleInPlace',
+    inputs: { scale: hscale },
+    inouts: { xs: hs },
+    attrs: {},
+    expected: Object.fromEntries(
+      hs.map((x, i) => [`xs.${i}`, { data: Array.from(x.data, (v) => v * 0.75) }]),
+    ),
+    rtol: 4e-3,
+    atol: 4e-3,
+  });
+  return out;
 }

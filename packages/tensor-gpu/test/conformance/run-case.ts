@@ -22,14 +22,19 @@ export async function runCase(c: ConformanceCase, backend: Backend, tolScale = 1
   try {
     const inputs: Record<string, Tensor | Tensor[]> = {};
     for (const [k, v] of Object.entries(c.inputs)) inputs[k] = Array.isArray(v) ? v.map(up) : up(v);
-    const inouts: Record<string, Tensor> = {};
-    for (const [k, v] of Object.entries(c.inouts ?? {})) inouts[k] = up(v);
+    const inouts: Record<string, Tensor | Tensor[]> = {};
+    for (const [k, v] of Object.entries(c.inouts ?? {})) inouts[k] = Array.isArray(v) ? v.map(up) : up(v);
     const outputs = runOp(c.op, backend, inputs as never, inouts as never, c.attrs as never) as Record<
       string,
       Tensor
     >;
     made.push(...Object.values(outputs));
-    const all = { ...outputs, ...inouts };
+    // a list of in-place tensors is checked entry by entry, as `xs.0`, `xs.1`, ...
+    const all: Record<string, Tensor> = { ...outputs };
+    for (const [k, v] of Object.entries(inouts)) {
+      if (!Array.isArray(v)) all[k] = v;
+      else for (const [i, t] of v.entries()) all[`${k}.${i}`] = t;
+    }
     const problems: string[] = [];
     const rtol = (c.rtol ?? 1e-5) * tolScale;
     const atol = (c.atol ?? 1e-6) * tolScale;

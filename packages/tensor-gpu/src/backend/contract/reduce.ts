@@ -1,5 +1,6 @@
 /**
- * Reductions over axes (`reduce`: sum, mean, max, min) and their inverse, `expand` (broadcast to a
+ * Reductions over axes (`reduce`: sum, mean, max, min, and sumSquares = Σx² in one pass, what a
+ * gradient norm needs) and their inverse, `expand` (broadcast to a
  * larger shape, what a sum-reduction's backward needs).
  */
 import { requireChoice } from '../../arguments.js';
@@ -7,12 +8,15 @@ import { formatShape, ShapeError } from '../../errors.js';
 import { requireAxes, requireFloat, requireShapeAttr } from './checks.js';
 import type { Inferences, NoTensors, TensorMeta } from './types.js';
 
-/** Reductions over axes. */
-export type ReduceKind = 'sum' | 'mean' | 'max' | 'min';
+/** Reductions over axes; `sumSquares` is Σx² (one pass, no squared temporary). */
+export type ReduceKind = 'sum' | 'mean' | 'max' | 'min' | 'sumSquares';
 
 /** Signatures of the reduce ops (`T` is how a tensor is represented). */
 export interface ReduceOps<T> {
-  /** y = reduce over `axes` (ascending, unique); keepDims keeps them as size 1. (2,3,4) sum [1] → (2,4). */
+  /**
+   * y = reduce over `axes` (ascending, unique); keepDims keeps them as size 1. (2,3,4) sum [1] → (2,4).
+   * Sums (sum, mean, sumSquares) accumulate in at least f32 (f64 for f64 tensors).
+   */
   reduce: {
     inputs: { x: T };
     outputs: { y: T };
@@ -26,9 +30,9 @@ export interface ReduceOps<T> {
 /** Shape/dtype inference and validation of the reduce ops. */
 export const REDUCE_INFERENCE: Inferences<ReduceOps<TensorMeta>> = {
   reduce: ({ x }, _io, { op, axes, keepDims }) => {
-    requireChoice('reduce', 'op', op, ['sum', 'mean', 'max', 'min']);
+    requireChoice('reduce', 'op', op, ['sum', 'mean', 'max', 'min', 'sumSquares']);
     requireAxes(op, axes, x.shape.length);
-    if (op === 'mean') requireFloat(op, 'x', x);
+    if (op === 'mean' || op === 'sumSquares') requireFloat(op, 'x', x);
     if ((op === 'max' || op === 'min') && axes.some((a) => x.shape[a] === 0)) {
       throw new ShapeError({
         operation: op,

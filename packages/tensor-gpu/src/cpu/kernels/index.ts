@@ -28,6 +28,7 @@ import { reduceKernel } from './reduce.js';
 import { rmsNormBackwardIntoKernel, rmsNormBackwardKernel, rmsNormKernel } from './rms-norm.js';
 import { ropeKernel } from './rope.js';
 import { sampleTokensKernel } from './sample-tokens.js';
+import { scaleInPlaceKernel } from './scale-in-place.js';
 import { scatterAddKernel } from './scatter-add.js';
 import { sliceKernel } from './slice.js';
 import { sliceBackwardKernel } from './slice-backward.js';
@@ -74,6 +75,7 @@ export const CPU_KERNELS: KernelTable<CpuStorage> = {
   randomUniform: randomUniformKernel,
   randomNormal: randomNormalKernel,
   adamw: adamwKernel,
+  scaleInPlace: scaleInPlaceKernel,
   sampleTokens: sampleTokensKernel,
   linear: linearKernel,
   biasActivationBackward: biasActivationBackwardKernel,

@@ -1,10 +1,11 @@
 /**
- * CPU kernel of `reduce` (sum, mean, max, min over axes).
+ * CPU kernel of `reduce` (sum, mean, max, min, sumSquares over axes).
  *
  * The input is walked row by row with two operands: x (contiguous) and the output with stride 0 on
  * reduced dims. When the innermost row is reduced (`sum(axis=-1)`) it folds into one scalar; when it
  * is kept (`sum(axis=0)` of (N,C)) it accumulates into a row of the output. Sums accumulate in a
- * float64 scratch, so f32 sums of long rows keep their precision.
+ * float64 scratch, so f32 sums of long rows keep their precision; sumSquares squares each term in
+ * float64 as it adds it.
  *
  * Example: x (2,3) = [[1,2,3],[4,5,6]], axes [0] → out strides [0,1] → y = [5,7,9].
  */
@@ -27,6 +28,7 @@ export const reduceKernel: CpuKernel<'reduce'> = ({ inputs: { x }, outputs: { y 
   const xa = x.storage;
   const isMax = op === 'max';
   const isMin = op === 'min';
+  const isSq = op === 'sumSquares';
   const acc = new Float64Array(outSize).fill(isMax ? -Infinity : isMin ? Infinity : 0);
   forEachRow(plan, (o) => {
     const xo = o[0]!;
@@ -35,12 +37,19 @@ export const reduceKernel: CpuKernel<'reduce'> = ({ inputs: { x }, outputs: { y 
       let s = acc[ao]!;
       if (isMax) for (let i = 0; i < n; i++) s = Math.max(xa[xo + i]!, s);
       else if (isMin) for (let i = 0; i < n; i++) s = Math.min(xa[xo + i]!, s);
-      else for (let i = 0; i < n; i++) s += xa[xo + i]!;
+      else if (isSq) {
+        for (let i = 0; i < n; i++) {
+          const v = xa[xo + i]!;
+          s += v * v;
+        }
+      } else for (let i = 0; i < n; i++) s += xa[xo + i]!;
       acc[ao] = s;
     } else if (isMax) {
       for (let i = 0; i < n; i++) if (xa[xo + i]! > acc[ao + i * os]!) acc[ao + i * os] = xa[xo + i]!;
     } else if (isMin) {
       for (let i = 0; i < n; i++) if (xa[xo + i]! < acc[ao + i * os]!) acc[ao + i * os] = xa[xo + i]!;
+    } else if (isSq) {
+      for (let i = 0; i < n; i++) acc[ao + i * os] = acc[ao + i * os]! + xa[xo + i]! * xa[xo + i]!;
     } else {
       for (let i = 0; i < n; i++) acc[ao + i * os] = acc[ao + i * os]! + xa[xo + i]!;
     }

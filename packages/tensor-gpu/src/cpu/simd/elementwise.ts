@@ -1,6 +1,6 @@
 /**
  * WebAssembly SIMD wrappers of the elementwise ops (`unary`, `unaryGrad`, `binary`,
- * `binaryScalar`, `adamw`): f32 tensors that live in the arena go to the kernels of
+ * `binaryScalar`, `adamw`, `scaleInPlace`): f32 tensors that live in the arena go to the kernels of
  * `wasm/elementwise.wat`; anything else (f64, integer ops, `log`/`sin`/`cos`/`pow`, broadcasts that
  * are not "rows × columns") falls back to the TypeScript reference kernel.
  */
@@ -147,5 +147,24 @@ export function simdAdamw(rt: WasmRuntime, ref: CpuKernel<'adamw'>): CpuKernel<'
       [rt.ptr(param.storage), rt.ptr(m.storage), rt.ptr(v.storage), rt.ptr(grad.storage), n, consts],
       n,
     );
+  };
+}
+
+/**
+ * `scaleInPlace` on the `binary` kernel: each tensor is multiplied by the scale (a scalar operand,
+ * read where it lies in the arena) and written over itself, one split run per tensor.
+ */
+export function simdScaleInPlace(rt: WasmRuntime, ref: CpuKernel<'scaleInPlace'>): CpuKernel<'scaleInPlace'> {
+  return (args) => {
+    const { scale } = args.inputs;
+    const { xs } = args.inouts;
+    if (!f32(scale, ...xs) || !rt.owns(scale.storage, ...xs.map((x) => x.storage))) return ref(args);
+    const ps = rt.ptr(scale.storage);
+    for (const x of xs) {
+      const n = x.storage.length;
+      if (n === 0) continue;
+      const px = rt.ptr(x.storage);
+      rt.run('binary', [BINARY_CODES.mul!, px, 0, 1, ps, 0, 0, px, 1, n], n * 0.3);
+    }
   };
 }

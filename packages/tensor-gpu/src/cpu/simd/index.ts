@@ -11,7 +11,14 @@ import { CPU_KERNELS } from '../kernels/index.js';
 import type { CpuStorage } from '../kernels/kernel.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 import { simdAttention, simdAttentionBackward } from './attention.js';
-import { simdAdamw, simdBinary, simdBinaryScalar, simdUnary, simdUnaryGrad } from './elementwise.js';
+import {
+  simdAdamw,
+  simdBinary,
+  simdBinaryScalar,
+  simdScaleInPlace,
+  simdUnary,
+  simdUnaryGrad,
+} from './elementwise.js';
 import {
   simdAccumulate,
   simdAddLayerNorm,
@@ -45,6 +52,7 @@ export function createSimdKernels(rt: WasmRuntime, gemm: GemmImplementation): Ke
     binary: simdBinary(rt, ref.binary),
     binaryScalar: simdBinaryScalar(rt, ref.binaryScalar),
     adamw: simdAdamw(rt, ref.adamw),
+    scaleInPlace: simdScaleInPlace(rt, ref.scaleInPlace),
     matmul: simdMatmul(rt, gemm),
     layerNorm: simdLayerNorm(rt, ref.layerNorm),
     layerNormBackward: simdLayerNormBackward(rt, ref.layerNormBackward),

@@ -1,6 +1,7 @@
 /**
  * WebAssembly wrappers of `permute` (any 4-byte dtype, up to four dims after merging) and `reduce`
- * (f32, reduced axes forming one contiguous run once size-1 dims are ignored) — `wasm/layout.wat`.
+ * (sum, mean, max, min, sumSquares of f32, reduced axes forming one contiguous run once size-1 dims
+ * are ignored) — `wasm/layout.wat`.
  */
 import type { ReduceKind } from '../../backend/ops.js';
 import { stridesOf } from '../../backend/ops.js';
@@ -29,7 +30,10 @@ export function simdPermute(rt: WasmRuntime, ref: CpuKernel<'permute'>): CpuKern
   };
 }
 
-const REDUCE_CODES: Record<ReduceKind, number> = { sum: 0, mean: 1, max: 2, min: 3 };
+/** Values per block of `sum_squares_blocks` (`layout.wat`): the fixed partition of a whole-tensor Σx². */
+const SUM_SQUARES_BLOCK = 4096;
+
+const REDUCE_CODES: Record<ReduceKind, number> = { sum: 0, mean: 1, max: 2, min: 3, sumSquares: 4 };
 
 export function simdReduce(rt: WasmRuntime, ref: CpuKernel<'reduce'>): CpuKernel<'reduce'> {
   return (args) => {
@@ -59,6 +63,17 @@ export function simdReduce(rt: WasmRuntime, ref: CpuKernel<'reduce'>): CpuKernel
       }
     }
     if (red === 0 || outer * inner === 0) return ref(args);
+    if (op === 'sumSquares' && outer === 1 && inner === 1) {
+      // the whole tensor (a gradient norm): fixed blocks summed in f32, their partials in f64 here
+      const blocks = Math.ceil(red / SUM_SQUARES_BLOCK);
+      const at = rt.scratch(8 * blocks);
+      rt.run('sum_squares_blocks', [rt.ptr(x.storage), red, at], red * 0.1);
+      const partials = rt.f64View(at, blocks);
+      let s = 0;
+      for (let b = 0; b < blocks; b++) s += partials[b]!;
+      y.storage[0] = s;
+      return;
+    }
     rt.run(
       'reduce',
       [rt.ptr(x.storage), rt.ptr(y.storage), outer, red, inner, REDUCE_CODES[op]],

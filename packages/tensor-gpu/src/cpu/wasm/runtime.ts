@@ -197,6 +197,11 @@ export class WasmRuntime {
     return this.scratchAt;
   }
 
+  /** A float64 view of `n` values at byte offset `ptr` of the arena (partial sums a kernel wrote to scratch). */
+  f64View(ptr: number, n: number): Float64Array {
+    return new Float64Array(this.arena.buffer(), ptr, n);
+  }
+
   /** A kernel that returns a number (sizes the kernels report, e.g. `gemm_scratch_bytes`). */
   query(name: string): number {
     return (this.fns[this.index.get(name)!] as unknown as () => number)();

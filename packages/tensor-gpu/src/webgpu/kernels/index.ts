@@ -38,6 +38,7 @@ import { randomUniform } from './random-uniform.js';
 import { reduce } from './reduce.js';
 import { rope } from './rope.js';
 import { sampleTokens } from './sample-tokens.js';
+import { scaleInPlace } from './scale-in-place.js';
 import { scatterAdd } from './scatter-add.js';
 import { slice } from './slice.js';
 import { sliceBackward } from './slice-backward.js';
@@ -84,6 +85,7 @@ export const WEBGPU_KERNELS: { [K in OpName]: GpuKernel<K> } = {
   randomUniform,
   randomNormal,
   adamw,
+  scaleInPlace,
   sampleTokens,
   linear,
   biasActivationBackward,

@@ -1,8 +1,9 @@
 /**
- * `reduce` (sum, mean, max, min over any axes): one 64-thread workgroup per output element. The
+ * `reduce` (sum, mean, max, min, sumSquares over any axes): one 64-thread workgroup per output element. The
  * input's axes are split into kept ones (which output element) and reduced ones (which term of it),
  * each list collapsed where contiguous; thread t of a workgroup folds terms t, t+64, t+128, ... and the
- * 64 partials are combined by a tree in workgroup memory.
+ * 64 partials are combined by a tree in workgroup memory (a fixed order: the same bits every run).
+ * Float sums accumulate in f32; sumSquares squares each term (in f32) as it folds it.
  *
  * Worked example: x (2,3,4) sum over [1] → kept axes (2,4) with strides (12,1), reduced axis (3) with
  * stride 4; output (1,2) reads x[12 + 2 + 4r] for r = 0,1,2.
@@ -10,15 +11,15 @@
  * Params: 0 nOut, 1 R (terms per output), 2 kept rank, 3 reduced rank, 4..11 kept shape,
  * 12..19 kept strides, 20..27 reduced shape, 28..35 reduced strides.
  */
-import { sizeOf, stridesOf } from '../../backend/ops.js';
+import { type ReduceKind, sizeOf, stridesOf } from '../../backend/ops.js';
 import { computeType, type GpuKernel, requireMaxRank, wgslType } from '../kernel-context.js';
 import { collapseAxes, enables, grid1d, MAX_RANK, PARAMS_WGSL, Params, stridedOffsetWGSL } from '../wgsl.js';
 
 const WG = 64;
 
 /** Identity of each reduction in compute type `ct`. */
-function initValue(op: 'sum' | 'mean' | 'max' | 'min', ct: 'f32' | 'i32' | 'u32'): string {
-  if (op === 'sum' || op === 'mean') return `${ct}(0)`;
+function initValue(op: ReduceKind, ct: 'f32' | 'i32' | 'u32'): string {
+  if (op === 'sum' || op === 'mean' || op === 'sumSquares') return `${ct}(0)`;
   if (ct === 'f32') return op === 'max' ? 'negInf()' : 'posInf()';
   if (ct === 'i32') return op === 'max' ? 'i32(-2147483647 - 1)' : 'i32(2147483647)';
   return op === 'max' ? '0u' : '4294967295u';
@@ -57,7 +58,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let R = pu(1u);
   var acc = ${initValue(op, ct)};
   for (var r = lid; r < R; r += ${WG}u) {
-    acc = comb(acc, ${ct}(X[base + redOff(r)]));
+    let v = ${ct}(X[base + redOff(r)]);
+    acc = comb(acc, ${op === 'sumSquares' ? 'v * v' : 'v'});
   }
   part[lid] = acc;
   workgroupBarrier();
