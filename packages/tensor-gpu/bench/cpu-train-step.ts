@@ -14,7 +14,8 @@
  *
  * PyTorch runs with as many threads as ours (`torch.set_num_threads`), from `python3` when it can
  * import torch; without it the bench prints ours alone. Arguments after `--`: `baby`, `gpt2`,
- * `decode` to run only some sections; `--threads N` (default: the machine's cores); `--relaxed`
+ * `decode` to run only some sections; `--threads N` (default: the machine's cores); `--rounds N`
+ * baby-GPT rounds of 5 steps each side (default 3; more rounds steady the medians); `--relaxed`
  * runs our kernels with relaxed SIMD (fused multiply-add), which Node 20 only validates after the
  * process-wide V8 flag that `createCpuBackend({ relaxedSimd: 'enable-flag' })` sets (Node ≥ 22 and
  * current browsers have it by default: there `auto` picks it). Every line says which SIMD ran.
@@ -198,7 +199,10 @@ async function babySection(
   const oursMs: number[] = [];
   const torchMs: number[] = [];
   let torch: TorchResult | null = null;
-  for (let i = 0; i < 2; i++) ours.step();
+  // Warm up to the steady state a training run lives in: V8 needs a few dozen steps to optimise the
+  // autograd and op layers (after 2 warm-up steps a 10-round run still fell from 94 to 64 ms per
+  // step over its rounds). PyTorch, compiled ahead of time, is steady after its 2 warm-up steps.
+  for (let i = 0; i < 40; i++) ours.step();
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < 5; i++) oursMs.push(ours.step());
     if (!torchMissing) {
@@ -310,13 +314,17 @@ export async function run(args: readonly string[] = []): Promise<void> {
   const relaxed: CpuBackendOptions = args.includes('--relaxed') ? { relaxedSimd: 'enable-flag' } : {};
   const probe = createCpuBackend({ ...relaxed, ...(t >= 0 ? { threads: Number(args[t + 1]) } : {}) });
   const opts: CpuBackendOptions = { ...relaxed, threads: probe.info().threads };
+  const r = args.indexOf('--rounds');
+  const rounds = r >= 0 ? Math.max(1, Math.floor(Number(args[r + 1]))) : 3;
+  if (!Number.isFinite(rounds))
+    throw new TypeError(`cpu-train-step: --rounds expects a number, found ${args[r + 1]}`);
   const sections = args.filter((a) => ['baby', 'gpt2', 'decode'].includes(a));
   const want = (s: string) => sections.length === 0 || sections.includes(s);
   const torchMissing = torchAvailable();
   console.log(`CPU backend: ${describe(probe, false)}; PyTorch: ${torchMissing ?? 'python3 + torch'}`);
   probe.dispose();
   defaultBackend(); // created up front so its (idle) pool does not land in a timed step
-  if (want('baby')) await babySection(opts, torchMissing, 3);
+  if (want('baby')) await babySection(opts, torchMissing, rounds);
   if (want('gpt2')) await gpt2Section(opts, torchMissing);
   if (want('decode')) await decodeSection(opts, torchMissing);
 }
