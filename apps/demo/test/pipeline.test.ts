@@ -63,6 +63,20 @@ async function pipeline(
 }
 
 describe('pipeline', () => {
+  it('pretraining without a mid-training mix keeps the inputs (and hash) it had before mixing existed', () => {
+    const plain = presetConfig('default');
+    expect(plain.pretrain.mix).toBeNull();
+    expect(Object.keys(STAGE_TABLE.pretrain.config(plain) as object)).not.toContain('mix');
+    expect(Object.keys(STAGE_TABLE.pretrain.config(plain) as object)).not.toContain('taskMix');
+    // a mix is an input, and so are the task families it renders
+    const mixed = presetConfig('quick');
+    expect(mixed.pretrain.mix).not.toBeNull();
+    expect(STAGE_TABLE.pretrain.config(mixed)).toMatchObject({
+      mix: mixed.pretrain.mix,
+      taskMix: mixed.tasks.mix,
+    });
+  });
+
   it('adds prerequisites in pipeline order', () => {
     expect(withPrerequisites(STAGE_TABLE, ['sft'])).toEqual(['prepare', 'tokenizer', 'pretrain', 'sft']);
     expect(withPrerequisites(STAGE_TABLE, ['ppo'])).toEqual([

@@ -92,7 +92,13 @@ export const pretrainStage: Stage<PretrainResult> = {
   title: 'pretrain a GPT on the shards',
   needs: ['tokenizer'],
   // the mix renders tasks of the configured families: their mix is part of what pretraining read
-  config: (c) => ({ ...c.pretrain, seed: c.seed, ...(c.pretrain.mix ? { taskMix: c.tasks.mix } : {}) }),
+  // Without a mix the inputs are what they were before mixing existed (no `mix` key), so run
+  // directories pretrained then stay current.
+  config: ({ pretrain: { mix, ...p }, seed, tasks }) => ({
+    ...p,
+    seed,
+    ...(mix ? { mix, taskMix: tasks.mix } : {}),
+  }),
   async run(ctx) {
     const t0 = performance.now();
     const p = ctx.config.pretrain;
