@@ -48,6 +48,13 @@ async function interrupted(args: string[], when: RegExp): Promise<{ exit: number
   return { exit, err };
 }
 
+/** The step of the one checkpoint an interrupted stage left in `<stage>.partial/`. */
+function partialStep(stage: string): number {
+  const partial = readdirSync(join(run, `${stage}.partial`, 'checkpoints'));
+  expect(partial).toHaveLength(1);
+  return Number(/step-(\d+)/.exec(partial[0]!)![1]);
+}
+
 describe('llmforge-demo --quick', () => {
   it('runs every stage, with progress lines and ETAs, and a summary table', () => {
     expect(code, first.err()).toBe(0);
@@ -225,9 +232,7 @@ describe('llmforge-demo --quick', () => {
     expect(exit, err).toBe(130);
     expect(err).toContain('sft: current, skipped');
     expect(err).toMatch(/^llmforge-demo: expected the stages to finish, found an interrupt \(Ctrl-C\)/m);
-    const partial = readdirSync(join(run, 'ppo.partial', 'checkpoints'));
-    expect(partial).toHaveLength(1);
-    const stoppedAt = Number(/step-(\d+)/.exec(partial[0]!)![1]);
+    const stoppedAt = partialStep('ppo');
     expect(stoppedAt).toBeGreaterThan(1);
     expect(stoppedAt).toBeLessThan(12);
     // the finished 3-step output stays in place until the 12-step one is complete
@@ -258,9 +263,7 @@ describe('llmforge-demo --quick', () => {
     expect(err).toMatch(
       /^llmforge-demo: expected the stages to finish, found an interrupt \(Ctrl-C\).*run the same command again/m,
     );
-    const partial = readdirSync(join(run, 'pretrain.partial', 'checkpoints'));
-    expect(partial).toHaveLength(1);
-    const stoppedAt = Number(/step-(\d+)/.exec(partial[0]!)![1]);
+    const stoppedAt = partialStep('pretrain');
     expect(stoppedAt).toBeGreaterThan(9);
     expect(stoppedAt).toBeLessThan(150);
     // the previous (60-step) output is still in place until the new one is complete
