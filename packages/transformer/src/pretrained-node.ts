@@ -112,9 +112,9 @@ async function checkpointDirectory(dir: unknown): Promise<string> {
   } catch (cause) {
     if (CheckpointError.isInstance(cause)) throw cause;
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
-      // a save killed between its two renames leaves the directory under a temporary name
-      const recovered = await recoverDirectory(dir).catch(() => undefined);
-      if (recovered?.exists) return dir;
+      // a save killed between its two renames leaves the directory under a temporary name; a
+      // recovery that fails (a read-only parent) throws its own AtomicDirectoryError naming the step
+      if ((await recoverDirectory(dir)).exists) return dir;
     }
     throw fsFailure('fromPretrained', dir, 'a checkpoint directory', cause);
   }
