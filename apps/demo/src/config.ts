@@ -108,7 +108,7 @@ export const DEFAULT_CONFIG: DemoConfig = {
   ppo: DEMO_RECIPE.ppo,
   grpo: DEMO_RECIPE.grpo,
   dpo: DEMO_RECIPE.dpo,
-  rl: ['ppo'],
+  rl: ['ppo', 'grpo', 'dpo'],
   samples: { maxNewTokens: 40 },
 };
 

@@ -110,6 +110,7 @@ export {
   DEMO_RECIPE,
   type PostTrainingRecipe,
   QUICK_RECIPE,
+  RECIPE_HELDOUT_MIX,
   RECIPE_MIX,
   type RecipeTasks,
   recipeTasks,

@@ -233,6 +233,58 @@ describe('task content', () => {
     }
   });
 
+  it('quotes the listed line when asked to, and accepts the bare capital too', () => {
+    const plain = buildTasks(data, { mix: { 'capital-lookup': 1 }, count: 30, seed: 5, split: 'all' });
+    const quoted = buildTasks(data, {
+      mix: { 'capital-lookup': { weight: 1, quote: true } },
+      count: 30,
+      seed: 5,
+      split: 'all',
+    });
+    expect(quoted.map((t) => t.prompt)).toEqual(plain.map((t) => t.prompt));
+    for (const [i, t] of quoted.entries()) {
+      const asked = /What is the capital of (.+)\?$/.exec(t.prompt)![1]!;
+      const bare = plain[i]!.reference;
+      // the reference is the prompt's own line for the asked place, word for word
+      expect(t.reference).toBe(`${asked}: ${bare}.`);
+      expect(t.prompt).toContain(t.reference);
+      expect(t.check(bare)).toBe(true);
+      expect(plain[i]!.check(t.reference)).toBe(true);
+      // every incorrect answer quotes the asked place with another capital
+      for (const wrong of t.incorrect) {
+        expect(wrong.startsWith(`${asked}: `)).toBe(true);
+        expect(t.check(wrong)).toBe(false);
+      }
+    }
+  });
+
+  it('lists made-up places and capitals in a fraction of lookups, split by the asked name', () => {
+    const mix = { 'capital-lookup': { weight: 1, madeUp: 0.5 } };
+    const train = buildTasks(data, { mix, count: 400, seed: 4, repeat: true });
+    const madeUp = train.filter((t) => t.item.startsWith('fake:'));
+    // about half (binomial, 400 draws: 0.5 ± 0.1 holds with overwhelming probability)
+    expect(madeUp.length / train.length).toBeGreaterThan(0.4);
+    expect(madeUp.length / train.length).toBeLessThan(0.6);
+    const real = new Set(
+      buildTasks(data, { mix: { capital: 1 }, count: 400, split: 'all' }).map((t) => t.reference),
+    );
+    for (const t of madeUp) {
+      const asked = /What is the capital of (.+)\?$/.exec(t.prompt)![1]!;
+      expect(t.item).toBe(`fake:${asked}`);
+      const line = new RegExp(`${asked}: ([^.]+)\\.`).exec(t.prompt)!;
+      expect(t.reference).toBe(line[1]);
+      expect(real.has(t.reference)).toBe(false);
+      expect(t.incorrect.length).toBeGreaterThan(0);
+      for (const wrong of t.incorrect) expect(t.check(wrong)).toBe(false);
+    }
+    // the held-out set never asks a made-up name the training set asked
+    const heldout = buildTasks(data, { mix, count: 200, seed: 4, split: 'heldout', repeat: true });
+    const asked = new Set(madeUp.map((t) => t.item));
+    const heldoutMadeUp = heldout.filter((t) => t.item.startsWith('fake:'));
+    expect(heldoutMadeUp.length).toBeGreaterThan(0);
+    for (const t of heldoutMadeUp) expect(asked.has(t.item)).toBe(false);
+  });
+
   it('builds arithmetic, spelling, sorting and date tasks with correct answers and plausible slips', () => {
     const tasks = all();
     const add = tasks.find((t) => t.family === 'addition')!;

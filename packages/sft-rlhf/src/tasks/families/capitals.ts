@@ -19,6 +19,7 @@ import { expandQuizPattern } from '../quiz-pattern.js';
 import type { TaskRandom } from '../random.js';
 import type { FamilyContext, Task, TaskFamily } from '../task.js';
 import { type CapitalRegion, capitalFacts, makeTask, nearbyDistinct } from './shared.js';
+import { madeUpName } from './unknown.js';
 
 /** Options of the capital families. */
 export interface CapitalOptions {
@@ -38,6 +39,22 @@ export interface CapitalLookupOptions extends CapitalOptions {
    * incorrect answers.
    */
   counterfactual?: boolean;
+  /**
+   * Answer by quoting the listed line, `Peru: Lima.`, instead of the bare `Lima` (default false;
+   * the checker accepts both either way). Quoting turns the lookup into the pattern an induction
+   * head completes: once the answer has copied `Peru:` from the question, the model finds the same
+   * two tokens in the list and copies what followed them. A small model trained on bare answers
+   * had to match the asked place and jump to its capital in one step, and learned neither.
+   */
+  quote?: boolean;
+  /**
+   * The fraction of tasks (0–1, default 0) that list made-up places with made-up capitals
+   * (`Brelovia: Tasiburg.`, `madeUpName`): nothing to recall, every name new, so the answer can
+   * only be copied from the prompt. Real capitals come from a few hundred names a small model
+   * memorises as a closed set; made-up ones make it learn to copy, the skill that held-out places
+   * need.
+   */
+  madeUp?: number;
 }
 
 const CONTINENTS: readonly CapitalRegion[] = ['africa', 'america', 'asia', 'europe'];
@@ -92,6 +109,8 @@ export function capitalLookupFamily(options: CapitalLookupOptions = {}): TaskFam
     name: 'capital-lookup',
     description: `the capital of a country listed among ${n} facts in the prompt (open-book)`,
     draw(rng: TaskRandom, ctx: FamilyContext): Task {
+      if ((options.madeUp ?? 0) > 0 && rng.next() < options.madeUp!)
+        return madeUpLookup(rng, ctx, n, options);
       const facts = capitalFacts(ctx.data, regions).filter((f) => ctx.inSplit(f.item));
       const shown = rng.shuffle(facts).slice(0, Math.min(n, facts.length));
       const t = rng.int(shown.length);
@@ -101,19 +120,65 @@ export function capitalLookupFamily(options: CapitalLookupOptions = {}): TaskFam
       const answer = answers[t]!;
       const listed = shown.map((f, i) => `${f.place}: ${answers[i]!.capital}.`).join(' ');
       const places = shown.map((f, i) => (answers === shown ? f.place : `${f.place}=${answers[i]!.place}`));
+      const say = (capital: string) => (options.quote ? `${target.place}: ${capital}.` : capital);
+      const accepted = expandQuizPattern(answer.pattern);
       return makeTask(
         {
           id: `capital-lookup:${target.item}:${places.join('/')}`,
           family: 'capital-lookup',
           item: target.item,
           prompt: `${listed} What is the capital of ${target.place}?`,
-          reference: answer.capital,
-          candidates: [...answers.filter((f) => f !== answer).map((f) => f.capital), rng.pick(facts).capital],
+          reference: say(answer.capital),
+          candidates: [
+            ...answers.filter((f) => f !== answer).map((f) => f.capital),
+            rng.pick(facts).capital,
+          ].map(say),
         },
-        oneOf(expandQuizPattern(answer.pattern)),
+        oneOf([...accepted, ...accepted.map((a) => `${target.place}: ${a}`)]),
       );
     },
   };
+}
+
+/** Made-up names for the made-up lookups (the same names in every run). */
+const MADE_UP_NAMES = 2000;
+
+/** A `capital-lookup` task over `n` made-up places and capitals (see `madeUp`). */
+function madeUpLookup(rng: TaskRandom, ctx: FamilyContext, n: number, options: CapitalLookupOptions): Task {
+  const shown: { place: string; capital: string }[] = [];
+  const used = new Set<string>();
+  while (shown.length < Math.max(n, 2)) {
+    const place = madeUpName('country', rng.int(MADE_UP_NAMES));
+    const capital = madeUpName('city', rng.int(MADE_UP_NAMES));
+    if (used.has(place) || used.has(capital)) continue;
+    used.add(place).add(capital);
+    shown.push({ place, capital });
+  }
+  // the asked place is in the split (its item, as the made-up names of `unknown`)
+  let target = rng.pick(shown);
+  while (!ctx.inSplit(`fake:${target.place}`)) {
+    let place: string;
+    do place = madeUpName('country', rng.int(MADE_UP_NAMES));
+    while (used.has(place));
+    used.add(place);
+    target = { place, capital: target.capital };
+    shown[shown.findIndex((f) => f.capital === target.capital)] = target;
+  }
+  const say = (capital: string) => (options.quote ? `${target.place}: ${capital}.` : capital);
+  let other: string;
+  do other = madeUpName('city', rng.int(MADE_UP_NAMES));
+  while (used.has(other));
+  return makeTask(
+    {
+      id: `capital-lookup:made-up:${shown.map((f) => `${f.place}=${f.capital}`).join('/')}:${target.place}`,
+      family: 'capital-lookup',
+      item: `fake:${target.place}`,
+      prompt: `${shown.map((f) => `${f.place}: ${f.capital}.`).join(' ')} What is the capital of ${target.place}?`,
+      reference: say(target.capital),
+      candidates: [...shown.filter((f) => f !== target).map((f) => f.capital), other].map(say),
+    },
+    oneOf([target.capital, `${target.place}: ${target.capital}`]),
+  );
 }
 
 /** A random permutation of `items` that moves every one of them (at least two items). */

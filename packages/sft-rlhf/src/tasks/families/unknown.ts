@@ -54,6 +54,7 @@ const ONSETS = [
 ];
 const VOWELS = ['a', 'e', 'i', 'o', 'u'];
 const COUNTRY_ENDINGS = ['ria', 'nia', 'land', 'stan', 'via', 'dor', 'mark', 'esia'];
+const CITY_ENDINGS = ['ville', 'burg', 'ton', 'grad', 'pur', 'holm', 'by', 'mo'];
 
 /**
  * The k-th made-up name of a kind (deterministic, independent of any seed).
@@ -63,12 +64,16 @@ const COUNTRY_ENDINGS = ['ria', 'nia', 'land', 'stan', 'via', 'dor', 'mark', 'es
  * madeUpName('country', 0); // e.g. 'Kelovia'
  * ```
  */
-export function madeUpName(kind: 'country' | 'element', k: number): string {
+export function madeUpName(kind: 'country' | 'city' | 'element', k: number): string {
   const rng = new TaskRandom(k, `made-up-${kind}`);
   const syllable = () => rng.pick(ONSETS) + rng.pick(VOWELS);
   const stem = syllable() + (rng.next() < 0.6 ? syllable() : '');
   const name =
-    kind === 'country' ? stem + rng.pick(COUNTRY_ENDINGS) : `${stem}${rng.pick(['n', 'r', 'l', 't'])}ium`;
+    kind === 'country'
+      ? stem + rng.pick(COUNTRY_ENDINGS)
+      : kind === 'city'
+        ? stem + rng.pick(CITY_ENDINGS)
+        : `${stem}${rng.pick(['n', 'r', 'l', 't'])}ium`;
   return name[0]!.toUpperCase() + name.slice(1);
 }
 
