@@ -7,5 +7,7 @@ export default defineProject({
     name: 'demo',
     include: ['test/**/*.test.ts'],
     testTimeout: 300_000,
+    // a beforeAll that trains a tiny model takes as long as a test on a loaded machine
+    hookTimeout: 300_000,
   },
 });

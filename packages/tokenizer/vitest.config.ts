@@ -7,5 +7,7 @@ export default defineProject({
     name: 'tokenizer',
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 60_000,
+    // a beforeAll that trains a tiny model takes as long as a test on a loaded machine
+    hookTimeout: 60_000,
   },
 });

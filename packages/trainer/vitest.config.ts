@@ -7,6 +7,8 @@ export default defineProject({
     name: 'trainer',
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 120_000,
+    // a beforeAll that trains a tiny model takes as long as a test on a loaded machine
+    hookTimeout: 120_000,
     // Dawn's Node binding is a native addon: run WebGPU suites in forked processes.
     pool: 'forks',
   },
