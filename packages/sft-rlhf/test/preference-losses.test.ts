@@ -82,6 +82,10 @@ describe('DPO loss', () => {
     expect(values(out.margin)[0]).toBeCloseTo(0.2, 14);
     const smooth = dpoLoss({ ...inputs, beta: 0.1, labelSmoothing: 0.1 });
     expect(values(smooth.loss)[0]).toBeCloseTo(0.9 * -logSigmoidRef(0.2) + 0.1 * -logSigmoidRef(-0.2), 14);
+    // RPO: + α · (−log π(chosen) / |chosen|) = 0.5 · (1 / 4); the implicit rewards are unchanged
+    const rpo = dpoLoss({ ...inputs, beta: 0.1, rpoAlpha: 0.5, chosenLengths: f64([4], [1]) });
+    expect(values(rpo.loss)[0]).toBeCloseTo(-logSigmoidRef(0.2) + 0.125, 14);
+    expect(values(rpo.margin)[0]).toBeCloseTo(0.2, 14);
   });
 
   it('has correct gradients and checks its inputs', () => {
@@ -102,7 +106,29 @@ describe('DPO loss', () => {
           labelSmoothing: 0.05,
         }).loss,
     );
+    // RPO's NLL term, with its gradient −α / (B · |chosen|) on each chosen log-prob
+    gradcheck(
+      [
+        { data: [-1, -2.5], shape: [2] },
+        { data: [-3, -1.5], shape: [2] },
+        { data: [-2, -2], shape: [2], grad: false },
+        { data: [-2, -1], shape: [2], grad: false },
+      ],
+      (pc, pr, rc, rr) =>
+        dpoLoss({
+          policyChosen: pc!,
+          policyRejected: pr!,
+          refChosen: rc!,
+          refRejected: rr!,
+          beta: 0.3,
+          rpoAlpha: 0.7,
+          chosenLengths: f64([2, 5], [2]),
+        }).loss,
+    );
     const x = f64([0], [1]);
+    expect(() =>
+      dpoLoss({ policyChosen: x, policyRejected: x, refChosen: x, refRejected: x, rpoAlpha: 1 }),
+    ).toThrow(/chosenLengths/);
     expect(() =>
       dpoLoss({ policyChosen: x, policyRejected: x, refChosen: x, refRejected: x, beta: 0 }),
     ).toThrow(/option beta/);

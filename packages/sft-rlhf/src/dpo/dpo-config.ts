@@ -23,6 +23,12 @@ export const DPO_DEFAULTS = {
   beta: 0.1,
   /** Conservative DPO's label smoothing (TRL `label_smoothing` 0). */
   labelSmoothing: 0,
+  /**
+   * RPO's weight of the chosen answers' per-token NLL (TRL `rpo_alpha`, default None = 0). Plain
+   * DPO lowered the demo's SFT model's success (48.1 % → 41.7 % at lr 1e-5: both sides of every
+   * pair lost probability); the recipe sets 1, as the RPO paper.
+   */
+  rpoAlpha: 0,
   warmupFraction: 0.1,
   minLrFraction: 0.1,
   weightDecay: 0,
@@ -85,6 +91,7 @@ export function resolveDpoConfig(config: DpoConfig): ResolvedDpoConfig {
   checkNumber(op, 'lr', c.lr, 0, 1, true);
   checkNumber(op, 'beta', c.beta, 0, Number.POSITIVE_INFINITY, true);
   checkNumber(op, 'labelSmoothing', c.labelSmoothing, 0, 0.49);
+  checkNumber(op, 'rpoAlpha', c.rpoAlpha, 0, Number.POSITIVE_INFINITY);
   checkNumber(op, 'warmupFraction', c.warmupFraction, 0, 1);
   checkNumber(op, 'minLrFraction', c.minLrFraction, 0, 1);
   checkNumber(op, 'weightDecay', c.weightDecay, 0);

@@ -135,6 +135,9 @@ export async function trainDpo(config: DpoConfig): Promise<RlResult> {
             refRejected: ref.narrow(0, n, n),
             beta: c.beta,
             labelSmoothing: c.labelSmoothing,
+            ...(c.rpoAlpha > 0
+              ? { rpoAlpha: c.rpoAlpha, chosenLengths: batch.mask.narrow(0, 0, n).sum(1) }
+              : {}),
           });
         });
         out.loss.backward();

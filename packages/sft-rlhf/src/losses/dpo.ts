@@ -50,6 +50,15 @@ export interface DpoInput {
   beta?: number;
   /** Label smoothing s in [0, 0.5) (default 0). */
   labelSmoothing?: number;
+  /**
+   * RPO's weight α ≥ 0 of the chosen answers' negative log-likelihood per token (TRL `rpo_alpha`;
+   * default 0, plain DPO). DPO only asks that chosen beat rejected, and lets both lose probability;
+   * the NLL term keeps the chosen answers likely (Pang et al. 2024, "Iterative Reasoning Preference
+   * Optimization"). Needs `chosenLengths`.
+   */
+  rpoAlpha?: number;
+  /** Response tokens of each chosen answer (B), constants: the NLL's per-token mean. */
+  chosenLengths?: Tensor;
 }
 
 /**
@@ -83,12 +92,28 @@ export function dpoLoss(input: DpoInput): {
       found: String(s),
     });
   }
+  const alpha = input.rpoAlpha ?? 0;
+  inRange('dpoLoss', 'rpoAlpha', alpha, 0);
+  if (alpha > 0) {
+    if (input.chosenLengths === undefined) {
+      throw new LossInputError({
+        operation: 'dpoLoss',
+        where: 'chosenLengths',
+        expected: 'the response length of each chosen answer when rpoAlpha > 0',
+        found: 'none',
+        hint: 'pass mask.sum(1) of the chosen rows',
+      });
+    }
+    sameShape('dpoLoss', { policyChosen, chosenLengths: input.chosenLengths });
+  }
   return tidy(() => {
     const chosenLogRatio = policyChosen.sub(refChosen);
     const rejectedLogRatio = policyRejected.sub(refRejected);
     const z = chosenLogRatio.sub(rejectedLogRatio).mul(beta);
     let perPair = logSigmoid(z).neg();
     if (s > 0) perPair = perPair.mul(1 - s).sub(logSigmoid(z.neg()).mul(s));
+    // RPO: + α · mean over pairs of −log π(chosen) / |chosen|
+    if (alpha > 0) perPair = perPair.sub(policyChosen.div(input.chosenLengths!.maximum(1)).mul(alpha));
     const loss = perPair.mean();
     const stats = noGrad(() => {
       const chosenRewards = chosenLogRatio.mul(beta);
