@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   bradleyTerryLoss,
+  type DpoInput,
   dpoLoss,
   groupAdvantages,
   grpoLoss,
@@ -89,42 +90,21 @@ describe('DPO loss', () => {
   });
 
   it('has correct gradients and checks its inputs', () => {
-    gradcheck(
-      [
-        { data: [-1, -2.5], shape: [2] },
-        { data: [-3, -1.5], shape: [2] },
-        { data: [-2, -2], shape: [2], grad: false },
-        { data: [-2, -1], shape: [2], grad: false },
-      ],
-      (pc, pr, rc, rr) =>
-        dpoLoss({
-          policyChosen: pc!,
-          policyRejected: pr!,
-          refChosen: rc!,
-          refRejected: rr!,
-          beta: 0.3,
-          labelSmoothing: 0.05,
-        }).loss,
-    );
+    const check = (options: Partial<DpoInput>) =>
+      gradcheck(
+        [
+          { data: [-1, -2.5], shape: [2] },
+          { data: [-3, -1.5], shape: [2] },
+          { data: [-2, -2], shape: [2], grad: false },
+          { data: [-2, -1], shape: [2], grad: false },
+        ],
+        (pc, pr, rc, rr) =>
+          dpoLoss({ policyChosen: pc!, policyRejected: pr!, refChosen: rc!, refRejected: rr!, ...options })
+            .loss,
+      );
+    check({ beta: 0.3, labelSmoothing: 0.05 });
     // RPO's NLL term, with its gradient −α / (B · |chosen|) on each chosen log-prob
-    gradcheck(
-      [
-        { data: [-1, -2.5], shape: [2] },
-        { data: [-3, -1.5], shape: [2] },
-        { data: [-2, -2], shape: [2], grad: false },
-        { data: [-2, -1], shape: [2], grad: false },
-      ],
-      (pc, pr, rc, rr) =>
-        dpoLoss({
-          policyChosen: pc!,
-          policyRejected: pr!,
-          refChosen: rc!,
-          refRejected: rr!,
-          beta: 0.3,
-          rpoAlpha: 0.7,
-          chosenLengths: f64([2, 5], [2]),
-        }).loss,
-    );
+    check({ beta: 0.3, rpoAlpha: 0.7, chosenLengths: f64([2, 5], [2]) });
     const x = f64([0], [1]);
     expect(() =>
       dpoLoss({ policyChosen: x, policyRejected: x, refChosen: x, refRejected: x, rpoAlpha: 1 }),
