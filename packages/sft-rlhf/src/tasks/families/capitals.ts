@@ -14,7 +14,7 @@
  * can learn and RL can improve. Distractors come from the same split. Incorrect answers: another
  * place's capital (a neighbour in the table, so often the same region).
  */
-import { oneOf } from '../answers.js';
+import { type Checker, oneOf } from '../answers.js';
 import { expandQuizPattern } from '../quiz-pattern.js';
 import type { TaskRandom } from '../random.js';
 import type { FamilyContext, Task, TaskFamily } from '../task.js';
@@ -120,8 +120,7 @@ export function capitalLookupFamily(options: CapitalLookupOptions = {}): TaskFam
       const answer = answers[t]!;
       const listed = shown.map((f, i) => `${f.place}: ${answers[i]!.capital}.`).join(' ');
       const places = shown.map((f, i) => (answers === shown ? f.place : `${f.place}=${answers[i]!.place}`));
-      const say = (capital: string) => (options.quote ? `${target.place}: ${capital}.` : capital);
-      const accepted = expandQuizPattern(answer.pattern);
+      const { say, check } = lookupAnswers(target.place, expandQuizPattern(answer.pattern), options.quote);
       return makeTask(
         {
           id: `capital-lookup:${target.item}:${places.join('/')}`,
@@ -134,7 +133,7 @@ export function capitalLookupFamily(options: CapitalLookupOptions = {}): TaskFam
             rng.pick(facts).capital,
           ].map(say),
         },
-        oneOf([...accepted, ...accepted.map((a) => `${target.place}: ${a}`)]),
+        check,
       );
     },
   };
@@ -164,7 +163,7 @@ function madeUpLookup(rng: TaskRandom, ctx: FamilyContext, n: number, options: C
     target = { place, capital: target.capital };
     shown[shown.findIndex((f) => f.capital === target.capital)] = target;
   }
-  const say = (capital: string) => (options.quote ? `${target.place}: ${capital}.` : capital);
+  const { say, check } = lookupAnswers(target.place, [target.capital], options.quote);
   let other: string;
   do other = madeUpName('city', rng.int(MADE_UP_NAMES));
   while (used.has(other));
@@ -177,8 +176,23 @@ function madeUpLookup(rng: TaskRandom, ctx: FamilyContext, n: number, options: C
       reference: say(target.capital),
       candidates: [...shown.filter((f) => f !== target).map((f) => f.capital), other].map(say),
     },
-    oneOf([target.capital, `${target.place}: ${target.capital}`]),
+    check,
   );
+}
+
+/**
+ * A lookup's answer forms: `say` gives the bare capital, or the listed line with `quote`; the
+ * checker accepts every accepted capital in both forms either way.
+ */
+function lookupAnswers(
+  place: string,
+  capitals: readonly string[],
+  quote: boolean | undefined,
+): { say: (capital: string) => string; check: Checker } {
+  return {
+    say: (capital) => (quote ? `${place}: ${capital}.` : capital),
+    check: oneOf([...capitals, ...capitals.map((c) => `${place}: ${c}`)]),
+  };
 }
 
 /** A random permutation of `items` that moves every one of them (at least two items). */
