@@ -29,7 +29,7 @@ export const UNARY_CODES: Partial<Record<UnaryKind, number>> = {
 };
 
 /** Estimated nanoseconds per element on one thread (sets how many threads a call gets). */
-const UNARY_COST: Partial<Record<UnaryKind, number>> = {
+export const UNARY_COST: Partial<Record<UnaryKind, number>> = {
   gelu_erf: 2,
   gelu_tanh: 2,
   tanh: 2,

@@ -9,7 +9,7 @@
 import type { LinearActivation } from '../../backend/ops.js';
 import type { CpuKernel } from '../kernels/kernel.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
-import { BINARY_CODES, UNARY_CODES } from './elementwise.js';
+import { BINARY_CODES, UNARY_CODES, UNARY_COST } from './elementwise.js';
 import { NS_PER_MAC, runGemm } from './matmul.js';
 
 type Dev = { storage: unknown; dtype: string; shape: readonly number[] };
@@ -62,7 +62,18 @@ export function simdBiasActivationBackward(
     const rows = F === 0 ? 0 : pre.storage.length / F;
     if (rows === 0) return ref(args);
     const p = (t: Dev) => rt.ptr(t.storage as Float32Array);
-    rt.run('bias_act_backward', [p(pre), p(dy), p(dpre), p(dbias), rows, F, act], rows * F * 2.5);
+    const n = rows * F;
+    // dpre = dy·act'(pre) as `unaryGrad` (contiguous pieces), then dbias = its column sums in
+    // float64 (F·8 bytes of scratch per thread); without an activation the sums copy dy to dpre
+    if (act >= 0) {
+      rt.run(
+        'unary_grad',
+        [act, p(pre), p(dy), p(dpre), n],
+        n * ((UNARY_COST[args.attrs.activation as keyof typeof UNARY_COST] ?? 0.3) + 0.5),
+      );
+    }
+    const grad = act >= 0 ? p(dpre) : p(dy);
+    rt.run('column_sums', [grad, p(dpre), p(dbias), rows, F, rt.scratch(F * 8 * rt.threads)], n * 0.5);
   };
 }
 

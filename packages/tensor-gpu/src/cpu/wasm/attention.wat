@@ -15,6 +15,16 @@
         (i32.lt_s (local.get $e) (i32.const 0))))
     (else (local.get $S))))
 
+;; The end of the block of rows that starts at r0: causal attention works on blocks of 16 query rows
+;; (so it computes only the scores a block can see: about half of them), else on all T rows at once.
+(func $block_end (@inline) (param $r0 i32) (param $T i32) (param $causal i32) (result i32)
+  (local $e i32)
+  (if (result i32) (local.get $causal)
+    (then
+      (local.set $e (i32.add (local.get $r0) (i32.const 16)))
+      (select (local.get $e) (local.get $T) (i32.lt_u (local.get $e) (local.get $T))))
+    (else (local.get $T))))
+
 ;; Softmax rows of a (T, S) score matrix in place: row t keeps its first n(t) entries as
 ;; p = exp(scale·s − m) normalised (m = its max·scale), zeros after; lse[t] = m + log Σ. With
 ;; `fromLse`, m is lse[t] and nothing is normalised (the backward's recomputation of p).
@@ -50,7 +60,7 @@
   (param $dims i32) (param $consts i32) (param $scratch i32) (param $tid i32) (param $nt i32)
   (local $B i32) (local $H i32) (local $Hkv i32) (local $T i32) (local $S i32) (local $D i32) (local $causal i32)
   (local $scale f32) (local $bh i32) (local $bhEnd i32) (local $kvBase i32) (local $qBase i32) (local $D4 i32)
-  (local $pack i32) (local $sm i32)
+  (local $pack i32) (local $sm i32) (local $r0 i32) (local $r1 i32) (local $nk i32)
   (local.set $B (i32.load (local.get $dims)))
   (local.set $H (i32.load offset=4 (local.get $dims)))
   (local.set $Hkv (i32.load offset=8 (local.get $dims)))
@@ -73,18 +83,38 @@
         (i32.div_u (i32.mul (i32.rem_u (local.get $bh) (local.get $H)) (local.get $Hkv)) (local.get $H)))
       (i32.mul (local.get $S) (local.get $D4))))
     (local.set $qBase (i32.mul (local.get $bh) (i32.mul (local.get $T) (local.get $D4))))
-    ;; S = Q·Kᵀ: A = Q (T, D) row-major, B[d, j] = K[j, d]
-    (call $gemm_block (i32.const 0) (local.get $T) (i32.const 0) (local.get $S) (local.get $D)
-      (i32.add (local.get $q) (local.get $qBase)) (local.get $D4) (i32.const 4)
-      (i32.add (local.get $k) (local.get $kvBase)) (i32.const 4) (local.get $D4)
-      (local.get $sm) (i32.shl (local.get $S) (i32.const 2)) (i32.const 0) (local.get $pack) (i32.const 0))
+    ;; S = Q·Kᵀ: A = Q (T, D) row-major, B[d, j] = K[j, d]; causal: per block of rows, only the
+    ;; keys its last row sees
+    (local.set $r0 (i32.const 0))
+    (block $s_done (loop $s_loop
+      (br_if $s_done (i32.ge_u (local.get $r0) (local.get $T)))
+      (local.set $r1 (call $block_end (local.get $r0) (local.get $T) (local.get $causal)))
+      (local.set $nk (call $keys (i32.sub (local.get $r1) (i32.const 1)) (local.get $T) (local.get $S) (local.get $causal)))
+      (if (local.get $nk)
+        (then (call $gemm_block (local.get $r0) (local.get $r1) (i32.const 0) (local.get $nk) (local.get $D)
+          (i32.add (local.get $q) (local.get $qBase)) (local.get $D4) (i32.const 4)
+          (i32.add (local.get $k) (local.get $kvBase)) (i32.const 4) (local.get $D4)
+          (local.get $sm) (i32.shl (local.get $S) (i32.const 2)) (i32.const 0) (local.get $pack) (i32.const 0))))
+      (local.set $r0 (local.get $r1))
+      (br $s_loop)))
     (call $softmax_rows (local.get $sm) (local.get $T) (local.get $S) (local.get $causal) (local.get $scale)
       (i32.add (local.get $lse) (i32.shl (i32.mul (local.get $bh) (local.get $T)) (i32.const 2))) (i32.const 0))
-    ;; O = P·V
-    (call $gemm_block (i32.const 0) (local.get $T) (i32.const 0) (local.get $D) (local.get $S)
-      (local.get $sm) (i32.shl (local.get $S) (i32.const 2)) (i32.const 4)
-      (i32.add (local.get $v) (local.get $kvBase)) (local.get $D4) (i32.const 4)
-      (i32.add (local.get $o) (local.get $qBase)) (local.get $D4) (i32.const 0) (local.get $pack) (i32.const 0))
+    ;; O = P·V, each block of rows over the keys it sees (no key: zeros)
+    (local.set $r0 (i32.const 0))
+    (block $o_done (loop $o_loop
+      (br_if $o_done (i32.ge_u (local.get $r0) (local.get $T)))
+      (local.set $r1 (call $block_end (local.get $r0) (local.get $T) (local.get $causal)))
+      (local.set $nk (call $keys (i32.sub (local.get $r1) (i32.const 1)) (local.get $T) (local.get $S) (local.get $causal)))
+      (if (local.get $nk)
+        (then (call $gemm_block (local.get $r0) (local.get $r1) (i32.const 0) (local.get $D) (local.get $nk)
+          (local.get $sm) (i32.shl (local.get $S) (i32.const 2)) (i32.const 4)
+          (i32.add (local.get $v) (local.get $kvBase)) (local.get $D4) (i32.const 4)
+          (i32.add (local.get $o) (local.get $qBase)) (local.get $D4) (i32.const 0) (local.get $pack) (i32.const 0)))
+        (else (call $zero
+          (i32.add (i32.add (local.get $o) (local.get $qBase)) (i32.mul (local.get $r0) (local.get $D4)))
+          (i32.mul (i32.sub (local.get $r1) (local.get $r0)) (local.get $D)))))
+      (local.set $r0 (local.get $r1))
+      (br $o_loop)))
     (local.set $bh (i32.add (local.get $bh) (i32.const 1)))
     (br $bh_loop))))
 
@@ -157,15 +187,15 @@
 ;; Backward: dims [B, H, Hkv, T, S, D, causal]; consts [scale]. Threads split the B·Hkv kv heads;
 ;; each walks its query heads in order, so dK and dV are summed in a fixed order. Per query head,
 ;; on the GEMM macro-kernel: P recomputed from Q·Kᵀ and lse, dP = dO·Vᵀ, Δ_t = dO_t·O_t,
-;; dS = scale·P∘(dP − Δ), dQ = dS·K, dK (+)= dSᵀ·Q, dV (+)= Pᵀ·dO. Scratch per thread: GEMM
-;; packing, then two T×S matrices.
+;; dS = scale·P∘(dP − Δ), dQ = dS·K, dK (+)= dSᵀ·Q, dV (+)= Pᵀ·dO; causal, each product only over
+;; the blocks of scores that are not masked. Scratch per thread: GEMM packing, then two T×S matrices.
 (func $attention_backward (export "attention_backward") (param $q i32) (param $k i32) (param $v i32) (param $o i32) (param $lse i32)
   (param $dout i32) (param $dq i32) (param $dk i32) (param $dv i32)
   (param $dims i32) (param $consts i32) (param $scratch i32) (param $tid i32) (param $nt i32)
   (local $B i32) (local $H i32) (local $Hkv i32) (local $T i32) (local $S i32) (local $D i32) (local $causal i32)
   (local $scale f32) (local $g i32) (local $gEnd i32) (local $group i32) (local $h i32) (local $bh i32)
   (local $kvBase i32) (local $qBase i32) (local $t i32) (local $D4 i32) (local $S4 i32)
-  (local $pack i32) (local $pm i32) (local $dpm i32) (local $row i32)
+  (local $pack i32) (local $pm i32) (local $dpm i32) (local $row i32) (local $r0 i32) (local $r1 i32) (local $nk i32)
   (local.set $B (i32.load (local.get $dims)))
   (local.set $H (i32.load offset=4 (local.get $dims)))
   (local.set $Hkv (i32.load offset=8 (local.get $dims)))
@@ -193,45 +223,88 @@
         (i32.mul (i32.div_u (local.get $g) (local.get $Hkv)) (local.get $H))
         (i32.add (i32.mul (i32.rem_u (local.get $g) (local.get $Hkv)) (local.get $group)) (local.get $h))))
       (local.set $qBase (i32.mul (local.get $bh) (i32.mul (local.get $T) (local.get $D4))))
-      ;; P = exp(scale·Q·Kᵀ − lse), zero past each row's keys
-      (call $gemm_block (i32.const 0) (local.get $T) (i32.const 0) (local.get $S) (local.get $D)
-        (i32.add (local.get $q) (local.get $qBase)) (local.get $D4) (i32.const 4)
-        (i32.add (local.get $k) (local.get $kvBase)) (i32.const 4) (local.get $D4)
-        (local.get $pm) (local.get $S4) (i32.const 0) (local.get $pack) (i32.const 0))
+      ;; P = exp(scale·Q·Kᵀ − lse) and dP = dO·Vᵀ, each block of query rows over the keys it sees
+      (local.set $r0 (i32.const 0))
+      (block $p_done (loop $p_loop
+        (br_if $p_done (i32.ge_u (local.get $r0) (local.get $T)))
+        (local.set $r1 (call $block_end (local.get $r0) (local.get $T) (local.get $causal)))
+        (local.set $nk (call $keys (i32.sub (local.get $r1) (i32.const 1)) (local.get $T) (local.get $S) (local.get $causal)))
+        (if (local.get $nk)
+          (then
+            (call $gemm_block (local.get $r0) (local.get $r1) (i32.const 0) (local.get $nk) (local.get $D)
+              (i32.add (local.get $q) (local.get $qBase)) (local.get $D4) (i32.const 4)
+              (i32.add (local.get $k) (local.get $kvBase)) (i32.const 4) (local.get $D4)
+              (local.get $pm) (local.get $S4) (i32.const 0) (local.get $pack) (i32.const 0))
+            (call $gemm_block (local.get $r0) (local.get $r1) (i32.const 0) (local.get $nk) (local.get $D)
+              (i32.add (local.get $dout) (local.get $qBase)) (local.get $D4) (i32.const 4)
+              (i32.add (local.get $v) (local.get $kvBase)) (i32.const 4) (local.get $D4)
+              (local.get $dpm) (local.get $S4) (i32.const 0) (local.get $pack) (i32.const 0))))
+        (local.set $r0 (local.get $r1))
+        (br $p_loop)))
+      ;; zero past each row's keys
       (call $softmax_rows (local.get $pm) (local.get $T) (local.get $S) (local.get $causal) (local.get $scale)
         (i32.add (local.get $lse) (i32.shl (i32.mul (local.get $bh) (local.get $T)) (i32.const 2))) (i32.const 1))
-      ;; dP = dO·Vᵀ
-      (call $gemm_block (i32.const 0) (local.get $T) (i32.const 0) (local.get $S) (local.get $D)
-        (i32.add (local.get $dout) (local.get $qBase)) (local.get $D4) (i32.const 4)
-        (i32.add (local.get $v) (local.get $kvBase)) (i32.const 4) (local.get $D4)
-        (local.get $dpm) (local.get $S4) (i32.const 0) (local.get $pack) (i32.const 0))
-      ;; dS = scale·P∘(dP − Δ_t), row by row
+      ;; dS = scale·P∘(dP − Δ_t) over the keys row t sees, zeros after, row by row
       (local.set $t (i32.const 0))
       (block $t_done (loop $t_loop
         (br_if $t_done (i32.ge_u (local.get $t) (local.get $T)))
         (local.set $row (i32.mul (local.get $t) (local.get $S4)))
-        (call $ds_row (i32.add (local.get $pm) (local.get $row)) (i32.add (local.get $dpm) (local.get $row)) (local.get $S)
+        (local.set $nk (call $keys (local.get $t) (local.get $T) (local.get $S) (local.get $causal)))
+        (call $ds_row (i32.add (local.get $pm) (local.get $row)) (i32.add (local.get $dpm) (local.get $row)) (local.get $nk)
           (call $dot
             (i32.add (local.get $dout) (i32.add (local.get $qBase) (i32.mul (local.get $t) (local.get $D4))))
             (i32.add (local.get $o) (i32.add (local.get $qBase) (i32.mul (local.get $t) (local.get $D4))))
             (local.get $D))
           (local.get $scale))
+        (call $zero (i32.add (i32.add (local.get $dpm) (local.get $row)) (i32.shl (local.get $nk) (i32.const 2)))
+          (i32.sub (local.get $S) (local.get $nk)))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $t_loop)))
-      ;; dQ = dS·K
-      (call $gemm_block (i32.const 0) (local.get $T) (i32.const 0) (local.get $D) (local.get $S)
-        (local.get $dpm) (local.get $S4) (i32.const 4)
-        (i32.add (local.get $k) (local.get $kvBase)) (local.get $D4) (i32.const 4)
-        (i32.add (local.get $dq) (local.get $qBase)) (local.get $D4) (i32.const 0) (local.get $pack) (i32.const 0))
-      ;; dK (+)= dSᵀ·Q and dV (+)= Pᵀ·dO (the group's first head overwrites)
-      (call $gemm_block (i32.const 0) (local.get $S) (i32.const 0) (local.get $D) (local.get $T)
-        (local.get $dpm) (i32.const 4) (local.get $S4)
-        (i32.add (local.get $q) (local.get $qBase)) (local.get $D4) (i32.const 4)
-        (i32.add (local.get $dk) (local.get $kvBase)) (local.get $D4) (i32.ne (local.get $h) (i32.const 0)) (local.get $pack) (i32.const 0))
-      (call $gemm_block (i32.const 0) (local.get $S) (i32.const 0) (local.get $D) (local.get $T)
-        (local.get $pm) (i32.const 4) (local.get $S4)
-        (i32.add (local.get $dout) (local.get $qBase)) (local.get $D4) (i32.const 4)
-        (i32.add (local.get $dv) (local.get $kvBase)) (local.get $D4) (i32.ne (local.get $h) (i32.const 0)) (local.get $pack) (i32.const 0))
+      ;; dQ = dS·K, each block of query rows over the keys it sees (no key: zeros)
+      (local.set $r0 (i32.const 0))
+      (block $q_done (loop $q_loop
+        (br_if $q_done (i32.ge_u (local.get $r0) (local.get $T)))
+        (local.set $r1 (call $block_end (local.get $r0) (local.get $T) (local.get $causal)))
+        (local.set $nk (call $keys (i32.sub (local.get $r1) (i32.const 1)) (local.get $T) (local.get $S) (local.get $causal)))
+        (if (local.get $nk)
+          (then (call $gemm_block (local.get $r0) (local.get $r1) (i32.const 0) (local.get $D) (local.get $nk)
+            (local.get $dpm) (local.get $S4) (i32.const 4)
+            (i32.add (local.get $k) (local.get $kvBase)) (local.get $D4) (i32.const 4)
+            (i32.add (local.get $dq) (local.get $qBase)) (local.get $D4) (i32.const 0) (local.get $pack) (i32.const 0)))
+          (else (call $zero
+            (i32.add (i32.add (local.get $dq) (local.get $qBase)) (i32.mul (local.get $r0) (local.get $D4)))
+            (i32.mul (i32.sub (local.get $r1) (local.get $r0)) (local.get $D)))))
+        (local.set $r0 (local.get $r1))
+        (br $q_loop)))
+      ;; dK (+)= dSᵀ·Q and dV (+)= Pᵀ·dO (the group's first head overwrites), each block of keys over
+      ;; the queries that see it: from t0 = j0 − (S − T) on when causal (dS and P are zero before)
+      (local.set $r0 (i32.const 0))
+      (block $k_done (loop $k_loop
+        (br_if $k_done (i32.ge_u (local.get $r0) (local.get $S)))
+        (local.set $r1 (call $block_end (local.get $r0) (local.get $S) (local.get $causal)))
+        (local.set $t (i32.const 0))
+        (if (local.get $causal)
+          (then
+            (local.set $t (i32.sub (local.get $r0) (i32.sub (local.get $S) (local.get $T))))
+            (if (i32.lt_s (local.get $t) (i32.const 0)) (then (local.set $t (i32.const 0))))))
+        (if (i32.lt_s (local.get $t) (local.get $T))
+          (then
+            (call $gemm_block (local.get $r0) (local.get $r1) (i32.const 0) (local.get $D) (i32.sub (local.get $T) (local.get $t))
+              (i32.add (local.get $dpm) (i32.mul (local.get $t) (local.get $S4))) (i32.const 4) (local.get $S4)
+              (i32.add (local.get $q) (i32.add (local.get $qBase) (i32.mul (local.get $t) (local.get $D4)))) (local.get $D4) (i32.const 4)
+              (i32.add (local.get $dk) (local.get $kvBase)) (local.get $D4) (i32.ne (local.get $h) (i32.const 0)) (local.get $pack) (i32.const 0))
+            (call $gemm_block (local.get $r0) (local.get $r1) (i32.const 0) (local.get $D) (i32.sub (local.get $T) (local.get $t))
+              (i32.add (local.get $pm) (i32.mul (local.get $t) (local.get $S4))) (i32.const 4) (local.get $S4)
+              (i32.add (local.get $dout) (i32.add (local.get $qBase) (i32.mul (local.get $t) (local.get $D4)))) (local.get $D4) (i32.const 4)
+              (i32.add (local.get $dv) (local.get $kvBase)) (local.get $D4) (i32.ne (local.get $h) (i32.const 0)) (local.get $pack) (i32.const 0)))
+          (else (if (i32.eqz (local.get $h))
+            (then
+              (call $zero (i32.add (i32.add (local.get $dk) (local.get $kvBase)) (i32.mul (local.get $r0) (local.get $D4)))
+                (i32.mul (i32.sub (local.get $r1) (local.get $r0)) (local.get $D)))
+              (call $zero (i32.add (i32.add (local.get $dv) (local.get $kvBase)) (i32.mul (local.get $r0) (local.get $D4)))
+                (i32.mul (i32.sub (local.get $r1) (local.get $r0)) (local.get $D)))))))
+        (local.set $r0 (local.get $r1))
+        (br $k_loop)))
       (local.set $h (i32.add (local.get $h) (i32.const 1)))
       (br $h_loop)))
     (local.set $g (i32.add (local.get $g) (i32.const 1)))

@@ -30,14 +30,18 @@
       (call $erf4 (f32x4.mul (local.get $x) (v128.const f32x4 0.70710677 0.70710677 0.70710677 0.70710677))))))
 
 (func $gelu_tanh4 (@inline) (param $x v128) (result v128)
-  (f32x4.mul (f32x4.mul (local.get $x) (v128.const f32x4 0.5 0.5 0.5 0.5))
-    (f32x4.add (v128.const f32x4 1 1 1 1) (call $tanh4 (call $gelu_u (local.get $x))))))
+  (f32x4.mul (local.get $x) (call $gelu_sig (local.get $x))))
 
-;; u = √(2/π)·(x + 0.044715·x³), the argument of tanh in the GPT-2 GELU.
-(func $gelu_u (@inline) (param $x v128) (result v128)
-  (f32x4.mul (v128.const f32x4 0.7978846 0.7978846 0.7978846 0.7978846)
-    (f32x4.madd (f32x4.mul (f32x4.mul (local.get $x) (local.get $x)) (local.get $x))
-      (v128.const f32x4 0.044715 0.044715 0.044715 0.044715) (local.get $x))))
+;; s = ½(1 + tanh u) = σ(2u) = 1/(1 + e^(−2u)), u = √(2/π)·(x + 0.044715·x³), the GPT-2 GELU's
+;; gate: one exponential and a division, where tanh would take an exponential, a division and a
+;; polynomial for small |u| (its relative accuracy near 0 does not matter here, s is near ½).
+;; e^(−2u) overflows to +∞ for very negative x, and s is then 0, as it should be.
+(func $gelu_sig (@inline) (param $x v128) (result v128)
+  (f32x4.div (v128.const f32x4 1 1 1 1)
+    (f32x4.add (v128.const f32x4 1 1 1 1)
+      (call $exp4 (f32x4.mul (v128.const f32x4 -1.5957692 -1.5957692 -1.5957692 -1.5957692)
+        (f32x4.madd (f32x4.mul (f32x4.mul (local.get $x) (local.get $x)) (local.get $x))
+          (v128.const f32x4 0.044715 0.044715 0.044715 0.044715) (local.get $x)))))))
 
 ;; dy·gelu_erf'(x) = dy·(Φ(x) + x·φ(x)).
 (func $gelu_erf_grad4 (@inline) (param $x v128) (param $dy v128) (result v128)
@@ -49,19 +53,18 @@
         (f32x4.add (v128.const f32x4 1 1 1 1)
           (call $erf4 (f32x4.mul (local.get $x) (v128.const f32x4 0.70710677 0.70710677 0.70710677 0.70710677))))))))
 
-;; dy·gelu_tanh'(x) = dy·(½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 0.134145x²)), t = tanh(u).
+;; dy·gelu_tanh'(x) = dy·(s + x·s(1 − s)·2√(2/π)(1 + 0.134145x²)), s = σ(2u) (as ½(1 + t) +
+;; ½x(1 − t²)·√(2/π)(1 + 0.134145x²) with t = tanh u: 1 − t² = 4s(1 − s)).
 (func $gelu_tanh_grad4 (@inline) (param $x v128) (param $dy v128) (result v128)
-  (local $t v128)
-  (local.set $t (call $tanh4 (call $gelu_u (local.get $x))))
+  (local $s v128)
+  (local.set $s (call $gelu_sig (local.get $x)))
   (f32x4.mul (local.get $dy)
-    (f32x4.add
-      (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $t)))
-      (f32x4.mul
-        (f32x4.mul (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5) (local.get $x))
-          (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $t) (local.get $t))))
-        (f32x4.mul (v128.const f32x4 0.7978846 0.7978846 0.7978846 0.7978846)
-          (f32x4.madd (v128.const f32x4 0.134145 0.134145 0.134145 0.134145)
-            (f32x4.mul (local.get $x) (local.get $x)) (v128.const f32x4 1 1 1 1)))))))
+    (f32x4.madd
+      (f32x4.mul (f32x4.mul (local.get $x) (local.get $s)) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $s)))
+      (f32x4.mul (v128.const f32x4 1.5957692 1.5957692 1.5957692 1.5957692)
+        (f32x4.madd (v128.const f32x4 0.134145 0.134145 0.134145 0.134145)
+          (f32x4.mul (local.get $x) (local.get $x)) (v128.const f32x4 1 1 1 1)))
+      (local.get $s))))
 
 ;; dx = dy·f'(x) for the same kinds (f' recomputed from x):
 ;; gelu_erf' = Φ(x) + x·φ(x);  gelu_tanh' = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 0.134145x²).
@@ -310,12 +313,6 @@
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $tail))))
 
-;; dpre·act'(pre) for one vector (act −1: no activation, dpre = dy).
-(func $act_grad4 (@inline) (param $act i32) (param $pre v128) (param $dy v128) (result v128)
-  (if (result v128) (i32.lt_s (local.get $act) (i32.const 0))
-    (then (local.get $dy))
-    (else (call $unary_grad4 (local.get $act) (local.get $pre) (local.get $dy)))))
-
 ;; acc + the four lanes of v widened to float64: (lo, hi) pairs of f64x2.
 (func $widen_add_lo (@inline) (param $acc v128) (param $v v128) (result v128)
   (f64x2.add (local.get $acc) (f64x2.promote_low_f32x4 (local.get $v))))
@@ -328,69 +325,62 @@
   (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
     (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
 
-;; The elementwise half of linear's backward, one pass: dpre = dy·act'(pre) (act −1: dpre = dy) for
-;; pre, dy (rows, F), and dbias[j] = Σ_r dpre[r, j] summed in float64 over the rows in order. Pieces
-;; split the columns in strips of 16 (a cache line per row), so each column's sum is one piece's.
-(func $bias_act_backward (export "bias_act_backward") (param $pre i32) (param $dy i32) (param $dpre i32) (param $dbias i32)
-  (param $rows i32) (param $F i32) (param $act i32) (param $tid i32) (param $nt i32)
-  (local $j i32) (local $jEnd i32) (local $r i32) (local $o i32) (local $q i32) (local $p i32) (local $v v128) (local $s f64) (local $e f32)
-  (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+;; The bias gradient of linear's backward: sums[j] = Σ_r x[r, j] for x (rows, F), in float64 over
+;; the rows in order, and y = x when y is another tensor (dpre = dy without an activation; with
+;; one, `unary_grad` has written dpre first and x = y = dpre). Pieces split the columns (multiples
+;; of 16); each walks its columns row by row (contiguous runs), adding each run into float64 column
+;; sums in this thread's scratch (F·8 bytes).
+(func $column_sums (export "column_sums") (param $x i32) (param $y i32) (param $sums i32)
+  (param $rows i32) (param $F i32) (param $scratch i32) (param $tid i32) (param $nt i32)
+  (local $j i32) (local $w i32) (local $r i32) (local $o i32) (local $acc i32) (local $i i32) (local $p i32) (local $a i32) (local $v v128)
   (local.set $j (call $part (local.get $F) (i32.const 16) (local.get $tid) (local.get $nt)))
-  (local.set $jEnd (call $part (local.get $F) (i32.const 16) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
-  (block $strips (loop $strip
-    (br_if $strips (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $jEnd)))
-    (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $a1 (v128.const i32x4 0 0 0 0))
-    (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $a3 (v128.const i32x4 0 0 0 0))
-    (local.set $a4 (v128.const i32x4 0 0 0 0)) (local.set $a5 (v128.const i32x4 0 0 0 0))
-    (local.set $a6 (v128.const i32x4 0 0 0 0)) (local.set $a7 (v128.const i32x4 0 0 0 0))
-    (local.set $r (i32.const 0))
-    (block $rd (loop $rl
-      (br_if $rd (i32.ge_u (local.get $r) (local.get $rows)))
-      (local.set $o (i32.shl (i32.add (i32.mul (local.get $r) (local.get $F)) (local.get $j)) (i32.const 2)))
-      ;; the row's 16 gradients (one inlined act_grad4, in a loop), then their sums from L1
-      (local.set $q (i32.const 0))
-      (loop $ql
-        (local.set $p (i32.add (local.get $o) (local.get $q)))
-        (v128.store (i32.add (local.get $dpre) (local.get $p))
-          (call $act_grad4 (local.get $act) (v128.load (i32.add (local.get $pre) (local.get $p))) (v128.load (i32.add (local.get $dy) (local.get $p)))))
-        (br_if $ql (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 16))) (i32.const 64))))
-      (local.set $p (i32.add (local.get $dpre) (local.get $o)))
+  (local.set $w (i32.sub (call $part (local.get $F) (i32.const 16) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)) (local.get $j)))
+  (if (i32.eqz (local.get $w)) (then (return)))
+  (local.set $acc (i32.add (local.get $scratch) (i32.mul (global.get $slot) (i32.shl (local.get $F) (i32.const 3)))))
+  (call $zero (local.get $acc) (i32.shl (local.get $w) (i32.const 1)))
+  (block $rd (loop $rl
+    (br_if $rd (i32.ge_u (local.get $r) (local.get $rows)))
+    (local.set $o (i32.shl (i32.add (i32.mul (local.get $r) (local.get $F)) (local.get $j)) (i32.const 2)))
+    (if (i32.ne (local.get $x) (local.get $y))
+      (then (memory.copy (i32.add (local.get $y) (local.get $o)) (i32.add (local.get $x) (local.get $o))
+        (i32.shl (local.get $w) (i32.const 2)))))
+    ;; the column sums += this row's run, widened to float64
+    (local.set $p (i32.add (local.get $x) (local.get $o)))
+    (local.set $a (local.get $acc))
+    (local.set $i (i32.const 0))
+    (block $vd (loop $vl
+      (br_if $vd (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $w)))
       (local.set $v (v128.load (local.get $p)))
-      (local.set $a0 (call $widen_add_lo (local.get $a0) (local.get $v)))
-      (local.set $a1 (call $widen_add_hi (local.get $a1) (local.get $v)))
-      (local.set $v (v128.load offset=16 (local.get $p)))
-      (local.set $a2 (call $widen_add_lo (local.get $a2) (local.get $v)))
-      (local.set $a3 (call $widen_add_hi (local.get $a3) (local.get $v)))
-      (local.set $v (v128.load offset=32 (local.get $p)))
-      (local.set $a4 (call $widen_add_lo (local.get $a4) (local.get $v)))
-      (local.set $a5 (call $widen_add_hi (local.get $a5) (local.get $v)))
-      (local.set $v (v128.load offset=48 (local.get $p)))
-      (local.set $a6 (call $widen_add_lo (local.get $a6) (local.get $v)))
-      (local.set $a7 (call $widen_add_hi (local.get $a7) (local.get $v)))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $rl)))
-    (local.set $o (i32.add (local.get $dbias) (i32.shl (local.get $j) (i32.const 2))))
-    (v128.store (local.get $o) (call $narrow4 (local.get $a0) (local.get $a1)))
-    (v128.store offset=16 (local.get $o) (call $narrow4 (local.get $a2) (local.get $a3)))
-    (v128.store offset=32 (local.get $o) (call $narrow4 (local.get $a4) (local.get $a5)))
-    (v128.store offset=48 (local.get $o) (call $narrow4 (local.get $a6) (local.get $a7)))
-    (local.set $j (i32.add (local.get $j) (i32.const 16)))
-    (br $strip)))
-  ;; the last columns (F not a multiple of 16), one at a time
-  (block $cols (loop $col
-    (br_if $cols (i32.ge_u (local.get $j) (local.get $jEnd)))
-    (local.set $s (f64.const 0))
-    (local.set $r (i32.const 0))
-    (block $rd (loop $rl
-      (br_if $rd (i32.ge_u (local.get $r) (local.get $rows)))
-      (local.set $o (i32.shl (i32.add (i32.mul (local.get $r) (local.get $F)) (local.get $j)) (i32.const 2)))
-      (local.set $e (if (result f32) (i32.lt_s (local.get $act) (i32.const 0))
-        (then (f32.load (i32.add (local.get $dy) (local.get $o))))
-        (else (call $unary_grad1 (local.get $act) (f32.load (i32.add (local.get $pre) (local.get $o))) (f32.load (i32.add (local.get $dy) (local.get $o)))))))
-      (f32.store (i32.add (local.get $dpre) (local.get $o)) (local.get $e))
-      (local.set $s (f64.add (local.get $s) (f64.promote_f32 (local.get $e))))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $rl)))
-    (f32.store (i32.add (local.get $dbias) (i32.shl (local.get $j) (i32.const 2))) (f32.demote_f64 (local.get $s)))
-    (local.set $j (i32.add (local.get $j) (i32.const 1)))
-    (br $col))))
+      (v128.store (local.get $a) (call $widen_add_lo (v128.load (local.get $a)) (local.get $v)))
+      (v128.store offset=16 (local.get $a) (call $widen_add_hi (v128.load offset=16 (local.get $a)) (local.get $v)))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $a (i32.add (local.get $a) (i32.const 32)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $vl)))
+    (block $td (loop $tl
+      (br_if $td (i32.ge_u (local.get $i) (local.get $w)))
+      (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (f64.promote_f32 (f32.load (local.get $p)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (local.set $a (i32.add (local.get $a) (i32.const 8)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $tl)))
+    (local.set $r (i32.add (local.get $r) (i32.const 1)))
+    (br $rl)))
+  ;; the sums, rounded to float32
+  (local.set $p (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 2))))
+  (local.set $a (local.get $acc))
+  (local.set $i (i32.const 0))
+  (block $vd (loop $vl
+    (br_if $vd (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $w)))
+    (v128.store (local.get $p) (call $narrow4 (v128.load (local.get $a)) (v128.load offset=16 (local.get $a))))
+    (local.set $p (i32.add (local.get $p) (i32.const 16)))
+    (local.set $a (i32.add (local.get $a) (i32.const 32)))
+    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+    (br $vl)))
+  (block $td (loop $tl
+    (br_if $td (i32.ge_u (local.get $i) (local.get $w)))
+    (f32.store (local.get $p) (f32.demote_f64 (f64.load (local.get $a))))
+    (local.set $p (i32.add (local.get $p) (i32.const 4)))
+    (local.set $a (i32.add (local.get $a) (i32.const 8)))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $tl))))
