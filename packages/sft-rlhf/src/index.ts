@@ -122,7 +122,7 @@ export {
   resolveRewardConfig,
 } from './reward/reward-config.js';
 export { type ResolvedSftConfig, resolveSftConfig, SFT_DEFAULTS, type SftConfig } from './sft/sft-config.js';
-export { type SftLossOptions, sftLoss, shiftLabels } from './losses/sft-loss.js';
+export { modelSftLoss, type SftLossOptions, sftLoss, shiftLabels } from './losses/sft-loss.js';
 export {
   type Checker,
   DONT_KNOW_ANSWERS,

@@ -1,13 +1,21 @@
 /**
  * A fully masked micro-batch (every label −100: e.g. the padding rows of a last batch, or examples
  * whose answers were all cut by a caller) must contribute zero loss and zero gradient, never NaN —
- * through the model's own loss and through sftLoss — and sftLoss with a shared normalizer makes
- * gradient accumulation equal to the large batch.
+ * through the model's own loss, sftLoss and modelSftLoss — and sftLoss with a shared normalizer
+ * makes gradient accumulation equal to the large batch; modelSftLoss (logits at the scored tokens
+ * only) equals sftLoss on every logit, value and gradients.
  */
 import { createCpuBackend, tidy } from '@llmforge/tensor-gpu';
 import { createModel, type Model } from '@llmforge/transformer';
 import { describe, expect, it } from 'vitest';
-import { IGNORE_INDEX, LossInputError, makeSftBatches, sftLoss, shiftLabels } from '../src/index.js';
+import {
+  IGNORE_INDEX,
+  LossInputError,
+  makeSftBatches,
+  modelSftLoss,
+  sftLoss,
+  shiftLabels,
+} from '../src/index.js';
 import { tinyConfig } from './helpers/chat.js';
 import { expectClose } from './helpers/gradcheck.js';
 
@@ -67,6 +75,16 @@ describe('a fully masked micro-batch', () => {
     model.dispose();
   });
 
+  it('gives modelSftLoss 0 and zero gradients', () => {
+    const model = tinyModel();
+    const { loss, targetTokens } = tidy(() => modelSftLoss(model, ids, masked, { normalizer: 17 }));
+    expect(targetTokens).toBe(0);
+    expect(loss.dataSync()[0]).toBe(0);
+    loss.backward();
+    expect(grads(model).every((x) => x === 0)).toBe(true);
+    model.dispose();
+  });
+
   it('also when makeSftBatches leaves a batch of padding only', () => {
     const { batches } = makeSftBatches([{ id: 'prompt-only', ids: [1, 2, 3], labels: [-100, -100, -100] }], {
       batchSize: 2,
@@ -119,6 +137,26 @@ describe('sftLoss', () => {
     }
     const skewed = grads(model);
     expect(skewed.some((g, i) => Math.abs(g - big[i]!) > 1e-6)).toBe(true);
+    model.dispose();
+  });
+
+  it('modelSftLoss (logits at the scored tokens only) equals sftLoss on all logits, value and gradients', () => {
+    const model = tinyModel('f64');
+    for (const normalizer of [undefined, 7]) {
+      const opts = normalizer ? { normalizer } : {};
+      zeroGrads(model);
+      const ref = tidy(() => sftLoss(model.forward(ids).logits!, labels, opts));
+      ref.loss.backward();
+      const want = grads(model);
+      zeroGrads(model);
+      const got = tidy(() => modelSftLoss(model, ids, labels, opts));
+      expect(got.targetTokens).toBe(ref.targetTokens);
+      expect(got.loss.dataSync()[0]).toBeCloseTo(ref.loss.dataSync()[0]!, 12);
+      got.loss.backward();
+      expectClose(grads(model), want, 12);
+    }
+    expect(() => modelSftLoss(model, ids, [labels[0]!])).toThrow(LossInputError);
+    expect(() => modelSftLoss(model, ids, labels, { normalizer: -1 })).toThrow(/option normalizer/);
     model.dispose();
   });
 

@@ -21,6 +21,7 @@ import {
   crossEntropy,
   Dropout,
   Embedding,
+  embedding,
   Linear,
   Module,
   ModuleList,
@@ -40,8 +41,12 @@ import { type CreateModelOptions, checkTensorSizes, resolveModelOptions } from '
 
 export type { CreateModelOptions } from './model-options.js';
 
-/** Which logits a forward pass computes: every position, only the last, or none. */
-export type LogitsWanted = 'all' | 'last' | 'none';
+/**
+ * Which logits a forward pass computes: every position, only the last, none, or only at some
+ * positions (`{ at }`: flat indices b·T + t into the batch, e.g. the tokens a fine-tuning loss
+ * scores; the output projection of every other position is skipped).
+ */
+export type LogitsWanted = 'all' | 'last' | 'none' | { readonly at: readonly number[] };
 
 /** Options of {@link Model.forward}. */
 export interface ForwardOptions {
@@ -57,8 +62,10 @@ export interface ForwardOptions {
   returnHidden?: boolean;
   /**
    * Which logits to compute: `all` positions (B, T, V), only the `last` one (B, 1, V) — what a
-   * decoding step needs, skipping the (T−1)·V·C output projection of a prefill — or `none` (only
-   * hidden states). Default `none` with `returnHidden` and no labels, else `all`; a loss needs `all`.
+   * decoding step needs, skipping the (T−1)·V·C output projection of a prefill — `none` (only
+   * hidden states), or `{ at }`: (N, V) at the N flat positions b·T + t listed, in that order (what
+   * a loss on a few positions needs: an SFT loss on the assistant's tokens). Default `none` with
+   * `returnHidden` and no labels, else `all`; `labels` need `all`.
    */
   logits?: LogitsWanted;
 }
@@ -82,7 +89,10 @@ export interface ForwardBackwardOptions {
 
 /** What {@link Model.forward} returns. */
 export interface ForwardOutput {
-  /** (B, T, V) unnormalized next-token scores ((B, 1, V) with `logits: 'last'`; absent with `logits: 'none'`). */
+  /**
+   * (B, T, V) unnormalized next-token scores ((B, 1, V) with `logits: 'last'`, (N, V) with
+   * `logits: { at }`; absent with `logits: 'none'`).
+   */
   logits?: Tensor;
   /** Scalar mean cross entropy, when `labels` were given. */
   loss?: Tensor;
@@ -227,10 +237,11 @@ export class Model extends Module {
           operation: 'forward',
           where: 'logits',
           expected: "logits: 'all' when labels are given (the loss scores every position)",
-          found: `'${which}'`,
+          found: typeof which === 'string' ? `'${which}'` : '{ at }',
           hint: 'drop the logits option, or the labels',
         });
       }
+      checkLogitsAt('forward', which, B, T);
       if (options.labels !== undefined)
         targets = shiftLabels(options.labels, B, T, this.backend, c.vocabSize);
       const out = tidy((): ForwardOutput => {
@@ -280,10 +291,18 @@ export class Model extends Module {
     x = this.lnf.forward(x); // (B, T, C)
     const result: ForwardOutput = returnHidden ? { hidden: x } : {};
     if (which === 'none') return result;
+    if (typeof which === 'object') checkLogitsAt('head', which, B, T);
     const project = (h: Tensor) => (this.lmHead ? this.lmHead.forward(h) : this.wte.attend(h)); // (·, C) → (·, V)
     if (which === 'last') {
       const last = x.narrow(1, T - 1, 1).reshape([B, C]); // (B, C)
       result.logits = project(last).reshape([B, 1, V]); // (B, 1, V)
+      return result;
+    }
+    if (typeof which === 'object') {
+      // the rows b·T + t asked for, gathered (their gradient scatters back), then projected
+      const rows = tensor(Int32Array.from(which.at), [which.at.length], 'i32', this.backend);
+      result.logits = project(embedding(x.reshape([B * T, C]), rows)); // (N, V)
+      rows.dispose();
       return result;
     }
     const logits = project(x.reshape([B * T, C])); // (N, V), N = B·T
@@ -378,4 +397,19 @@ export class Model extends Module {
  */
 export function createModel(config: ModelConfigInput | ModelConfig, options: CreateModelOptions = {}): Model {
   return new Model(config, options);
+}
+
+/** Checks `logits: { at }`: every position an integer in [0, B·T). */
+function checkLogitsAt(operation: string, which: LogitsWanted, B: number, T: number): void {
+  if (typeof which !== 'object') return;
+  const at = which.at as unknown;
+  const bad = Array.isArray(at) ? at.findIndex((i) => !Number.isInteger(i) || i < 0 || i >= B * T) : -2;
+  if (bad === -1) return;
+  throw new ModelInputError({
+    operation,
+    where: bad === -2 ? 'logits.at' : `logits.at[${bad}]`,
+    expected: `flat positions b·T + t, integers in [0, ${B * T}) for ids (${B}, ${T})`,
+    found: bad === -2 ? typeof at : String((at as unknown[])[bad]),
+    hint: 'list the positions whose logits you need, e.g. the tokens a loss scores',
+  });
 }

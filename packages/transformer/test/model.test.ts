@@ -1,4 +1,12 @@
-import { createCpuBackend, LayerNorm, noGrad, RandomGenerator, RMSNorm } from '@llmforge/tensor-gpu';
+import {
+  createCpuBackend,
+  crossEntropy,
+  LayerNorm,
+  noGrad,
+  RandomGenerator,
+  RMSNorm,
+  tensor,
+} from '@llmforge/tensor-gpu';
 import { describe, expect, it } from 'vitest';
 import { type ModelConfigInput, presets } from '../src/config.js';
 import { ModelInputError } from '../src/errors.js';
@@ -190,6 +198,83 @@ describe('forward outputs', () => {
     const none = model.forward(ids, { logits: 'none' });
     expect(none.logits).toBeUndefined();
     expect(() => model.forward(ids, { labels: ids, logits: 'last' })).toThrow(/logits: 'all'/);
+  });
+
+  it('computes logits only at listed positions: the same rows, and the same gradients as a loss on all logits', () => {
+    const backend = createCpuBackend();
+    const ids = [
+      [1, 2, 3, 4, 5],
+      [6, 7, 8, 9, 10],
+    ];
+    const at = [7, 1, 2, 9]; // (b, t) = (1, 2), (0, 1), (0, 2), (1, 4)
+    const targets = [3, 8, 0, 5];
+    const modelAt = createModel({ ...small, tiedEmbeddings: false }, { backend, seed: 4 });
+    const modelAll = createModel({ ...small, tiedEmbeddings: false }, { backend, seed: 4 });
+    const V = modelAt.config.vocabSize;
+    const full = noGrad(() => modelAll.forward(ids).logits!.dataSync());
+    const some = noGrad(() => modelAt.forward(ids, { logits: { at } }).logits!);
+    expect(some.shape).toEqual([4, V]);
+    expectClose(
+      some.dataSync(),
+      at.flatMap((i) => Array.from(full.subarray(i * V, (i + 1) * V))),
+      1e-6,
+      1e-7,
+      'logits at positions',
+    );
+    // Σ −log p(target) at the listed positions, from the picked logits and from every logit
+    const t = tensor(Int32Array.from(targets), [4], 'i32', backend);
+    const everyTarget = new Int32Array(10).fill(-100);
+    at.forEach((i, k) => {
+      everyTarget[i] = targets[k]!;
+    });
+    const tAll = tensor(everyTarget, [10], 'i32', backend);
+    const lossAt = modelAt.forwardBackward(ids, {
+      logits: { at },
+      loss: ({ logits }) => crossEntropy(logits!, t, { reduction: 'sum' }),
+    });
+    const lossAll = modelAll.forwardBackward(ids, {
+      loss: ({ logits }) =>
+        crossEntropy(logits!.reshape([10, V]), tAll, { reduction: 'sum', ignoreIndex: -100 }),
+    });
+    expectClose(lossAt.dataSync(), lossAll.dataSync(), 1e-6, 1e-6, 'loss');
+    const gradsAll = new Map(modelAll.namedParameters().map(([n, p]) => [n, p.grad!.dataSync()]));
+    for (const [name, p] of modelAt.namedParameters()) {
+      expectClose(p.grad!.dataSync(), gradsAll.get(name)!, 1e-5, 1e-6, `grad ${name}`);
+    }
+    // and through activation checkpointing
+    modelAt.zeroGrad();
+    modelAt.forwardBackward(ids, {
+      checkpoint: true,
+      logits: { at },
+      loss: ({ logits }) => crossEntropy(logits!, t, { reduction: 'sum' }),
+    });
+    for (const [name, p] of modelAt.namedParameters()) {
+      expectClose(p.grad!.dataSync(), gradsAll.get(name)!, 1e-5, 1e-6, `checkpointed grad ${name}`);
+    }
+  });
+
+  it('rejects positions outside the batch, naming the first bad one', () => {
+    const model = createModel(small, { backend: createCpuBackend(), seed: 3 });
+    const ids = [[1, 2, 3]];
+    const err = (at: number[]) => {
+      try {
+        model.forward(ids, { logits: { at } });
+      } catch (e) {
+        return e;
+      }
+      return null;
+    };
+    for (const [at, where] of [
+      [[0, 3], 'logits.at[1]'],
+      [[-1], 'logits.at[0]'],
+      [[1.5], 'logits.at[0]'],
+    ] as const) {
+      const e = err([...at]);
+      expect(e).toBeInstanceOf(ModelInputError);
+      expect((e as ModelInputError).where).toBe(where);
+      expect((e as ModelInputError).message).toMatch(/integers in \[0, 3\)/);
+    }
+    expect(() => model.forward(ids, { labels: ids, logits: { at: [0] } })).toThrow(/logits: 'all'/);
   });
 });
 

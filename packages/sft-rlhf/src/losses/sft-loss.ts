@@ -15,6 +15,7 @@
  */
 import type { Tensor } from '@llmforge/tensor-gpu';
 import { crossEntropy, tensor, tidy } from '@llmforge/tensor-gpu';
+import type { Model } from '@llmforge/transformer';
 import { IGNORE_INDEX } from '../chat/chat-format.js';
 import { LossInputError } from '../errors.js';
 import { hasRank } from './check.js';
@@ -97,4 +98,59 @@ export function sftLoss(
     );
   });
   return { loss, targetTokens };
+}
+
+/**
+ * {@link sftLoss} of `model` on a batch, with logits computed only where the loss scores (the
+ * assistant's tokens): the output projection and cross entropy of every prompt and padding position
+ * are skipped (`logits: { at }` of @llmforge/transformer), which is most of a chat batch. Same value
+ * and gradients as `sftLoss(model.forward(ids).logits!, labels, options)`, which a batch with no
+ * target falls back to (loss 0, zero gradients).
+ *
+ * @example
+ * ```ts
+ * const { loss } = modelSftLoss(model, batch.ids, batch.labels);
+ * loss.backward();
+ * ```
+ */
+export function modelSftLoss(
+  model: Model,
+  ids: readonly (readonly number[])[],
+  labels: readonly (readonly number[])[],
+  options: SftLossOptions = {},
+): { loss: Tensor; targetTokens: number } {
+  const T = ids[0]?.length ?? 0;
+  if (labels.length !== ids.length || labels.some((r) => r.length !== T)) {
+    throw new LossInputError({
+      operation: 'sftLoss',
+      where: 'labels',
+      expected: `${ids.length} rows of ${T} labels (the shape of the ids)`,
+      found: `${labels.length} rows of ${labels[0]?.length ?? 0}`,
+    });
+  }
+  const targets = shiftLabels(labels);
+  const at: number[] = [];
+  const scored: number[] = [];
+  targets.forEach((t, i) => {
+    if (t !== IGNORE_INDEX) {
+      at.push(i);
+      scored.push(t);
+    }
+  });
+  if (at.length === 0) return sftLoss(model.forward(ids).logits!, labels, options);
+  const normalizer = options.normalizer ?? at.length;
+  if (!(Number.isFinite(normalizer) && normalizer > 0)) {
+    throw new LossInputError({
+      operation: 'sftLoss',
+      where: 'option normalizer',
+      expected: 'a positive number',
+      found: String(normalizer),
+    });
+  }
+  const loss = tidy(() => {
+    const logits = model.forward(ids, { logits: { at } }).logits!; // (N, V)
+    const t = tensor(Int32Array.from(scored), [scored.length], 'i32', logits.backend);
+    return crossEntropy(logits, t, { reduction: 'sum' }).div(normalizer);
+  });
+  return { loss, targetTokens: at.length };
 }

@@ -4,7 +4,8 @@
  *
  * ```
  * tasks / conversations ─► ChatFormat.render (ids + assistant-only labels) ─► makeSftBatches (packed)
- *   per step:  batch ─► forward ─► sftLoss (masked cross entropy) ─► backward ─► clip ─► AdamW
+ *   per step:  batch ─► forward (logits at the scored tokens only) ─► sftLoss (masked cross
+ *              entropy, `modelSftLoss`) ─► backward ─► clip ─► AdamW
  *   at the end (and every evalEvery):  held-out loss (same loss on held-out conversations)
  *                                      task accuracy (greedy answers judged by each task's checker)
  * ```
@@ -26,7 +27,7 @@ import { clippedStep, createOptimizer } from '../common/optimizer-step.js';
 import { loadPolicy } from '../common/policy.js';
 import { PostTrainingRun } from '../common/run.js';
 import { evaluateTasks, type JudgedAnswer } from '../evaluate/evaluate-tasks.js';
-import { sftLoss } from '../losses/sft-loss.js';
+import { modelSftLoss } from '../losses/sft-loss.js';
 import { TaskRandom } from '../tasks/random.js';
 import { taskConversation } from '../tasks/task.js';
 import { resolveSftConfig, type SftConfig } from './sft-config.js';
@@ -65,9 +66,7 @@ export async function heldOutLoss(model: Model, batches: readonly SftBatch[]): P
   let sum = 0;
   let count = 0;
   for (const b of batches) {
-    const loss = noGrad(() =>
-      tidy(() => sftLoss(model.forward(b.ids).logits!, b.labels, { normalizer: 1 }).loss),
-    );
+    const loss = noGrad(() => tidy(() => modelSftLoss(model, b.ids, b.labels, { normalizer: 1 }).loss));
     sum += await loss.item();
     loss.dispose();
     count += b.targetTokens;
@@ -202,7 +201,7 @@ export async function trainSft(config: SftConfig): Promise<SftResult> {
       const t0 = performance.now();
       const batch = batchAt(step);
       optimizer.setLr(schedule(step));
-      const loss = tidy(() => sftLoss(model.forward(batch.ids).logits!, batch.labels).loss);
+      const loss = tidy(() => modelSftLoss(model, batch.ids, batch.labels).loss);
       loss.backward();
       trainLoss = await loss.item();
       loss.dispose();
