@@ -11,10 +11,14 @@
  * 2. GPT-2-small shapes (124M parameters), batch 1 × 256: one training step, ours and PyTorch.
  * 3. Per-token decoding latency with the KV cache at GPT-2-small shapes (ours through
  *    @llmforge/sampler's `stream`, greedy; PyTorch with a KV-cache loop), 64-token prompt.
+ * 4. `demo`: the demo's SFT step (its 4-layer, 128-wide GPT, vocabulary 2048, batch 16 × 128) with
+ *    the loss on every fifth position, as an SFT batch scores only the assistant's tokens: logits
+ *    at every position (masked cross entropy) and only at the scored ones (`logits: { at }`), ours
+ *    and PyTorch's the same two ways, with ours' per-op breakdown of both.
  *
  * PyTorch runs with as many threads as ours (`torch.set_num_threads`), from `python3` when it can
  * import torch; without it the bench prints ours alone. Arguments after `--`: `baby`, `gpt2`,
- * `decode` to run only some sections; `--threads N` (default: the machine's cores); `--rounds N`
+ * `decode`, `demo` to run only some sections; `--threads N` (default: the machine's cores); `--rounds N`
  * baby-GPT rounds of 5 steps each side (default 3; more rounds steady the medians); `--relaxed`
  * runs our kernels with relaxed SIMD (fused multiply-add), which Node 20 only validates after the
  * process-wide V8 flag that `createCpuBackend({ relaxedSimd: 'enable-flag' })` sets (Node ≥ 22 and
@@ -56,6 +60,20 @@ export const BABY: ModelConfigInput = {
   tiedEmbeddings: true,
 };
 
+/** The demo's model (apps/demo: tiny-gpt, context 128) with its 2048-token BPE vocabulary. */
+const DEMO: ModelConfigInput = {
+  vocabSize: 2048,
+  contextLength: 128,
+  nLayer: 4,
+  nHead: 4,
+  nEmbd: 128,
+  activation: 'gelu_tanh',
+  bias: true,
+  norm: 'layernorm',
+  positions: 'learned',
+  tiedEmbeddings: true,
+};
+
 const GPT2: ModelConfigInput = {
   vocabSize: 50257,
   contextLength: 1024,
@@ -84,20 +102,45 @@ function batch(V: number, B: number, T: number): { ids: number[][]; targets: num
   return { ids, targets: Array.from({ length: B * T }, next) };
 }
 
-/** A training loop on `backend`: `step()` runs one step and returns its milliseconds. */
-export function trainer(config: ModelConfigInput, B: number, T: number, backend: CpuBackend) {
+/**
+ * A training loop on `backend`: `step()` runs one step and returns its milliseconds. With
+ * `scoreEvery` k only every k-th position is scored: the others are ignored by the cross entropy,
+ * or (`at`) their logits are not computed (`logits: { at }`).
+ */
+export function trainer(
+  config: ModelConfigInput,
+  B: number,
+  T: number,
+  backend: CpuBackend,
+  { scoreEvery = 1, at = false }: { scoreEvery?: number; at?: boolean } = {},
+) {
   const model = createModel(config, { backend, seed: 0 });
   const V = model.config.vocabSize;
   const opt = new AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.99], weightDecay: 0.1 });
   const { ids, targets } = batch(V, B, T);
-  const tg = tensor(Int32Array.from(targets), [B * T], 'i32', backend);
+  const scored = Array.from({ length: Math.ceil((B * T) / scoreEvery) }, (_, i) => i * scoreEvery);
+  const masked = targets.map((t, i) => (i % scoreEvery === 0 ? t : -100));
+  const tg = at
+    ? tensor(
+        Int32Array.from(scored, (i) => targets[i]!),
+        [scored.length],
+        'i32',
+        backend,
+      )
+    : tensor(Int32Array.from(masked), [B * T], 'i32', backend);
   return {
     step(): number {
       const t0 = performance.now();
       opt.zeroGrad();
-      const loss = model.forwardBackward(ids, {
-        loss: ({ logits }) => crossEntropy(logits!.reshape([B * T, V]), tg),
-      });
+      const loss = at
+        ? model.forwardBackward(ids, {
+            logits: { at: scored },
+            loss: ({ logits }) => crossEntropy(logits!, tg),
+          })
+        : model.forwardBackward(ids, {
+            loss: ({ logits }) =>
+              crossEntropy(logits!.reshape([B * T, V]), tg, scoreEvery > 1 ? { ignoreIndex: -100 } : {}),
+          });
       clipGradNorm(model.parameters(), 1.0).dispose();
       opt.step();
       loss.itemSync();
@@ -309,6 +352,56 @@ async function decodeSection(opts: CpuBackendOptions, torchMissing: string | nul
   console.log(ratioLine(`per-token decoding latency (${path})`, median(gaps), torch, 'ms/token'));
 }
 
+async function demoSection(opts: CpuBackendOptions, torchMissing: string | null): Promise<void> {
+  console.log(
+    "\n--- the demo's SFT step: its GPT (vocabulary 2048), batch 16 × 128, loss on every 5th position ---",
+  );
+  const config = resolveConfig(DEMO) as ModelConfig;
+  const profiles: Map<string, { ms: number; calls: number }>[] = [];
+  for (const at of [false, true]) {
+    const backend = createCpuBackend(opts);
+    await backend.ready();
+    const ours = trainer(DEMO, 16, 128, backend, { scoreEvery: 5, at });
+    for (let i = 0; i < 15; i++) ours.step();
+    const oursMs = Array.from({ length: 10 }, () => ours.step());
+    const torch = torchMissing
+      ? null
+      : runTorch({
+          mode: 'train',
+          config,
+          batch: 16,
+          seqLen: 128,
+          warmup: 2,
+          steps: 6,
+          threads: backend.info().threads,
+          scoreEvery: 5,
+          gather: at,
+        });
+    const how = at ? 'logits at the scored positions' : 'logits everywhere, masked';
+    console.log(ratioLine(`demo SFT step, ${how} (${describe(backend)})`, median(oursMs), torch, 'ms'));
+    profiles.push(breakdown(`ours, per op, ${how}`, backend, () => ours.step()));
+    ours.dispose();
+    backend.dispose();
+  }
+  const [all, some] = profiles as [
+    Map<string, { ms: number; calls: number }>,
+    Map<string, { ms: number; calls: number }>,
+  ];
+  const keys = [...new Set([...all.keys(), ...some.keys()])]
+    .sort((a, b) => (all.get(b)?.ms ?? 0) - (all.get(a)?.ms ?? 0))
+    .slice(0, 16);
+  printTable(
+    ['op', 'calls', 'all logits ms', 'calls', 'at scored ms'],
+    keys.map((k) => [
+      k,
+      all.get(k)?.calls ?? 0,
+      (all.get(k)?.ms ?? 0).toFixed(2),
+      some.get(k)?.calls ?? 0,
+      (some.get(k)?.ms ?? 0).toFixed(2),
+    ]),
+  );
+}
+
 export async function run(args: readonly string[] = []): Promise<void> {
   const t = args.indexOf('--threads');
   const relaxed: CpuBackendOptions = args.includes('--relaxed') ? { relaxedSimd: 'enable-flag' } : {};
@@ -318,7 +411,7 @@ export async function run(args: readonly string[] = []): Promise<void> {
   const rounds = r >= 0 ? Math.max(1, Math.floor(Number(args[r + 1]))) : 3;
   if (!Number.isFinite(rounds))
     throw new TypeError(`cpu-train-step: --rounds expects a number, found ${args[r + 1]}`);
-  const sections = args.filter((a) => ['baby', 'gpt2', 'decode'].includes(a));
+  const sections = args.filter((a) => ['baby', 'gpt2', 'decode', 'demo'].includes(a));
   const want = (s: string) => sections.length === 0 || sections.includes(s);
   const torchMissing = torchAvailable();
   console.log(`CPU backend: ${describe(probe, false)}; PyTorch: ${torchMissing ?? 'python3 + torch'}`);
@@ -327,4 +420,5 @@ export async function run(args: readonly string[] = []): Promise<void> {
   if (want('baby')) await babySection(opts, torchMissing, rounds);
   if (want('gpt2')) await gpt2Section(opts, torchMissing);
   if (want('decode')) await decodeSection(opts, torchMissing);
+  if (want('demo')) await demoSection(opts, torchMissing);
 }

@@ -7,7 +7,9 @@ unit norms, tied embeddings), float32 on the CPU with a fixed number of threads.
   python3 torch_train_step.py '{"mode": "decode", "config": {...}, "prompt": 64, "tokens": 32, ...}'
 
 train: forward, cross entropy against separate targets (nanoGPT's x/y batches), backward, clip 1.0,
-AdamW (lr 1e-3, betas (0.9, 0.99), weight decay 0.1) — milliseconds per step.
+AdamW (lr 1e-3, betas (0.9, 0.99), weight decay 0.1) — milliseconds per step. With "scoreEvery": k
+only every k-th position is scored (an SFT batch's assistant tokens): the others are ignored
+(ignore_index) or, with "gather": true, their logits are not computed at all.
 decode: greedy decoding with a KV cache, one token per step — milliseconds per token after the prefill.
 Prints one JSON line: torch version, its BLAS, threads, and the timings."""
 import json, math, re, sys, time
@@ -64,12 +66,15 @@ class Model(nn.Module):
                 std = c["initStd"] / math.sqrt(2 * L) if name.endswith(("o.weight", "down.weight")) else c["initStd"]
                 nn.init.normal_(p, 0.0, std)
 
-    def forward(self, ids, pos0=0, caches=None):
+    def forward(self, ids, pos0=0, caches=None, at=None):
         T = ids.shape[1]
         x = self.wte(ids) + self.wpe(torch.arange(pos0, pos0 + T))
         for i, b in enumerate(self.h):
             x = b(x, None if caches is None else caches[i])
-        return self.lnf(x) @ self.wte.weight.t()  # (B, T, V)
+        h = self.lnf(x)
+        if at is not None:  # logits only at the flat positions b·T + t in `at`: (N, V)
+            return h.reshape(-1, C)[at] @ self.wte.weight.t()
+        return h @ self.wte.weight.t()  # (B, T, V)
 
 
 def blas():
@@ -83,11 +88,20 @@ if spec["mode"] == "train":
     B, T = spec["batch"], spec["seqLen"]
     g = torch.Generator().manual_seed(7)
     ids, targets = torch.randint(0, V, (B, T), generator=g), torch.randint(0, V, (B, T), generator=g)
+    every, gather = spec.get("scoreEvery", 1), spec.get("gather", False)
+    at = torch.arange(0, B * T, every)
+    flat = targets.view(-1)
+    if every > 1 and not gather:
+        flat = torch.full((B * T,), -100, dtype=torch.long)
+        flat[at] = targets.view(-1)[at]
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), weight_decay=0.1)
     times = []
     for s in range(spec["warmup"] + spec["steps"]):
         t0 = time.perf_counter()
-        loss = F.cross_entropy(model(ids).view(-1, V), targets.view(-1))
+        if gather:
+            loss = F.cross_entropy(model(ids, at=at), flat[at])
+        else:
+            loss = F.cross_entropy(model(ids).view(-1, V), flat, ignore_index=-100)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
