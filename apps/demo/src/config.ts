@@ -72,17 +72,23 @@ export interface DemoConfig {
   samples: { maxNewTokens: number };
 }
 
-/** The GPT-2-style switches every demo model uses. */
-const GPT2_STYLE = {
-  norm: 'layernorm',
-  activation: 'gelu_tanh',
-  positions: 'learned',
+/**
+ * The Llama-style switches every demo model uses (@llmforge/sft-rlhf's recipes: `tiny-llama` with
+ * as many key/value heads as query heads and tied embeddings): RMSNorm, a SwiGLU MLP, rotary
+ * positions, no biases. Against the GPT-2 style (LayerNorm, GELU, learned positions) on the same
+ * budget: Austen validation loss 3.53 instead of 3.89, held-out task success after SFT 55.1 %
+ * instead of 48.1 % (@llmforge/sft-rlhf's README, Results).
+ */
+const LLAMA_STYLE = {
+  norm: 'rmsnorm',
+  activation: 'swiglu',
+  positions: 'rope',
   tiedEmbeddings: true,
-  bias: true,
+  bias: false,
 } as const;
 
 /**
- * The default run (`llmforge-demo all`): a 4-layer, 128-wide GPT with a 128-token context
+ * The default run (`llmforge-demo all`): a 4-layer, 128-wide Llama-style transformer with a 128-token context
  * pretrained on the Austen novels, then post-trained.
  */
 export const DEFAULT_CONFIG: DemoConfig = {
@@ -91,7 +97,7 @@ export const DEFAULT_CONFIG: DemoConfig = {
   corpus: { paths: null, maxChars: null, valFraction: 0.05 },
   tokenizer: { vocabSize: 2048 },
   pretrain: {
-    model: { contextLength: 128, nLayer: 4, nHead: 4, nEmbd: 128, ...GPT2_STYLE },
+    model: { contextLength: 128, nLayer: 4, nHead: 4, nEmbd: 128, ...LLAMA_STYLE },
     // steps, batch, peak rate and mid-training mix: @llmforge/sft-rlhf's demo recipe
     steps: DEMO_RECIPE.pretrain.steps,
     batchSize: DEMO_RECIPE.pretrain.batchSize,
@@ -123,7 +129,7 @@ export const QUICK_CONFIG: DemoConfig = {
   corpus: { paths: null, maxChars: 300_000, valFraction: 0.05 },
   tokenizer: { vocabSize: 512 },
   pretrain: {
-    model: { contextLength: 128, nLayer: 2, nHead: 2, nEmbd: 64, ...GPT2_STYLE },
+    model: { contextLength: 128, nLayer: 2, nHead: 2, nEmbd: 64, ...LLAMA_STYLE },
     steps: QUICK_RECIPE.pretrain.steps,
     batchSize: QUICK_RECIPE.pretrain.batchSize,
     lr: QUICK_RECIPE.pretrain.lr,

@@ -43,7 +43,10 @@ export async function ensureBaseModel(
   const r = recipe.pretrain;
   const steps = o.steps ?? r.steps;
   // one folder per tokenizer and model shape; one run per step count
-  const dir = join(root, `${recipe.tokenizer.vocabSize}-${r.model.nLayer ?? 4}x${r.model.nEmbd ?? 128}`);
+  const dir = join(
+    root,
+    `${recipe.tokenizer.vocabSize}-${r.model.preset}-${r.model.nLayer ?? 4}x${r.model.nEmbd ?? 128}`,
+  );
   await mkdir(dir, { recursive: true });
   const mixTag = r.mix ? `-mix${r.mix.weight}-${r.mix.tasks}-${r.mix.copies}` : '';
   const runDir = join(dir, `pretrain-${steps}${mixTag}`);
