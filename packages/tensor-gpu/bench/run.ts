@@ -20,6 +20,7 @@ const BENCHES: Record<string, Bench> = {
   'cpu-mlp': () => import('./cpu-mlp.js'),
   'cpu-train-step': () => import('./cpu-train-step.js'),
   'cpu-step-loop': () => import('./cpu-step-loop.js'),
+  'simd-peak': () => import('./simd-peak.js'),
   'cpu-clip': () => import('./cpu-clip.js'),
   'nn-optim-io': () => import('./nn-optim-io.js'),
   // --- GPU benches (G2): add entries here ---
