@@ -5,8 +5,9 @@
  * the same run of this script, then the corpus-preparation memory benchmark.
  *
  *   pnpm bench                          char-level (2,000 steps), BPE 2,048 (2,000 steps), prepare 200 MB
- *   pnpm bench -- --only char --steps 300
- *   pnpm bench -- --only bpe|prepare
+ *   pnpm bench --only char --steps 300
+ *   pnpm bench --only bpe|prepare
+ *   pnpm bench --only induction --steps 1500  copying from the context, ours vs PyTorch (induction.ts)
  *
  * Both trainers read the same llm.c shards: the char-level ones are written by `baby_gpt.py chars`
  * (numpy), the BPE ones by `llmforge-prepare`. Ours runs through the `llmforge-train` CLI in a child
@@ -24,11 +25,14 @@ import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { trainTokenizer } from '@llmforge/tokenizer';
 import { saveTokenizer } from '@llmforge/tokenizer/node';
+import { inductionBench } from './induction.js';
 import { prepareMemoryBench } from './prepare-memory.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const pkg = join(here, '..');
 const { values } = parseArgs({
+  // `pnpm bench -- --steps 300` passes the `--` through: accept both forms
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     only: { type: 'string' },
     steps: { type: 'string', default: '2000' },
@@ -37,6 +41,10 @@ const { values } = parseArgs({
     'prepare-mb': { type: 'string', default: '200' },
     // the issue's setting; on a loaded machine 1 thread is much faster (2 threads spin on a busy core)
     'torch-threads': { type: 'string', default: '2' },
+    // --only induction (not in the default run: ~10 minutes per 1,500 steps)
+    range: { type: 'string', default: '128' },
+    lr: { type: 'string', default: '1e-3' },
+    every: { type: 'string', default: '250' },
   },
 });
 const steps = Number(values.steps);
@@ -220,6 +228,17 @@ async function bpe() {
   );
 }
 
+if (values.only === 'induction') {
+  await inductionBench({
+    out,
+    here,
+    steps,
+    range: Number(values.range),
+    lr: Number(values.lr),
+    every: Number(values.every),
+  });
+  process.exit(0);
+}
 console.log('| run | steps | PyTorch val loss | ours val loss | Δ | PyTorch wall | ours wall | ratio |');
 if (!values.only || values.only === 'char') {
   const meta = lastJson(
