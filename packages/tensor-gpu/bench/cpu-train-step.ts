@@ -11,7 +11,8 @@
  * 2. GPT-2-small shapes (124M parameters), batch 1 × 256: one training step, ours and PyTorch.
  * 3. Per-token decoding latency with the KV cache at GPT-2-small shapes (ours through
  *    @llmforge/sampler's `stream`, greedy; PyTorch with a KV-cache loop), 64-token prompt.
- * 4. `demo`: the demo's SFT step (its 4-layer, 128-wide GPT, vocabulary 2048, batch 16 × 128) with
+ * 4. `demo`: the demo's SFT step (its 4-layer, 128-wide Llama-style model, vocabulary 2048, batch
+ *    16 × 128) with
  *    the loss on every fifth position, as an SFT batch scores only the assistant's tokens: logits
  *    at every position (masked cross entropy) and only at the scored ones (`logits: { at }`), ours
  *    and PyTorch's the same two ways, with ours' per-op breakdown of both.
@@ -60,17 +61,22 @@ export const BABY: ModelConfigInput = {
   tiedEmbeddings: true,
 };
 
-/** The demo's model (apps/demo: tiny-gpt, context 128) with its 2048-token BPE vocabulary. */
+/**
+ * The demo's model: @llmforge/sft-rlhf's `DEMO_RECIPE` (`tiny-llama`: RMSNorm, SwiGLU, rotary
+ * positions, no biases; context 128, 4 key/value heads, tied embeddings) with its 2048-token BPE
+ * vocabulary.
+ */
 const DEMO: ModelConfigInput = {
   vocabSize: 2048,
   contextLength: 128,
   nLayer: 4,
   nHead: 4,
+  nKvHead: 4,
   nEmbd: 128,
-  activation: 'gelu_tanh',
-  bias: true,
-  norm: 'layernorm',
-  positions: 'learned',
+  activation: 'swiglu',
+  bias: false,
+  norm: 'rmsnorm',
+  positions: 'rope',
   tiedEmbeddings: true,
 };
 
@@ -354,7 +360,7 @@ async function decodeSection(opts: CpuBackendOptions, torchMissing: string | nul
 
 async function demoSection(opts: CpuBackendOptions, torchMissing: string | null): Promise<void> {
   console.log(
-    "\n--- the demo's SFT step: its GPT (vocabulary 2048), batch 16 × 128, loss on every 5th position ---",
+    "\n--- the demo's SFT step: its Llama-style model (vocabulary 2048), batch 16 × 128, loss on every 5th position ---",
   );
   const config = resolveConfig(DEMO) as ModelConfig;
   const profiles: Map<string, { ms: number; calls: number }>[] = [];

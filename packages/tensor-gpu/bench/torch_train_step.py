@@ -1,6 +1,8 @@
 """The PyTorch side of `bench/cpu-train-step.ts`: the same decoder (our ModelConfig, as JSON), the same
 initialisation scheme (GPT-2's: normal 0.02, residual projections 0.02/sqrt(2·layers), zero biases,
-unit norms, tied embeddings), float32 on the CPU with a fixed number of threads.
+unit norms, tied embeddings), float32 on the CPU with a fixed number of threads. Both families of
+our config: GPT-2 style (LayerNorm, GELU, learned positions) and Llama style (RMSNorm, SwiGLU,
+rotary positions with rotate-half pairs, as Hugging Face's Llama); key/value heads = query heads.
 
   python3 torch_train_step.py '{"mode": "train", "config": {...}, "batch": 12, "seqLen": 64,
                                 "warmup": 2, "steps": 5, "threads": 2}'
@@ -23,24 +25,60 @@ torch.set_num_threads(spec.get("threads", 2))
 torch.manual_seed(0)
 c = spec["config"]
 C, nh, hs, L, V = c["nEmbd"], c["nHead"], c["headDim"], c["nLayer"], c["vocabSize"]
-assert c["nKvHead"] == nh and c["norm"] == "layernorm" and c["positions"] == "learned" and c["tiedEmbeddings"]
+assert c["nKvHead"] == nh and c["tiedEmbeddings"], "this script has no grouped-query attention or untied head"
 bias = c["bias"]
-act = {"gelu": lambda x: F.gelu(x), "gelu_tanh": lambda x: F.gelu(x, approximate="tanh")}[c["activation"]]
+gated = c["activation"] in ("swiglu", "geglu")
+act = {
+    "gelu": lambda x: F.gelu(x),
+    "gelu_tanh": lambda x: F.gelu(x, approximate="tanh"),
+    "swiglu": F.silu,
+    "geglu": lambda x: F.gelu(x, approximate="tanh"),
+}[c["activation"]]
+rope = c["positions"] == "rope"
+assert rope or c["positions"] == "learned", f"positions {c['positions']} not supported here"
+if rope:
+    inv = 1.0 / (c["ropeTheta"] ** (torch.arange(0, hs, 2).float() / hs))
+    ang = torch.outer(torch.arange(c["contextLength"]).float(), inv)
+    COS, SIN = torch.cat([ang.cos()] * 2, -1), torch.cat([ang.sin()] * 2, -1)
+
+
+def rotate(x, pos0):
+    """Rotary positions on (B, nh, T, hs) starting at position pos0 (rotate-half pairs)."""
+    t = x.shape[-2]
+    x1, x2 = x[..., : hs // 2], x[..., hs // 2 :]
+    return x * COS[pos0 : pos0 + t] + torch.cat([-x2, x1], -1) * SIN[pos0 : pos0 + t]
+
+
+class RMSNorm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(C))
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + c["normEps"]) * self.weight
+
+
+def norm():
+    assert c["norm"] in ("layernorm", "rmsnorm"), f"norm {c['norm']} not supported here"
+    return nn.LayerNorm(C, eps=c["normEps"], bias=bias) if c["norm"] == "layernorm" else RMSNorm()
 
 
 class Block(nn.Module):
     def __init__(self):
         super().__init__()
-        self.ln1, self.ln2 = nn.LayerNorm(C, eps=c["normEps"], bias=bias), nn.LayerNorm(C, eps=c["normEps"], bias=bias)
+        self.ln1, self.ln2 = norm(), norm()
         self.q, self.k, self.v = (nn.Linear(C, nh * hs, bias=bias) for _ in range(3))
         self.o = nn.Linear(nh * hs, C, bias=bias)
         self.up, self.down = nn.Linear(C, c["ffnHidden"], bias=bias), nn.Linear(c["ffnHidden"], C, bias=bias)
+        self.gate = nn.Linear(C, c["ffnHidden"], bias=bias) if gated else None
 
-    def forward(self, x, cache=None):
+    def forward(self, x, cache=None, pos0=0):
         B, T, _ = x.shape
         h = self.ln1(x)
         heads = lambda t: t.view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
         q, k, v = heads(self.q(h)), heads(self.k(h)), heads(self.v(h))
+        if rope:
+            q, k = rotate(q, pos0), rotate(k, pos0)
         if cache is not None:
             if cache[0] is not None:
                 k, v = torch.cat([cache[0], k], 2), torch.cat([cache[1], v], 2)
@@ -48,15 +86,17 @@ class Block(nn.Module):
         # with a cache, T new queries see every cached key (is_causal only for the square case)
         y = F.scaled_dot_product_attention(q, k, v, is_causal=T == k.shape[2] and T > 1)
         x = x + self.o(y.transpose(1, 2).reshape(B, T, nh * hs))
-        return x + self.down(act(self.up(self.ln2(x))))
+        h = self.ln2(x)
+        return x + self.down(act(self.gate(h)) * self.up(h) if gated else act(self.up(h)))
 
 
 class Model(nn.Module):
     def __init__(self):
         super().__init__()
-        self.wte, self.wpe = nn.Embedding(V, C), nn.Embedding(c["contextLength"], C)
+        self.wte = nn.Embedding(V, C)
+        self.wpe = None if rope else nn.Embedding(c["contextLength"], C)
         self.h = nn.ModuleList(Block() for _ in range(L))
-        self.lnf = nn.LayerNorm(C, eps=c["normEps"], bias=bias)
+        self.lnf = norm()
         for name, p in self.named_parameters():
             if name.endswith("bias"):
                 nn.init.zeros_(p)
@@ -68,9 +108,11 @@ class Model(nn.Module):
 
     def forward(self, ids, pos0=0, caches=None, at=None):
         T = ids.shape[1]
-        x = self.wte(ids) + self.wpe(torch.arange(pos0, pos0 + T))
+        x = self.wte(ids)
+        if self.wpe is not None:
+            x = x + self.wpe(torch.arange(pos0, pos0 + T))
         for i, b in enumerate(self.h):
-            x = b(x, None if caches is None else caches[i])
+            x = b(x, None if caches is None else caches[i], pos0)
         h = self.lnf(x)
         if at is not None:  # logits only at the flat positions b·T + t in `at`: (N, V)
             return h.reshape(-1, C)[at] @ self.wte.weight.t()
