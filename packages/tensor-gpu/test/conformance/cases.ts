@@ -679,33 +679,34 @@ function fusedCases(): ConformanceCase[] {
       atol: 1e-6,
     });
   }
-  // rope
-  const rx = rnd([2, 3, 5, 8]);
-  for (const inverse of [false, true]) {
-    const D = 8;
-    const half = D / 2;
-    const theta = 10000;
-    const offset = 3;
-    const y = new Float64Array(rx.data.length);
-    for (let r = 0; r < rx.data.length / D; r++) {
-      const t = r % 5;
-      for (let i = 0; i < half; i++) {
-        const ang = (offset + t) * theta ** ((-2 * i) / D) * (inverse ? -1 : 1);
-        const a = rx.data[r * D + i]!;
-        const b = rx.data[r * D + i + half]!;
-        y[r * D + i] = a * Math.cos(ang) - b * Math.sin(ang);
-        y[r * D + i + half] = b * Math.cos(ang) + a * Math.sin(ang);
+  // rope: D = 8 (half a multiple of 4: the WebAssembly kernel) and D = 6 (the reference kernel)
+  for (const D of [8, 6]) {
+    const rx = rnd([2, 3, 5, D]);
+    for (const inverse of [false, true]) {
+      const half = D / 2;
+      const theta = 10000;
+      const offset = 3;
+      const y = new Float64Array(rx.data.length);
+      for (let r = 0; r < rx.data.length / D; r++) {
+        const t = r % 5;
+        for (let i = 0; i < half; i++) {
+          const ang = (offset + t) * theta ** ((-2 * i) / D) * (inverse ? -1 : 1);
+          const a = rx.data[r * D + i]!;
+          const b = rx.data[r * D + i + half]!;
+          y[r * D + i] = a * Math.cos(ang) - b * Math.sin(ang);
+          y[r * D + i + half] = b * Math.cos(ang) + a * Math.sin(ang);
+        }
       }
+      out.push({
+        name: `rope D=${D} inverse=${inverse}`,
+        op: 'rope',
+        inputs: { x: rx },
+        attrs: { theta, offset, inverse },
+        expected: { y: { data: y } },
+        rtol: 1e-4,
+        atol: 1e-5,
+      });
     }
-    out.push({
-      name: `rope inverse=${inverse}`,
-      op: 'rope',
-      inputs: { x: rx },
-      attrs: { theta, offset, inverse },
-      expected: { y: { data: y } },
-      rtol: 1e-4,
-      atol: 1e-5,
-    });
   }
   // adamw
   const param = rnd([5, 7]);

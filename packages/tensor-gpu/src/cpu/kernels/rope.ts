@@ -32,20 +32,13 @@ export interface RopeSpec {
 }
 
 /**
- * Applies RoPE (or its inverse) to `x` into `out` (`out` may be `x`).
- *
- * @example
- * ```ts
- * const out = new Float32Array(2);
- * ropeCpu(new Float32Array([1, 0]), out, { BH: 1, T: 1, D: 2, theta: 10000, offset: 1 });
- * // angle 1 rad: out ≈ [cos 1, sin 1] = [0.540, 0.841]
- * ```
+ * The angles' cosines and sines per (t, i), `T × D/2` row-major, in float64; the sines negated for
+ * the inverse. Shared by {@link ropeCpu} and the WebAssembly kernel (which reads them as float32).
  */
-export function ropeCpu(x: FloatArray, out: FloatArray, spec: RopeSpec): void {
-  const { BH, T, D, theta, offset } = spec;
+export function ropeTables(spec: RopeSpec): { cos: Float64Array; sin: Float64Array } {
+  const { T, D, theta, offset } = spec;
   const half = D >> 1;
   const sign = spec.inverse ? -1 : 1;
-  // Tables of cos/sin per (t, i): computed once, reused for every head.
   const cos = new Float64Array(T * half);
   const sin = new Float64Array(T * half);
   for (let i = 0; i < half; i++) {
@@ -56,6 +49,24 @@ export function ropeCpu(x: FloatArray, out: FloatArray, spec: RopeSpec): void {
       sin[t * half + i] = sign * Math.sin(angle);
     }
   }
+  return { cos, sin };
+}
+
+/**
+ * Applies RoPE (or its inverse) to `x` into `out` (`out` may be `x`).
+ *
+ * @example
+ * ```ts
+ * const out = new Float32Array(2);
+ * ropeCpu(new Float32Array([1, 0]), out, { BH: 1, T: 1, D: 2, theta: 10000, offset: 1 });
+ * // angle 1 rad: out ≈ [cos 1, sin 1] = [0.540, 0.841]
+ * ```
+ */
+export function ropeCpu(x: FloatArray, out: FloatArray, spec: RopeSpec): void {
+  const { BH, T, D } = spec;
+  const half = D >> 1;
+  // Tables of cos/sin per (t, i): computed once, reused for every head.
+  const { cos, sin } = ropeTables(spec);
   for (let bh = 0; bh < BH; bh++) {
     for (let t = 0; t < T; t++) {
       const base = (bh * T + t) * D;

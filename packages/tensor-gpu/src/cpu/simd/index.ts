@@ -38,6 +38,7 @@ import {
   simdRmsNorm,
   simdRmsNormBackward,
   simdRmsNormBackwardInto,
+  simdRope,
   simdSoftmax,
   simdSoftmaxBackward,
 } from './rows.js';
@@ -75,5 +76,6 @@ export function createSimdKernels(rt: WasmRuntime, gemm: GemmImplementation): Ke
     rmsNormBackwardInto: simdRmsNormBackwardInto(rt, ref.rmsNormBackwardInto),
     matmulAccumulate: simdMatmulAccumulate(rt, gemm),
     accumulate: simdAccumulate(rt, ref.accumulate),
+    rope: simdRope(rt, ref.rope),
   };
 }

@@ -6,6 +6,7 @@
  */
 import { checkTarget } from '../kernels/cross-entropy.js';
 import type { CpuKernel } from '../kernels/kernel.js';
+import { ropeTables } from '../kernels/rope.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 
 const f32 = (...xs: { storage: unknown; dtype: string }[]) =>
@@ -216,5 +217,42 @@ export function simdRmsNormBackwardInto(
 ): CpuKernel<'rmsNormBackwardInto'> {
   return (args) => {
     if (!rmsNormBackwardJob(rt, { ...args.inputs, ...args.outputs, ...args.inouts }, 1)) ref(args);
+  };
+}
+
+/**
+ * RoPE (or its inverse) on rows of D channels: the cos/sin tables (T × D/2) are computed in float64
+ * as the reference kernel does, rounded to float32 and kept (a training step asks for the same few
+ * tables again and again: q and k, forward and backward); the rotation runs in WebAssembly SIMD with
+ * threads over the B·H·T rows, reading the tables from scratch. D/2 not a multiple of 4: the
+ * reference kernel.
+ */
+export function simdRope(rt: WasmRuntime, ref: CpuKernel<'rope'>): CpuKernel<'rope'> {
+  // cos then sin, per (T, D, theta, offset, inverse); emptied when it grows past 16 (decoding asks
+  // for a new offset every token)
+  const tables = new Map<string, Float32Array>();
+  return (args) => {
+    const { x } = args.inputs;
+    const { y } = args.outputs;
+    if (!f32(x, y) || !rt.owns(x.storage as Float32Array, y.storage as Float32Array)) return ref(args);
+    const [B, H, T, D] = x.shape as [number, number, number, number];
+    const half = D >> 1;
+    const rows = B * H * T;
+    if (rows === 0 || half === 0 || half % 4 !== 0) return ref(args);
+    const { theta, offset, inverse = false } = args.attrs;
+    const key = `${T},${D},${theta},${offset},${inverse}`;
+    let table = tables.get(key);
+    if (!table) {
+      const { cos, sin } = ropeTables({ BH: B * H, T, D, theta, offset, inverse });
+      table = new Float32Array(cos.length * 2);
+      table.set(cos);
+      table.set(sin, cos.length);
+      if (tables.size >= 16) tables.clear();
+      tables.set(key, table);
+    }
+    const at = rt.scratch(table.length * 4);
+    rt.f32View(at, table.length).set(table);
+    const p = (t: { storage: unknown }) => rt.ptr(t.storage as Float32Array);
+    rt.run('rope', [p(x), p(y), at, at + T * half * 4, rows, T, half], rows * D * 0.5);
   };
 }

@@ -566,3 +566,36 @@
       (then (v128.store (i32.add (local.get $dw) (local.get $o)) (local.get $acc)) (local.set $c (i32.add (local.get $c) (i32.const 4))))
       (else (f32.store (i32.add (local.get $dw) (local.get $o)) (f32x4.extract_lane 0 (local.get $acc))) (local.set $c (i32.add (local.get $c) (i32.const 1)))))
     (br $col))))
+
+;; Rotary positions (RoPE) in the rotate-half layout, forward or inverse: rows of D = 2·half
+;; channels, row r at position r mod T (its offset is in the tables), channel i < half paired with
+;; i + half: y_i = x_i·cos − x_{i+half}·sin, y_{i+half} = x_{i+half}·cos + x_i·sin, with cos and sin
+;; read from tables (T × half, written by the caller; the sine negated for the inverse). half is a
+;; multiple of 4; y may be x (both halves are loaded before either is stored). Threads split the rows.
+(func $rope (export "rope") (param $x i32) (param $y i32) (param $cos i32) (param $sin i32)
+  (param $rows i32) (param $T i32) (param $half i32) (param $tid i32) (param $nt i32)
+  (local $r i32) (local $rEnd i32) (local $n i32) (local $a i32) (local $b i32) (local $tab i32) (local $i i32)
+  (local $x1 v128) (local $x2 v128) (local $c v128) (local $s v128)
+  (local.set $r (call $part (local.get $rows) (i32.const 1) (local.get $tid) (local.get $nt)))
+  (local.set $rEnd (call $part (local.get $rows) (i32.const 1) (i32.add (local.get $tid) (i32.const 1)) (local.get $nt)))
+  (local.set $n (i32.shl (local.get $half) (i32.const 2)))
+  (block $done (loop $row
+    (br_if $done (i32.ge_u (local.get $r) (local.get $rEnd)))
+    (local.set $a (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $n)) (i32.const 1))))
+    (local.set $b (i32.add (local.get $y) (i32.shl (i32.mul (local.get $r) (local.get $n)) (i32.const 1))))
+    (local.set $tab (i32.mul (i32.rem_u (local.get $r) (local.get $T)) (local.get $n)))
+    (local.set $i (i32.const 0))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $x1 (v128.load (i32.add (local.get $a) (local.get $i))))
+      (local.set $x2 (v128.load (i32.add (i32.add (local.get $a) (local.get $n)) (local.get $i))))
+      (local.set $c (v128.load (i32.add (i32.add (local.get $cos) (local.get $tab)) (local.get $i))))
+      (local.set $s (v128.load (i32.add (i32.add (local.get $sin) (local.get $tab)) (local.get $i))))
+      (v128.store (i32.add (local.get $b) (local.get $i))
+        (f32x4.sub (f32x4.mul (local.get $x1) (local.get $c)) (f32x4.mul (local.get $x2) (local.get $s))))
+      (v128.store (i32.add (i32.add (local.get $b) (local.get $n)) (local.get $i))
+        (f32x4.add (f32x4.mul (local.get $x2) (local.get $c)) (f32x4.mul (local.get $x1) (local.get $s))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $l)))
+    (local.set $r (i32.add (local.get $r) (i32.const 1)))
+    (br $row))))

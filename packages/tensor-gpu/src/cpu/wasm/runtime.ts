@@ -197,6 +197,11 @@ export class WasmRuntime {
     return this.scratchAt;
   }
 
+  /** A float32 view of `n` values at byte offset `ptr` of the arena (tables a kernel reads from scratch). */
+  f32View(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.arena.buffer(), ptr, n);
+  }
+
   /** A float64 view of `n` values at byte offset `ptr` of the arena (partial sums a kernel wrote to scratch). */
   f64View(ptr: number, n: number): Float64Array {
     return new Float64Array(this.arena.buffer(), ptr, n);
