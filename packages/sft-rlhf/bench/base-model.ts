@@ -48,7 +48,9 @@ export async function ensureBaseModel(
     `${recipe.tokenizer.vocabSize}-${r.model.preset}-${r.model.nLayer ?? 4}x${r.model.nEmbd ?? 128}`,
   );
   await mkdir(dir, { recursive: true });
-  const mixTag = r.mix ? `-mix${r.mix.weight}-${r.mix.tasks}-${r.mix.copies}` : '';
+  const mixTag = r.mix
+    ? `-mix${r.mix.weight}-${r.mix.tasks}-${r.mix.copies}${r.mix.facts ? `-f${r.mix.facts}` : ''}`
+    : '';
   const runDir = join(dir, `pretrain-${steps}${mixTag}`);
   const donePath = join(runDir, 'base.json');
   if (existsSync(donePath)) return JSON.parse(await readFile(donePath, 'utf8')) as BaseModel;

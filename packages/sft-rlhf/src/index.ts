@@ -171,6 +171,9 @@ export { fnv1a32, isHeldOut, TaskRandom } from './tasks/random.js';
 export {
   type CopySequencesOptions,
   copySequences,
+  type FactDocumentsOptions,
+  factDocuments,
+  type GazetteerFact,
   type MidTrainingMix,
   taskDocuments,
 } from './mid-training/mid-training-data.js';

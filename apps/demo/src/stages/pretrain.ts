@@ -91,13 +91,14 @@ export const pretrainStage: Stage<PretrainResult> = {
   name: 'pretrain',
   title: 'pretrain a GPT on the shards',
   needs: ['tokenizer'],
-  // the mix renders tasks of the configured families: their mix is part of what pretraining read
-  // Without a mix the inputs are what they were before mixing existed (no `mix` key), so run
-  // directories pretrained then stay current.
+  // A mix with tasks renders tasks of the configured families: their mix is part of what
+  // pretraining read (a gazetteer or copy sequences alone do not depend on it). Without a mix the
+  // inputs are what they were before mixing existed (no `mix` key), so run directories pretrained
+  // then stay current.
   config: ({ pretrain: { mix, ...p }, seed, tasks }) => ({
     ...p,
     seed,
-    ...(mix ? { mix, taskMix: tasks.mix } : {}),
+    ...(mix ? { mix, ...(mix.tasks > 0 ? { taskMix: tasks.mix } : {}) } : {}),
   }),
   async run(ctx) {
     const t0 = performance.now();

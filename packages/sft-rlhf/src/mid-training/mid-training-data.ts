@@ -10,6 +10,9 @@
  * copySequences    [<|endoftext|>, a b c … k, a b c … k]
  *                  random ids, then the same ids again: the second copy is predictable only by
  *                  looking back (an induction head — Olsson et al. 2022)
+ * factDocuments    [<|endoftext|>, ...encode('Peru: Lima. The capital of Chad is N'Djamena. …')]
+ *                  a gazetteer: the capital facts of the shipped tables in varied phrasings, so
+ *                  the base model knows the places the lookups ask about
  * ```
  *
  * Why: a 1M-parameter GPT pretrained on 3M tokens of novels does not learn to copy from its context
@@ -19,7 +22,10 @@
  * variable-length ones (content-based induction) far more slowly; as half of each batch beside
  * Austen over 2,000 steps (@llmforge/trainer's `data.mix`) it did not, so the demo recipe does not
  * mix them yet. Only train-split tasks are
- * rendered: no held-out item is ever seen.
+ * rendered: no held-out item is ever seen. The gazetteer does state held-out places' capitals (a
+ * corpus's knowledge, not tasks); with it the base model knows 94 % of the held-out capitals, yet
+ * SFT still answers held-out lookups from a closed list of train-split answers (README, Results),
+ * so the demo recipe does not mix it either.
  *
  * @example
  * ```ts
@@ -41,6 +47,85 @@ export interface MidTrainingMix {
   tasks: number;
   /** Synthetic copy sequences in it. */
   copies: number;
+  /**
+   * Gazetteer documents in it (default 0): sentences stating the capital facts of the shipped
+   * tables, every place (held-out ones too: knowledge the corpus holds, as an encyclopedia holds
+   * it; see {@link factDocuments}).
+   */
+  facts?: number;
+}
+
+/** A fact the gazetteer states: a place and its capital. */
+export interface GazetteerFact {
+  place: string;
+  capital: string;
+}
+
+/** Options of {@link factDocuments}. */
+export interface FactDocumentsOptions {
+  /** How many documents. */
+  count: number;
+  /** Facts per document (default 8), each in a template drawn at random. */
+  perDocument?: number;
+  seed: number;
+}
+
+/**
+ * The phrasings of a fact. Several, in random order, because a fact stated one way only is
+ * memorised as that string and cannot be asked about another way (Allen-Zhu & Li, "Physics of
+ * Language Models 3.1": knowledge read in varied phrasings in pretraining is what fine-tuning can
+ * later extract, for people it never fine-tuned on).
+ */
+const FACT_TEMPLATES: readonly ((f: GazetteerFact) => string)[] = [
+  (f) => `${f.place}: ${f.capital}.`,
+  (f) => `The capital of ${f.place} is ${f.capital}.`,
+  (f) => `${f.capital} is the capital of ${f.place}.`,
+  (f) => `${f.place}'s capital is ${f.capital}.`,
+  (f) => `The capital city of ${f.place} is ${f.capital}.`,
+];
+
+/**
+ * Gazetteer documents: `perDocument` random facts, each in a random phrasing, as one line of text
+ * (`Peru: Lima. The capital of Chad is N'Djamena. Suva is the capital of Fiji. …`). What a
+ * pretraining corpus teaches a model about the world: the capital lookups' places are then known
+ * to the base model, and SFT only has to teach it to answer with what it knows (the demo's model
+ * cannot copy an unseen name from its prompt; README, Results). Deterministic in the seed.
+ *
+ * @example
+ * ```ts
+ * factDocuments([{ place: 'Peru', capital: 'Lima' }], { count: 1, perDocument: 2, seed: 1 });
+ * // ["The capital of Peru is Lima. Peru's capital is Lima."]
+ * ```
+ */
+export function factDocuments(facts: readonly GazetteerFact[], o: FactDocumentsOptions): string[] {
+  const perDocument = o.perDocument ?? 8;
+  for (const [k, v] of Object.entries({ count: o.count, perDocument })) {
+    if (!Number.isInteger(v) || v < (k === 'count' ? 0 : 1)) {
+      throw new TaskDataError({
+        operation: 'factDocuments',
+        where: `option ${k}`,
+        expected: k === 'count' ? 'an integer >= 0' : 'a positive integer',
+        found: String(v),
+      });
+    }
+  }
+  if (o.count > 0 && facts.length === 0) {
+    throw new TaskDataError({
+      operation: 'factDocuments',
+      where: 'facts',
+      expected: 'at least one fact',
+      found: 'none',
+      hint: 'pass the capital facts of the task data (capitalFacts)',
+    });
+  }
+  const rng = new TaskRandom(o.seed, 'fact-documents');
+  const docs: string[] = [];
+  for (let i = 0; i < o.count; i++) {
+    const sentences: string[] = [];
+    for (let j = 0; j < perDocument; j++) sentences.push(rng.pick(FACT_TEMPLATES)(rng.pick(facts)));
+    docs.push(sentences.join(' '));
+  }
+  return docs;
 }
 
 /**

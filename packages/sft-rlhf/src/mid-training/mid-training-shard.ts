@@ -5,6 +5,7 @@
  * ```
  * buildTasks(train split, seed 5) ─► taskDocuments ─┐
  * copySequences                   ─────────────────┼─► seeded shuffle ─► <dir>/mid_train_000000.bin
+ * capitalFacts (every place) ─► factDocuments ─► encode ─┘
  * ```
  *
  * The folder is written under a temporary name and renamed into place, so a crash never leaves a
@@ -18,9 +19,10 @@ import { ShardWriter } from '@llmforge/trainer/node';
 import { ChatFormat, type ChatFormatTokenizer } from '../chat/chat-format.js';
 import { PostTrainingConfigError } from '../errors.js';
 import { buildTasks, type TaskMix } from '../tasks/build-tasks.js';
+import { capitalFacts } from '../tasks/families/shared.js';
 import { TaskRandom } from '../tasks/random.js';
 import type { TaskData } from '../tasks/task-data.js';
-import { copySequences, type MidTrainingMix, taskDocuments } from './mid-training-data.js';
+import { copySequences, factDocuments, type MidTrainingMix, taskDocuments } from './mid-training-data.js';
 
 /** Options of {@link writeMidTrainingShard}. */
 export interface MidTrainingShardOptions {
@@ -71,13 +73,16 @@ export async function writeMidTrainingShard(o: MidTrainingShardOptions): Promise
   };
   const endOfText = idOf(o.endOfText ?? '<|endoftext|>');
   // train split only: the split is by item, so no held-out item is ever pretrained on
-  const tasks = buildTasks(o.data, {
-    mix: o.families,
-    count: o.mix.tasks,
-    seed: MID_TRAINING_TASK_SEED,
-    split: 'train',
-    repeat: true,
-  });
+  const tasks =
+    o.mix.tasks > 0
+      ? buildTasks(o.data, {
+          mix: o.families,
+          count: o.mix.tasks,
+          seed: MID_TRAINING_TASK_SEED,
+          split: 'train',
+          repeat: true,
+        })
+      : [];
   const docs = [
     ...taskDocuments(tasks, new ChatFormat(o.tokenizer), endOfText),
     ...copySequences({
@@ -87,6 +92,14 @@ export async function writeMidTrainingShard(o: MidTrainingShardOptions): Promise
       endOfText,
       seed: o.seed,
     }),
+    // every place, held-out ones too: the corpus's knowledge, not the tasks (factDocuments)
+    ...factDocuments(capitalFacts(o.data, ['africa', 'america', 'asia', 'europe']), {
+      count: o.mix.facts ?? 0,
+      seed: o.seed,
+    }).map((text) => [
+      endOfText,
+      ...o.tokenizer.encode(text, { allowedSpecial: 'none', disallowedSpecial: 'none' }),
+    ]),
   ];
   const rng = new TaskRandom(o.seed, 'mid-training-order');
   for (let i = docs.length - 1; i > 0; i--) {
