@@ -99,23 +99,14 @@ const FACT_TEMPLATES: readonly ((f: GazetteerFact) => string)[] = [
  */
 export function factDocuments(facts: readonly GazetteerFact[], o: FactDocumentsOptions): string[] {
   const perDocument = o.perDocument ?? 8;
-  for (const [k, v] of Object.entries({ count: o.count, perDocument })) {
-    if (!Number.isInteger(v) || v < (k === 'count' ? 0 : 1)) {
-      throw new TaskDataError({
-        operation: 'factDocuments',
-        where: `option ${k}`,
-        expected: k === 'count' ? 'an integer >= 0' : 'a positive integer',
-        found: String(v),
-      });
-    }
-  }
+  checkIntegerOptions('factDocuments', { count: o.count, perDocument }, ['count']);
   if (o.count > 0 && facts.length === 0) {
     throw new TaskDataError({
       operation: 'factDocuments',
       where: 'facts',
       expected: 'at least one fact',
       found: 'none',
-      hint: 'pass the capital facts of the task data (capitalFacts)',
+      hint: 'pass at least one { place, capital }',
     });
   }
   const rng = new TaskRandom(o.seed, 'fact-documents');
@@ -171,16 +162,7 @@ export function copySequences(o: CopySequencesOptions): number[][] {
   const minLength = o.minLength ?? 8;
   const maxLength = o.maxLength ?? 47;
   const ints = { count: o.count, vocabSize: o.vocabSize, firstId: o.firstId, minLength, maxLength };
-  for (const [k, v] of Object.entries(ints)) {
-    if (!Number.isInteger(v) || v < (k === 'firstId' || k === 'count' ? 0 : 1)) {
-      throw new TaskDataError({
-        operation: 'copySequences',
-        where: `option ${k}`,
-        expected: k === 'firstId' || k === 'count' ? 'an integer >= 0' : 'a positive integer',
-        found: String(v),
-      });
-    }
-  }
+  checkIntegerOptions('copySequences', ints, ['count', 'firstId']);
   if (o.firstId >= o.vocabSize || minLength > maxLength) {
     throw new TaskDataError({
       operation: 'copySequences',
@@ -199,4 +181,23 @@ export function copySequences(o: CopySequencesOptions): number[][] {
     docs.push([o.endOfText, ...s, ...s]);
   }
   return docs;
+}
+
+/** Throws a TaskDataError naming the first option that is not an integer ≥ 1 (≥ 0 for `zeroAllowed`). */
+function checkIntegerOptions(
+  operation: string,
+  options: Record<string, number>,
+  zeroAllowed: readonly string[],
+): void {
+  for (const [k, v] of Object.entries(options)) {
+    const zero = zeroAllowed.includes(k);
+    if (!Number.isInteger(v) || v < (zero ? 0 : 1)) {
+      throw new TaskDataError({
+        operation,
+        where: `option ${k}`,
+        expected: zero ? 'an integer >= 0' : 'a positive integer',
+        found: String(v),
+      });
+    }
+  }
 }

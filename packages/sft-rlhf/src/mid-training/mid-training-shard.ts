@@ -19,6 +19,7 @@ import { ShardWriter } from '@llmforge/trainer/node';
 import { ChatFormat, type ChatFormatTokenizer } from '../chat/chat-format.js';
 import { PostTrainingConfigError } from '../errors.js';
 import { buildTasks, type TaskMix } from '../tasks/build-tasks.js';
+import { CONTINENTS } from '../tasks/families/capitals.js';
 import { capitalFacts } from '../tasks/families/shared.js';
 import { TaskRandom } from '../tasks/random.js';
 import type { TaskData } from '../tasks/task-data.js';
@@ -93,7 +94,7 @@ export async function writeMidTrainingShard(o: MidTrainingShardOptions): Promise
       seed: o.seed,
     }),
     // every place, held-out ones too: the corpus's knowledge, not the tasks (factDocuments)
-    ...factDocuments(capitalFacts(o.data, ['africa', 'america', 'asia', 'europe']), {
+    ...factDocuments(capitalFacts(o.data, CONTINENTS), {
       count: o.mix.facts ?? 0,
       seed: o.seed,
     }).map((text) => [

@@ -57,7 +57,8 @@ export interface CapitalLookupOptions extends CapitalOptions {
   madeUp?: number;
 }
 
-const CONTINENTS: readonly CapitalRegion[] = ['africa', 'america', 'asia', 'europe'];
+/** The capital tables the capital families use by default (US states and Canadian provinces are opt-in). */
+export const CONTINENTS: readonly CapitalRegion[] = ['africa', 'america', 'asia', 'europe'];
 
 /**
  * `capital`: the capital of a place, closed-book.
