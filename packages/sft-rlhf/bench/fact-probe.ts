@@ -4,11 +4,13 @@
  *
  *   tsx --conditions=@llmforge/source bench/fact-probe.ts <checkpoint dir> [--threads N]
  *
- * For every place it continues `The capital of <place> is` and `<place>:` (two of the gazetteer's
- * phrasings, `factDocuments`) and counts a fact known when the continuation starts with the
+ * For every place it continues `The capital of <place> is`, `<place>:` and `What is the capital of
+ * <place>?` (three of the gazetteer's phrasings, `factDocuments`) and counts a fact known when the continuation starts with the
  * capital (any accepted spelling). A base model pretrained without the gazetteer knows none of the
  * held-out ones; one that read it should know both splits alike, since pretraining never sees
- * the split. Prints one line per split and phrasing.
+ * the split. Then it asks the closed-book `capital` and the `capital-lookup` tasks in the chat
+ * format (greedy, checker-judged, as the held-out set is judged): what an SFT model can still say
+ * of what it knows. Prints one line per split and probe.
  */
 
 import { join } from 'node:path';
@@ -16,7 +18,7 @@ import { generate } from '@llmforge/sampler';
 import { createCpuBackend } from '@llmforge/tensor-gpu';
 import { loadTokenizer } from '@llmforge/tokenizer/node';
 import { fromPretrained } from '@llmforge/transformer/node';
-import { buildTasks, loadTaskData } from '../src/node.js';
+import { buildTasks, evaluateTasks, loadTaskData } from '../src/node.js';
 
 const args = process.argv.slice(2);
 const dir = args[0];
@@ -33,7 +35,14 @@ const data = await loadTaskData();
 const phrasings: [string, (place: string) => string][] = [
   ['The capital of P is', (p) => `The capital of ${p} is`],
   ['P:', (p) => `${p}:`],
+  ['What is the capital of P?', (p) => `What is the capital of ${p}?`],
 ];
+function line(split: string, name: string, known: number, total: number, misses: string[]): void {
+  console.log(
+    `${split.padEnd(7)} ${name.padEnd(26)} ${known}/${total} (${((100 * known) / total).toFixed(1)} %)  e.g. ${misses.join('; ')}`,
+  );
+}
+
 for (const split of ['train', 'heldout'] as const) {
   // the closed-book family lists every place of the split once, with its accepted answers
   const tasks = buildTasks(data, { mix: { capital: 1 }, count: 1000, seed: 1, split });
@@ -50,9 +59,23 @@ for (const split of ['train', 'heldout'] as const) {
       if (t.check(answer)) known++;
       else if (misses.length < 4) misses.push(`${place} → ${JSON.stringify(answer)} (${t.reference})`);
     }
-    console.log(
-      `${split.padEnd(7)} ${name.padEnd(20)} ${known}/${tasks.length} (${((100 * known) / tasks.length).toFixed(1)} %)  e.g. ${misses.join('; ')}`,
-    );
+    line(split, name, known, tasks.length, misses);
+  }
+  // the same knowledge asked in the chat format, as SFT and the held-out tasks ask it (greedy,
+  // checker-judged): 0 for a base model that never saw the chat tokens; what SFT keeps of it
+  for (const [name, mix] of [
+    ['chat: capital', { capital: 1 }],
+    ['chat: capital-lookup', { 'capital-lookup': 1 }],
+  ] as const) {
+    const asked = buildTasks(data, { mix, count: tasks.length, seed: 1, split, repeat: true });
+    const ev = await evaluateTasks(model, tokenizer, asked, { keepSamples: 4 });
+    const misses = ev.samples
+      .filter((j) => !j.correct)
+      .map(
+        (j) =>
+          `${j.prompt.replace(/^.*What is the capital of /, '')} → ${JSON.stringify(j.answer)} (${j.reference})`,
+      );
+    line(split, name, ev.solved, ev.total, misses);
   }
 }
 backend.dispose();

@@ -7,7 +7,8 @@
  *   pnpm bench -- --recipe quick                 # QUICK_RECIPE
  *   pnpm bench -- --stages ppo --set ppo.lr=2e-4 # rerun a stage with an override (others reused)
  *   options: --out DIR (default /tmp/llmforge-sftalgo/runs/<recipe>), --base DIR (a checkpoint to
- *            start from instead of pretraining one), --threads N, --skip grpo,dpo (stages left out)
+ *            start from instead of pretraining one), --threads N, --skip grpo,dpo (stages left out;
+ *            --skip reward leaves out every RL stage too: SFT only)
  *
  * The base model (tokenizer, shards, pretraining with @llmforge/trainer) is made once and cached
  * (bench/base-model.ts). A stage whose result.json exists is reused unless named in --stages.
@@ -53,7 +54,24 @@ for (let i = 0; i < args.length; i++) {
 }
 const out = arg('out') ?? `/tmp/llmforge-sftalgo/runs/${recipeName}`;
 const rerun = new Set((arg('stages') ?? 'sft,reward,ppo,grpo,dpo').split(','));
+const STAGES = ['sft', 'reward', 'ppo', 'grpo', 'dpo'];
 const skip = new Set((arg('skip') ?? '').split(',').filter(Boolean));
+for (const name of [...skip, ...rerun]) {
+  if (!STAGES.includes(name)) {
+    console.error(
+      `bench: unknown stage ${JSON.stringify(name)} in --stages/--skip (stages: ${STAGES.join(', ')})`,
+    );
+    process.exit(2);
+  }
+}
+if (skip.has('sft')) {
+  console.error(
+    'bench: --skip sft: every later stage starts from the SFT model; skip the later ones instead',
+  );
+  process.exit(2);
+}
+// every RL stage starts from the reward model's run: without it only SFT runs
+if (skip.has('reward')) for (const s of ['ppo', 'grpo', 'dpo']) skip.add(s);
 const threads = arg('threads') === undefined ? undefined : Number(arg('threads'));
 const backend = createCpuBackend(threads === undefined ? {} : { threads });
 const load = () =>
@@ -110,23 +128,27 @@ const sft = await stage<SftResult>('sft', (dir) =>
     heldout: tasks.heldout,
   }),
 );
-const reward = await stage<RewardResult>('reward', (dir) =>
-  trainRewardModel({
-    ...recipe.reward,
-    ...common,
-    outDir: dir,
-    model: sft.result.checkpointDir,
-    tasks: tasks.reward,
-    heldout: tasks.heldout,
-  }),
-);
+const reward = skip.has('reward')
+  ? null
+  : await stage<RewardResult>('reward', (dir) =>
+      trainRewardModel({
+        ...recipe.reward,
+        ...common,
+        outDir: dir,
+        model: sft.result.checkpointDir,
+        tasks: tasks.reward,
+        heldout: tasks.heldout,
+      }),
+    );
 const rl = {
   policy: sft.result.checkpointDir,
-  rewardModel: reward.result.checkpointDir,
+  rewardModel: reward?.result.checkpointDir ?? '',
   heldout: tasks.heldout,
   tasks: tasks.rl,
 };
-const ppo = await stage<RlResult>('ppo', (dir) => trainPpo({ ...recipe.ppo, ...common, ...rl, outDir: dir }));
+const ppo = skip.has('ppo')
+  ? null
+  : await stage<RlResult>('ppo', (dir) => trainPpo({ ...recipe.ppo, ...common, ...rl, outDir: dir }));
 const grpo = skip.has('grpo')
   ? null
   : await stage<RlResult>('grpo', (dir) => trainGrpo({ ...recipe.grpo, ...common, ...rl, outDir: dir }));
@@ -142,9 +164,11 @@ console.log('|---|---|---|---|---|');
 console.log(
   `| SFT | held-out loss ${num(sft.result.heldoutLossBefore, 3)} → ${num(sft.result.heldoutLoss, 3)}, task success ${pct(sft.result.taskAccuracy)} | ${sft.wall.toFixed(0)} | ${sft.cpu.toFixed(0)} | ${sft.load} |`,
 );
-console.log(
-  `| reward model | held-out pair accuracy ${pct(reward.result.pairAccuracy)}, mean margin ${num(reward.result.meanMargin)} | ${reward.wall.toFixed(0)} | ${reward.cpu.toFixed(0)} | ${reward.load} |`,
-);
+if (reward) {
+  console.log(
+    `| reward model | held-out pair accuracy ${pct(reward.result.pairAccuracy)}, mean margin ${num(reward.result.meanMargin)} | ${reward.wall.toFixed(0)} | ${reward.cpu.toFixed(0)} | ${reward.load} |`,
+  );
+}
 console.log(
   '\n| method | success before → after | ratio | KL (nats/seq) | RM reward before → after | wall s | CPU s | load |',
 );
@@ -161,16 +185,18 @@ for (const [name, r] of [
     `| ${name} | ${pct(x.successBefore)} → ${pct(x.successAfter)} | ${ratio} | ${num(x.meanKL)} | ${num(x.rewardBefore)} → ${num(x.rewardAfter)} | ${r.wall.toFixed(0)} | ${r.cpu.toFixed(0)} | ${r.load} |`,
   );
 }
-const chain = sft.wall + reward.wall + ppo.wall;
-const chainCpu = sft.cpu + reward.cpu + ppo.cpu;
-console.log(`\nSFT + reward model + PPO: ${chain.toFixed(0)} s wall, ${chainCpu.toFixed(0)} s CPU`);
+if (reward && ppo) {
+  const chain = sft.wall + reward.wall + ppo.wall;
+  const chainCpu = sft.cpu + reward.cpu + ppo.cpu;
+  console.log(`\nSFT + reward model + PPO: ${chain.toFixed(0)} s wall, ${chainCpu.toFixed(0)} s CPU`);
+}
 console.log('\nper family (held-out greedy success, SFT → PPO / GRPO / DPO):');
-const fam = ppo.result.perFamily;
-for (const f of Object.keys(fam.before)) {
-  const after = (r: Timed<RlResult> | null) => pct(r?.result.perFamily.after[f] ?? null).padStart(6);
+const after = (r: Timed<RlResult> | null, f: string) => pct(r?.result.perFamily.after[f] ?? null).padStart(6);
+for (const [f, before] of Object.entries(sft.result.perFamily)) {
+  const total = sft.result.familyTotals[f];
   console.log(
-    `  ${f.padEnd(16)} ${pct(fam.before[f]!).padStart(6)} → ${after(ppo)} / ${after(grpo)} / ${after(dpo)}   (${fam.total[f]})`,
+    `  ${f.padEnd(16)} ${pct(before).padStart(6)} → ${after(ppo, f)} / ${after(grpo, f)} / ${after(dpo, f)}   (${total})`,
   );
 }
-console.log('\nreward model per family:', JSON.stringify(reward.result.perFamily));
+if (reward) console.log('\nreward model per family:', JSON.stringify(reward.result.perFamily));
 backend.dispose();

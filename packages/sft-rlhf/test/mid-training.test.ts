@@ -64,8 +64,10 @@ describe('mid-training data', () => {
     }
   });
 
-  // Every sentence of a gazetteer document must be one of the five phrasings of a true fact.
+  // Every sentence of a gazetteer document must be one of the six phrasings of a true fact (the
+  // question first: its answer would otherwise read as "<capital> is the capital of <place>").
   const PHRASINGS = [
+    /^What is the capital of (?<place>.+)\? (?<capital>.+)$/,
     /^(?<place>.+)'s capital is (?<capital>.+)$/,
     /^The capital city of (?<place>.+) is (?<capital>.+)$/,
     /^The capital of (?<place>.+) is (?<capital>.+)$/,
@@ -140,7 +142,7 @@ describe('mid-training data', () => {
         text.includes(t.prompt.slice('What is the capital of '.length, -1)),
       );
       expect(stated.length).toBeGreaterThan(heldOut.length / 2);
-      // each document is a run of true facts in the five phrasings (capitals such as "St. John's"
+      // each document is a run of true facts in the six phrasings (capitals such as "St. John's"
       // hold full stops, so the documents are matched against every true sentence, not split)
       const facts = buildTasks(data, { mix: { capital: 1 }, count: 1000, seed: 1, split: 'all' }).map(
         (t) => ({

@@ -23,9 +23,10 @@
  * Austen over 2,000 steps (@llmforge/trainer's `data.mix`) it did not, so the demo recipe does not
  * mix them yet. Only train-split tasks are
  * rendered: no held-out item is ever seen. The gazetteer does state held-out places' capitals (a
- * corpus's knowledge, not tasks); with it the base model knows 94 % of the held-out capitals, yet
- * SFT still answers held-out lookups from a closed list of train-split answers (README, Results),
- * so the demo recipe does not mix it either.
+ * corpus's knowledge, not tasks); with it the base model knows 98 % of the held-out capitals, and
+ * beside task conversations at half of every batch it answers two thirds of the held-out lookups
+ * before any SFT, yet SFT then answers them from a closed list of train-split answers (README,
+ * "Knowledge instead of copying"), so the demo recipe does not mix it either.
  *
  * @example
  * ```ts
@@ -82,6 +83,7 @@ const FACT_TEMPLATES: readonly ((f: GazetteerFact) => string)[] = [
   (f) => `${f.capital} is the capital of ${f.place}.`,
   (f) => `${f.place}'s capital is ${f.capital}.`,
   (f) => `The capital city of ${f.place} is ${f.capital}.`,
+  (f) => `What is the capital of ${f.place}? ${f.capital}.`,
 ];
 
 /**
