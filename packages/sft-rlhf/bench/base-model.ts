@@ -31,6 +31,8 @@ export interface BaseModel {
   /** Pretraining validation loss, and wall seconds of each stage (0 when cached). */
   valLoss: number;
   seconds: { tokenizer: number; prepare: number; pretrain: number };
+  /** The mid-training shard pretraining mixed in (the recipe's `pretrain.mix`), if any. */
+  midShard?: string;
 }
 
 /** Makes (or finds) the base model under `dir`. */
@@ -86,23 +88,19 @@ export async function ensureBaseModel(
     seconds.prepare = (performance.now() - t0) / 1000;
   }
   // the recipe's mid-training documents, rendered with this tokenizer (see writeMidTrainingShard)
-  const mix = r.mix
-    ? [
-        {
-          train: await writeMidTrainingShard({
-            dir: join(dir, `mid${mixTag}`),
-            tokenizer: await loadTokenizer(tokenizerPath),
-            specialTokens: recipe.tokenizer.specialTokens,
-            vocabSize: recipe.tokenizer.vocabSize,
-            data: await loadTaskData(),
-            families: recipe.tasks.mix,
-            mix: r.mix,
-            seed: 1,
-          }),
-          weight: r.mix.weight,
-        },
-      ]
-    : [];
+  const midShard = r.mix
+    ? await writeMidTrainingShard({
+        dir: join(dir, `mid${mixTag}`),
+        tokenizer: await loadTokenizer(tokenizerPath),
+        specialTokens: recipe.tokenizer.specialTokens,
+        vocabSize: recipe.tokenizer.vocabSize,
+        data: await loadTaskData(),
+        families: recipe.tasks.mix,
+        mix: r.mix,
+        seed: 1,
+      })
+    : undefined;
+  const mix = r.mix && midShard ? [{ train: midShard, weight: r.mix.weight }] : [];
   const t0 = performance.now();
   log(`pretrain: ${steps} steps → ${runDir}`);
   const result = await train({
@@ -124,6 +122,7 @@ export async function ensureBaseModel(
     tokenizerPath: resolve(tokenizerPath),
     valLoss: result.valLoss,
     seconds,
+    ...(midShard ? { midShard: resolve(midShard) } : {}),
   };
   await writeFile(donePath, `${JSON.stringify(base, null, 2)}\n`);
   return base;

@@ -8,7 +8,9 @@
  *   pnpm bench -- --stages ppo --set ppo.lr=2e-4 # rerun a stage with an override (others reused)
  *   options: --out DIR (default /tmp/llmforge-sftalgo/runs/<recipe>), --base DIR (a checkpoint to
  *            start from instead of pretraining one), --threads N, --skip grpo,dpo (stages left out;
- *            --skip reward leaves out every RL stage too: SFT only)
+ *            --skip reward leaves out every RL stage too: SFT only), --replay SHARD (SFT replays
+ *            the documents of a token shard beside its conversations, e.g. the base model's
+ *            mid-training shard: `SftConfig.documents`)
  *
  * The base model (tokenizer, shards, pretraining with @llmforge/trainer) is made once and cached
  * (bench/base-model.ts). A stage whose result.json exists is reused unless named in --stages.
@@ -19,6 +21,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createCpuBackend } from '@llmforge/tensor-gpu';
+import { loadTokenizer } from '@llmforge/tokenizer/node';
 import {
   DEMO_RECIPE,
   loadTaskData,
@@ -26,6 +29,7 @@ import {
   QUICK_RECIPE,
   type RewardResult,
   type RlResult,
+  readShardDocuments,
   recipeTasks,
   type SftResult,
   trainDpo,
@@ -34,7 +38,7 @@ import {
   trainRewardModel,
   trainSft,
 } from '../src/node.js';
-import { ensureBaseModel } from './base-model.js';
+import { type BaseModel, ensureBaseModel } from './base-model.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -111,11 +115,29 @@ async function stage<T>(name: string, run: (dir: string) => Promise<T>): Promise
   return timed;
 }
 
-const base = arg('base')
-  ? { checkpoint: arg('base')!, valLoss: Number.NaN, seconds: { tokenizer: 0, prepare: 0, pretrain: 0 } }
+const base: BaseModel = arg('base')
+  ? {
+      checkpoint: arg('base')!,
+      tokenizerPath: join(arg('base')!, 'tokenizer.json'),
+      valLoss: Number.NaN,
+      seconds: { tokenizer: 0, prepare: 0, pretrain: 0 },
+    }
   : await ensureBaseModel('/tmp/llmforge-sftalgo/base', { recipe, log });
 log(`recipe ${recipe.name}, base ${base.checkpoint}`);
 const tasks = recipeTasks(await loadTaskData(), recipe);
+// --replay, or the base's own mid-training shard when the recipe replays it (`pretrain.mix.replay`)
+const replayShard = arg('replay') ?? (recipe.pretrain.mix?.replay ? base.midShard : undefined);
+if (recipe.pretrain.mix?.replay && !replayShard) {
+  console.error('bench: the recipe replays its mid-training shard: with --base, name it with --replay SHARD');
+  process.exit(2);
+}
+const replay = replayShard
+  ? readShardDocuments(
+      replayShard,
+      (await loadTokenizer(join(base.checkpoint, 'tokenizer.json'))).tokenToId('<|endoftext|>')!,
+    )
+  : null;
+if (replay) log(`sft replays ${replay.length} documents of ${replayShard}`);
 const common = { backend, progressMode: 'lines' as const };
 
 const sft = await stage<SftResult>('sft', (dir) =>
@@ -126,6 +148,7 @@ const sft = await stage<SftResult>('sft', (dir) =>
     model: base.checkpoint,
     tasks: tasks.sft,
     heldout: tasks.heldout,
+    ...(replay ? { documents: replay } : {}),
   }),
 );
 const reward = skip.has('reward')

@@ -53,6 +53,7 @@ export * from './index.js';
 export {
   MID_TRAINING_TASK_SEED,
   type MidTrainingShardOptions,
+  readShardDocuments,
   writeMidTrainingShard,
 } from './mid-training/mid-training-shard.js';
 export { trainPpo } from './ppo/ppo-trainer.js';

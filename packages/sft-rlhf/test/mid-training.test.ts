@@ -12,7 +12,7 @@ import {
   TaskDataError,
   taskDocuments,
 } from '../src/index.js';
-import { loadTaskData, type TaskData, writeMidTrainingShard } from '../src/node.js';
+import { loadTaskData, readShardDocuments, type TaskData, writeMidTrainingShard } from '../src/node.js';
 import { useChatFormat } from './helpers/chat.js';
 
 const chat = useChatFormat();
@@ -135,6 +135,11 @@ describe('mid-training data', () => {
         .filter((d) => d !== '');
       expect(docs).toHaveLength(400);
       expect(ids.filter((id) => id === eot)).toHaveLength(400);
+      // read back as documents (what SFT replays): each begins with the delimiter, none lost
+      const read = readShardDocuments(path, eot);
+      expect(read).toHaveLength(400);
+      expect(read.every((d) => d[0] === eot && d.indexOf(eot, 1) === -1)).toBe(true);
+      expect(read.flat()).toEqual(ids);
       // the held-out places of the capital tasks are stated too (knowledge, not tasks)
       const heldOut = buildTasks(data, { mix: { capital: 1 }, count: 1000, seed: 1, split: 'heldout' });
       const text = docs.join(' ');

@@ -113,6 +113,30 @@ describe('trainSft', () => {
     expect(r.steps).toBe(1);
   });
 
+  it('replays token documents beside the conversations, learned on every token but the first', async () => {
+    const text = [
+      'Lima is the capital of Peru.',
+      'The capital of Chad is Ndjamena.',
+      'Fiji: Suva. Peru: Lima.',
+    ];
+    const documents = text.map((t) => tok.encode(t));
+    const r = await trainSft({ ...base(dir('replay')), documents, steps: 4 });
+    const format = new ChatFormat(tok);
+    const assistant = tasks.train
+      .map((t) => format.render(taskConversation(t)))
+      .reduce((n, e) => n + e.labels.filter((l) => l !== -100).length, 0);
+    // packing leaves each example's first token unlearned; a document learns all the others
+    expect(r.targetTokens).toBe(assistant + documents.reduce((n, d) => n + d.length - 1, 0));
+    expect(r.examples).toBe(tasks.train.length + documents.length);
+    // documents alone are a dataset too
+    const only = await trainSft({ ...base(dir('replay-only')), tasks: [], documents, steps: 2 });
+    expect(only.targetTokens).toBe(documents.reduce((n, d) => n + d.length - 1, 0));
+    // an id outside the vocabulary names the document
+    await expect(
+      trainSft({ ...base(dir('replay-bad')), documents: [documents[0]!, [1, tok.vocabSize]] }),
+    ).rejects.toThrow(/documents\[1\]/);
+  });
+
   it('refuses a run directory that holds checkpoints, and unknown options, before training', async () => {
     await expect(trainSft({ ...base(dir('plain')) })).rejects.toThrow(/resume/);
     await expect(trainSft({ ...base(dir('typo')), learningRate: 1 } as SftConfig)).rejects.toThrow(

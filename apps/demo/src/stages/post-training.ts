@@ -1,7 +1,8 @@
 /**
  * The post-training stages: from a base model to an assistant, with @llmforge/sft-rlhf.
  *
- *   sft     pretrain checkpoint + task conversations ─► trainSft ─► an instruction-following model
+ *   sft     pretrain checkpoint + task conversations (+ the mid-training shard replayed, with
+ *           `pretrain.mix.replay`) ─► trainSft ─► an instruction-following model
  *   reward  SFT checkpoint + (correct, incorrect) answer pairs ─► trainRewardModel ─► a scalar scorer
  *   ppo     SFT policy, frozen reference, reward model ─► trainPpo (KL leash, GAE, clipped ratio)
  *   grpo    SFT policy, checker rewards, group-normalised advantages ─► trainGrpo
@@ -18,6 +19,7 @@ import {
   loadTaskData,
   type RewardResult as RewardTrainerResult,
   type RlResult as RlTrainerResult,
+  readShardDocuments,
   type SftResult as SftTrainerResult,
   trainDpo,
   trainGrpo,
@@ -26,11 +28,13 @@ import {
   trainSft,
 } from '@llmforge/sft-rlhf/node';
 import type { Backend } from '@llmforge/tensor-gpu';
+import { loadTokenizer } from '@llmforge/tokenizer/node';
 import type { ProgressReporter } from '@llmforge/trainer/node';
 import { loadCheckpoint } from '../checkpoint.js';
 import type { DemoConfig, RlStageName } from '../config.js';
 import { type Sample, sampleAnswers } from '../samples.js';
 import type { Stage, StageContext } from '../stage.js';
+import { END_OF_TEXT, type TokenizerResult } from './tokenizer.js';
 
 /** The task sets of the preset: training tasks per stage, and held-out ones (never sharing an item). */
 async function taskSets(c: DemoConfig): Promise<RecipeTasks> {
@@ -87,13 +91,33 @@ export interface SftResult extends Omit<SftTrainerResult, 'checkpointDir' | 'sam
   samples: Sample[];
 }
 
+/**
+ * The documents SFT replays (`MidTrainingMix.replay`): those of the mid-training shard pretraining
+ * read, from the pretrain stage's `mix/` folder; none without replay.
+ */
+async function replayDocuments(ctx: StageContext): Promise<number[][]> {
+  if (!ctx.config.pretrain.mix?.replay) return [];
+  const tok = ctx.upstream<TokenizerResult>('tokenizer').result;
+  const tokenizer = await loadTokenizer(ctx.run.path('tokenizer', tok.tokenizer));
+  return readShardDocuments(
+    ctx.run.path('pretrain', 'mix', 'mid_train_000000.bin'),
+    tokenizer.tokenToId(END_OF_TEXT)!,
+  );
+}
+
 export const sftStage: Stage<SftResult> = {
   name: 'sft',
   title: 'supervised fine-tuning on task conversations',
   needs: ['pretrain'],
-  config: (c) => ({ ...c.sft, tasks: c.tasks, seed: c.seed }),
+  config: (c) => ({
+    ...c.sft,
+    tasks: c.tasks,
+    seed: c.seed,
+    ...(c.pretrain.mix?.replay ? { replay: true } : {}),
+  }),
   async run(ctx) {
     const tasks = await taskSets(ctx.config);
+    const documents = await replayDocuments(ctx);
     const {
       checkpointDir,
       samples: _judged,
@@ -104,6 +128,7 @@ export const sftStage: Stage<SftResult> = {
       model: checkpointOf(ctx, 'pretrain'),
       tasks: tasks.sft,
       heldout: tasks.heldout,
+      ...(documents.length > 0 ? { documents } : {}),
     });
     ctx.signal.throwIfAborted();
     return {

@@ -54,6 +54,13 @@ export interface MidTrainingMix {
    * it; see {@link factDocuments}).
    */
   facts?: number;
+  /**
+   * SFT replays this shard's documents beside its conversations (default false;
+   * `readShardDocuments` → `SftConfig.documents`): without the rehearsal SFT on a closed set of
+   * train-split places overwrites what the gazetteer taught (README, "Knowledge instead of
+   * copying").
+   */
+  replay?: boolean;
 }
 
 /** A fact the gazetteer states: a place and its capital. */

@@ -9,13 +9,14 @@
  * ```
  *
  * The folder is written under a temporary name and renamed into place, so a crash never leaves a
- * half-written shard that a later run would take for a finished one.
+ * half-written shard that a later run would take for a finished one. `readShardDocuments` reads
+ * such a shard back as documents, for SFT to replay (`SftConfig.documents`).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shardVersionFor } from '@llmforge/trainer';
-import { ShardWriter } from '@llmforge/trainer/node';
+import { ShardReader, ShardWriter } from '@llmforge/trainer/node';
 import { ChatFormat, type ChatFormatTokenizer } from '../chat/chat-format.js';
 import { PostTrainingConfigError } from '../errors.js';
 import { buildTasks, type TaskMix } from '../tasks/build-tasks.js';
@@ -122,4 +123,35 @@ export async function writeMidTrainingShard(o: MidTrainingShardOptions): Promise
   await rm(o.dir, { recursive: true, force: true });
   await rename(tmp, o.dir);
   return path;
+}
+
+/**
+ * The documents of a token shard (a mid-training shard, or any llm.c shard whose documents each
+ * begin with the `endOfText` id), each with its leading delimiter: what SFT replays beside its
+ * conversations (`SftConfig.documents`). Tokens before the first delimiter form a document too.
+ *
+ * @example
+ * ```ts
+ * const shard = await writeMidTrainingShard({ ... });
+ * const documents = readShardDocuments(shard, tokenizer.tokenToId('<|endoftext|>')!);
+ * await trainSft({ ..., tasks, documents });
+ * ```
+ */
+export function readShardDocuments(path: string, endOfText: number): number[][] {
+  const reader = ShardReader.open(path); // a missing or malformed shard is a typed error naming it
+  let ids: Int32Array;
+  try {
+    ids = reader.read(0, reader.tokens);
+  } finally {
+    reader.close();
+  }
+  const docs: number[][] = [];
+  let start = 0;
+  for (let i = 1; i <= ids.length; i++) {
+    if (i === ids.length || ids[i] === endOfText) {
+      if (i > start) docs.push(Array.from(ids.subarray(start, i)));
+      start = i;
+    }
+  }
+  return docs;
 }

@@ -49,6 +49,14 @@ export interface SftConfig extends RunOptions, Partial<typeof SFT_DEFAULTS> {
   tasks?: readonly Task[];
   /** And/or conversations of your own: an array, or a JSONL file (`readConversationsFile`). */
   conversations?: readonly Conversation[] | string;
+  /**
+   * Token documents learned on every token, packed beside the conversations (default none): a
+   * replay of the base model's pretraining or mid-training data (`readShardDocuments`), so that
+   * SFT keeps rehearsing what the base model knows while it learns the conversations. The ratio is
+   * the caller's: pass as many documents as the share of each step they should take. Ids must be
+   * in the model's vocabulary; a document longer than `maxLength` is skipped and counted.
+   */
+  documents?: readonly (readonly number[])[];
   /** Held-out tasks: their conversations give the held-out loss, their checkers the accuracy. */
   heldout?: readonly Task[];
   /** A system message before every task prompt. */
@@ -83,6 +91,7 @@ export function resolveSftConfig(config: SftConfig): ResolvedSftConfig {
     'model',
     'tasks',
     'conversations',
+    'documents',
     'heldout',
     'system',
     'steps',

@@ -3,7 +3,8 @@
  * the loss on the assistant's tokens only.
  *
  * ```
- * tasks / conversations ─► ChatFormat.render (ids + assistant-only labels) ─► makeSftBatches (packed)
+ * tasks / conversations ─► ChatFormat.render (ids + assistant-only labels) ─┐
+ * documents (a replay of pretraining data) ─► every token learned ──────────┴► makeSftBatches (packed)
  *   per step:  batch ─► forward (logits at the scored tokens only) ─► sftLoss (masked cross
  *              entropy, `modelSftLoss`) ─► backward ─► clip ─► AdamW
  *   at the end (and every evalEvery):  held-out loss (same loss on held-out conversations)
@@ -50,10 +51,10 @@ export interface SftResult {
   familyTotals: Record<string, number>;
   /** Some judged held-out answers. */
   samples: JudgedAnswer[];
-  /** Conversations trained on, and those skipped as longer than a row. */
+  /** Examples trained on (conversations and replayed documents), and those skipped as longer than a row. */
   examples: number;
   skipped: number;
-  /** Assistant tokens per epoch. */
+  /** Target tokens per epoch (the assistant's, and every replayed document token but the first). */
   targetTokens: number;
   lossCurve: [number, number][];
   /** True when `signal` stopped the run early. */
@@ -100,13 +101,13 @@ export async function trainSft(config: SftConfig): Promise<SftResult> {
   if (typeof c.conversations === 'string')
     conversations.push(...(await readConversationsFile(c.conversations)));
   else conversations.push(...(c.conversations ?? []));
-  if (conversations.length === 0) {
+  if (conversations.length === 0 && (c.documents ?? []).length === 0) {
     badConfig(
       op,
       'tasks',
-      'at least one task or conversation',
+      'at least one task, conversation or document',
       'an empty dataset',
-      'pass tasks (buildTasks) or conversations',
+      'pass tasks (buildTasks), conversations or documents',
     );
   }
   const backend = c.backend ?? (typeof c.model === 'string' ? defaultBackend() : c.model.model.backend);
@@ -117,6 +118,7 @@ export async function trainSft(config: SftConfig): Promise<SftResult> {
     badConfig(op, 'maxLength', `at most the model's context length ${model.config.contextLength}`, maxLength);
   }
   const examples: SftExample[] = conversations.map((conv) => format.render(conv)); // ConversationError names the record
+  examples.push(...replayExamples(c.documents ?? [], model.config.vocabSize));
   const padId = format.endOfTurnIds[0]!;
   const batchesOf = (list: readonly SftExample[]) =>
     makeSftBatches(list, { batchSize: c.batchSize, maxLength, padId, packing: c.packing });
@@ -260,7 +262,7 @@ export async function trainSft(config: SftConfig): Promise<SftResult> {
   };
   await run.finish(result, {
     title: 'SFT',
-    subtitle: `${step} steps, ${result.examples} conversations`,
+    subtitle: `${step} steps, ${result.examples} examples`,
     charts: [
       {
         title: 'loss (assistant tokens)',
@@ -289,4 +291,24 @@ export async function trainSft(config: SftConfig): Promise<SftResult> {
   });
   model.dispose(); // the trainer's own copy: the checkpoint is what lives on
   return result;
+}
+
+/**
+ * Replay documents as SFT examples learned on every token (`SftConfig.documents`); an id outside
+ * the vocabulary is a PostTrainingConfigError naming the document.
+ */
+function replayExamples(documents: readonly (readonly number[])[], vocabSize: number): SftExample[] {
+  return documents.map((doc, i) => {
+    const bad = doc.findIndex((id) => !(Number.isInteger(id) && id >= 0 && id < vocabSize));
+    if (bad !== -1 || doc.length < 2) {
+      badConfig(
+        'trainSft',
+        `documents[${i}]`,
+        `at least 2 token ids in [0, ${vocabSize})`,
+        bad === -1 ? `${doc.length} token(s)` : `id ${doc[bad]} at position ${bad}`,
+        "replay documents written with the model's tokenizer (readShardDocuments)",
+      );
+    }
+    return { id: `document:${i}`, ids: [...doc], labels: [...doc] };
+  });
 }
