@@ -64,8 +64,8 @@ async function pipeline(
 
 describe('pipeline', () => {
   it('pretraining without a mid-training mix keeps the inputs (and hash) it had before mixing existed', () => {
-    const plain = presetConfig('default');
-    expect(plain.pretrain.mix).toBeNull();
+    const preset = presetConfig('default');
+    const plain = { ...preset, pretrain: { ...preset.pretrain, mix: null } };
     expect(Object.keys(STAGE_TABLE.pretrain.config(plain) as object)).not.toContain('mix');
     expect(Object.keys(STAGE_TABLE.pretrain.config(plain) as object)).not.toContain('taskMix');
     // a mix is an input, and so are the task families it renders
@@ -75,6 +75,10 @@ describe('pipeline', () => {
       mix: mixed.pretrain.mix,
       taskMix: mixed.tasks.mix,
     });
+    // SFT replaying the shard is an input of SFT; without replay its inputs are what they were
+    expect(mixed.pretrain.mix?.replay).toBe(true);
+    expect(STAGE_TABLE.sft.config(mixed)).toMatchObject({ replay: true });
+    expect(Object.keys(STAGE_TABLE.sft.config(plain) as object)).not.toContain('replay');
   });
 
   it('adds prerequisites in pipeline order', () => {
