@@ -100,7 +100,7 @@ export async function ensureBaseModel(
         seed: 1,
       })
     : undefined;
-  const mix = r.mix && midShard ? [{ train: midShard, weight: r.mix.weight }] : [];
+  const mix = midShard ? [{ train: midShard, weight: r.mix!.weight }] : [];
   const t0 = performance.now();
   log(`pretrain: ${steps} steps → ${runDir}`);
   const result = await train({

@@ -74,8 +74,6 @@ if (skip.has('sft')) {
   );
   process.exit(2);
 }
-// every RL stage starts from the reward model's run: without it only SFT runs
-if (skip.has('reward')) for (const s of ['ppo', 'grpo', 'dpo']) skip.add(s);
 const threads = arg('threads') === undefined ? undefined : Number(arg('threads'));
 const backend = createCpuBackend(threads === undefined ? {} : { threads });
 const load = () =>
@@ -132,10 +130,7 @@ if (recipe.pretrain.mix?.replay && !replayShard) {
   process.exit(2);
 }
 const replay = replayShard
-  ? readShardDocuments(
-      replayShard,
-      (await loadTokenizer(join(base.checkpoint, 'tokenizer.json'))).tokenToId('<|endoftext|>')!,
-    )
+  ? readShardDocuments(replayShard, (await loadTokenizer(base.tokenizerPath)).tokenToId('<|endoftext|>')!)
   : null;
 if (replay) log(`sft replays ${replay.length} documents of ${replayShard}`);
 const common = { backend, progressMode: 'lines' as const };
@@ -163,21 +158,25 @@ const reward = skip.has('reward')
         heldout: tasks.heldout,
       }),
     );
-const rl = {
-  policy: sft.result.checkpointDir,
-  rewardModel: reward?.result.checkpointDir ?? '',
-  heldout: tasks.heldout,
-  tasks: tasks.rl,
-};
-const ppo = skip.has('ppo')
-  ? null
-  : await stage<RlResult>('ppo', (dir) => trainPpo({ ...recipe.ppo, ...common, ...rl, outDir: dir }));
-const grpo = skip.has('grpo')
-  ? null
-  : await stage<RlResult>('grpo', (dir) => trainGrpo({ ...recipe.grpo, ...common, ...rl, outDir: dir }));
-const dpo = skip.has('dpo')
-  ? null
-  : await stage<RlResult>('dpo', (dir) => trainDpo({ ...recipe.dpo, ...common, ...rl, outDir: dir }));
+/** An RL stage, unless skipped (`--skip reward` skips them all: they need the reward model's run). */
+async function rlStage(
+  name: 'ppo' | 'grpo' | 'dpo',
+  train: (o: Parameters<typeof trainPpo>[0]) => Promise<RlResult>,
+): Promise<Timed<RlResult> | null> {
+  if (skip.has(name) || !reward) return null;
+  const rl = {
+    ...recipe[name],
+    ...common,
+    policy: sft.result.checkpointDir,
+    rewardModel: reward.result.checkpointDir,
+    heldout: tasks.heldout,
+    tasks: tasks.rl,
+  };
+  return stage<RlResult>(name, (dir) => train({ ...rl, outDir: dir }));
+}
+const ppo = await rlStage('ppo', trainPpo);
+const grpo = await rlStage('grpo', trainGrpo);
+const dpo = await rlStage('dpo', trainDpo);
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 const num = (x: number | null, d = 2) => (x === null ? 'n/a' : x.toFixed(d));

@@ -53,6 +53,7 @@ export * from './index.js';
 export {
   MID_TRAINING_TASK_SEED,
   type MidTrainingShardOptions,
+  midTrainingShardPath,
   readShardDocuments,
   writeMidTrainingShard,
 } from './mid-training/mid-training-shard.js';

@@ -17,6 +17,7 @@ import { relative } from 'node:path';
 import { DEMO_RECIPE, type RecipeTasks, recipeTasks } from '@llmforge/sft-rlhf';
 import {
   loadTaskData,
+  midTrainingShardPath,
   type RewardResult as RewardTrainerResult,
   type RlResult as RlTrainerResult,
   readShardDocuments,
@@ -100,7 +101,7 @@ async function replayDocuments(ctx: StageContext): Promise<number[][]> {
   const tok = ctx.upstream<TokenizerResult>('tokenizer').result;
   const tokenizer = await loadTokenizer(ctx.run.path('tokenizer', tok.tokenizer));
   return readShardDocuments(
-    ctx.run.path('pretrain', 'mix', 'mid_train_000000.bin'),
+    midTrainingShardPath(ctx.run.path('pretrain', 'mix')),
     tokenizer.tokenToId(END_OF_TEXT)!,
   );
 }

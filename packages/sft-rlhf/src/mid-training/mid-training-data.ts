@@ -21,8 +21,9 @@
  * demo's model (README, "Results"): on copies at a fixed offset it learns to copy in ~250 steps, on
  * variable-length ones (content-based induction) far more slowly; as half of each batch beside
  * Austen over 2,000 steps (@llmforge/trainer's `data.mix`) it did not, so the demo recipe mixes
- * none (`copies: 0`). Only train-split tasks are rendered: no held-out item is ever seen. The gazetteer does state held-out places' capitals (a
- * corpus's knowledge, not tasks); with it the base model knows 98 % of the held-out capitals, and
+ * none (`copies: 0`). Only train-split tasks are rendered: no held-out item is ever seen. The
+ * gazetteer does state held-out places' capitals (a corpus's knowledge, not tasks); with it the
+ * base model knows 98 % of the held-out capitals, and
  * beside task conversations at half of every batch it answers two thirds of the held-out lookups
  * before any SFT; plain SFT then answers them from a closed list of train-split answers, SFT that
  * replays the shard (`MidTrainingMix.replay`) keeps 57 % of them — the demo recipe's setting

@@ -47,6 +47,11 @@ export interface MidTrainingShardOptions {
 /** The seed of the mid-training tasks: post-training's stages draw theirs with seeds 1–4. */
 export const MID_TRAINING_TASK_SEED = 5;
 
+/** The shard's path in a folder `writeMidTrainingShard` writes (where a later stage finds it). */
+export function midTrainingShardPath(dir: string): string {
+  return join(dir, 'mid_train_000000.bin');
+}
+
 /**
  * Writes (or finds) the shard; returns its path.
  *
@@ -58,7 +63,7 @@ export const MID_TRAINING_TASK_SEED = 5;
  * ```
  */
 export async function writeMidTrainingShard(o: MidTrainingShardOptions): Promise<string> {
-  const path = join(o.dir, 'mid_train_000000.bin');
+  const path = midTrainingShardPath(o.dir);
   if (existsSync(path)) return path;
   const idOf = (token: string): number => {
     const id = o.tokenizer.tokenToId(token);
