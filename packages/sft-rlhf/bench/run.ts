@@ -10,7 +10,9 @@
  *            start from instead of pretraining one), --threads N, --skip grpo,dpo (stages left out;
  *            --skip reward leaves out every RL stage too: SFT only), --replay SHARD (SFT replays
  *            the documents of a token shard beside its conversations, e.g. the base model's
- *            mid-training shard: `SftConfig.documents`)
+ *            mid-training shard: `SftConfig.documents`; the reward model and the RL stages replay
+ *            them too, as a language-modelling term of `ptxCoef` weight: `--set ppo.ptxCoef=0`
+ *            turns it off for one stage)
  *
  * The base model (tokenizer, shards, pretraining with @llmforge/trainer) is made once and cached
  * (bench/base-model.ts). A stage whose result.json exists is reused unless named in --stages.
@@ -132,7 +134,8 @@ if (recipe.pretrain.mix?.replay && !replayShard) {
 const replay = replayShard
   ? readShardDocuments(replayShard, (await loadTokenizer(base.tokenizerPath)).tokenToId('<|endoftext|>')!)
   : null;
-if (replay) log(`sft replays ${replay.length} documents of ${replayShard}`);
+if (replay) log(`sft, reward and RL stages replay ${replay.length} documents of ${replayShard}`);
+const documents = replay ? { documents: replay } : {};
 const common = { backend, progressMode: 'lines' as const };
 
 const sft = await stage<SftResult>('sft', (dir) =>
@@ -143,7 +146,7 @@ const sft = await stage<SftResult>('sft', (dir) =>
     model: base.checkpoint,
     tasks: tasks.sft,
     heldout: tasks.heldout,
-    ...(replay ? { documents: replay } : {}),
+    ...documents,
   }),
 );
 const reward = skip.has('reward')
@@ -156,6 +159,7 @@ const reward = skip.has('reward')
         model: sft.result.checkpointDir,
         tasks: tasks.reward,
         heldout: tasks.heldout,
+        ...documents,
       }),
     );
 /** An RL stage, unless skipped (`--skip reward` skips them all: they need the reward model's run). */
@@ -171,6 +175,7 @@ async function rlStage(
     rewardModel: reward.result.checkpointDir,
     heldout: tasks.heldout,
     tasks: tasks.rl,
+    ...documents,
   };
   return stage<RlResult>(name, (dir) => train({ ...rl, outDir: dir }));
 }

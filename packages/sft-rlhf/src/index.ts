@@ -45,6 +45,13 @@ export { type CollectedRollouts, type CollectOptions, collectRollouts } from './
 export { EpochOrder } from './common/epoch-order.js';
 export { type PolicyOutputs, policyOutputs } from './common/policy-outputs.js';
 export { type RenderedPair, renderPair } from './common/preference-pairs.js';
+export {
+  DocumentReplay,
+  PackedEpochs,
+  REPLAY_DEFAULTS,
+  type ReplayOptions,
+  replayExamples,
+} from './common/replay.js';
 export { type Rollout, type RolloutOptions, rolloutSequence, sampleRollouts } from './common/rollout.js';
 export {
   type PackedBatch,

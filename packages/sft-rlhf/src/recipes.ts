@@ -21,7 +21,10 @@ import { buildTasks, type TaskMix } from './tasks/build-tasks.js';
 import type { Task } from './tasks/task.js';
 import type { TaskData } from './tasks/task-data.js';
 
-/** Settings a recipe leaves to the caller: where to write, what to start from, the data. */
+/**
+ * Settings a recipe leaves to the caller: where to write, what to start from, the data (replayed
+ * `documents` come from the base model's mid-training shard, `pretrain.mix.replay`).
+ */
 type Omitted =
   | 'outDir'
   | 'model'
@@ -30,7 +33,8 @@ type Omitted =
   | 'tasks'
   | 'heldout'
   | 'conversations'
-  | 'pairs';
+  | 'pairs'
+  | 'documents';
 
 /** A whole post-training run's settings. */
 export interface PostTrainingRecipe {
@@ -60,6 +64,11 @@ export interface PostTrainingRecipe {
     mix: TaskMix;
     /** The families of the held-out set, when they differ from `mix` (default `mix`). */
     heldoutMix?: TaskMix;
+    /**
+     * The families of the RL prompts, when they differ from `mix` (default `mix`): RL learns only
+     * where the SFT model still errs, so a recipe weights the families it has not solved.
+     */
+    rlMix?: TaskMix;
     sft: number;
     reward: number;
     rl: number;
@@ -94,7 +103,7 @@ export function recipeTasks(data: TaskData, recipe: PostTrainingRecipe): RecipeT
   return {
     sft: buildTasks(data, { mix, count: recipe.tasks.sft, seed: 1, repeat: true }),
     reward: buildTasks(data, { mix, count: recipe.tasks.reward, seed: 3, repeat: true }),
-    rl: buildTasks(data, { mix, count: recipe.tasks.rl, seed: 4, repeat: true }),
+    rl: buildTasks(data, { mix: recipe.tasks.rlMix ?? mix, count: recipe.tasks.rl, seed: 4, repeat: true }),
     heldout: buildTasks(data, {
       mix: recipe.tasks.heldoutMix ?? mix,
       count: recipe.tasks.heldout,

@@ -2,7 +2,8 @@
  * The post-training stages: from a base model to an assistant, with @llmforge/sft-rlhf.
  *
  *   sft     pretrain checkpoint + task conversations (+ the mid-training shard replayed, with
- *           `pretrain.mix.replay`) ─► trainSft ─► an instruction-following model
+ *           `pretrain.mix.replay`; the later stages replay it too) ─► trainSft ─► an
+ *           instruction-following model
  *   reward  SFT checkpoint + (correct, incorrect) answer pairs ─► trainRewardModel ─► a scalar scorer
  *   ppo     SFT policy, frozen reference, reward model ─► trainPpo (KL leash, GAE, clipped ratio)
  *   grpo    SFT policy, checker rewards, group-normalised advantages ─► trainGrpo
@@ -93,18 +94,24 @@ export interface SftResult extends Omit<SftTrainerResult, 'checkpointDir' | 'sam
 }
 
 /**
- * The documents SFT replays (`MidTrainingMix.replay`): those of the mid-training shard pretraining
- * read, from the pretrain stage's `mix/` folder; none without replay.
+ * The documents every post-training stage replays (`MidTrainingMix.replay`): those of the
+ * mid-training shard pretraining read, from the pretrain stage's `mix/` folder. SFT packs them
+ * beside its conversations; the reward model and the RL stages add their language-modelling loss to
+ * every update (PPO-ptx, `ptxCoef`). None without replay.
  */
-async function replayDocuments(ctx: StageContext): Promise<number[][]> {
-  if (!ctx.config.pretrain.mix?.replay) return [];
+async function replayed(ctx: StageContext): Promise<{ documents?: number[][] }> {
+  if (!ctx.config.pretrain.mix?.replay) return {};
   const tok = ctx.upstream<TokenizerResult>('tokenizer').result;
   const tokenizer = await loadTokenizer(ctx.run.path('tokenizer', tok.tokenizer));
-  return readShardDocuments(
+  const documents = readShardDocuments(
     midTrainingShardPath(ctx.run.path('pretrain', 'mix')),
     tokenizer.tokenToId(END_OF_TEXT)!,
   );
+  return documents.length > 0 ? { documents } : {};
 }
+
+/** In a stage's config (its fingerprint): whether it replays the mid-training shard. */
+const replayFlag = (c: DemoConfig) => (c.pretrain.mix?.replay ? { replay: true } : {});
 
 export const sftStage: Stage<SftResult> = {
   name: 'sft',
@@ -114,11 +121,10 @@ export const sftStage: Stage<SftResult> = {
     ...c.sft,
     tasks: c.tasks,
     seed: c.seed,
-    ...(c.pretrain.mix?.replay ? { replay: true } : {}),
+    ...replayFlag(c),
   }),
   async run(ctx) {
     const tasks = await taskSets(ctx.config);
-    const documents = await replayDocuments(ctx);
     const {
       checkpointDir,
       samples: _judged,
@@ -129,7 +135,7 @@ export const sftStage: Stage<SftResult> = {
       model: checkpointOf(ctx, 'pretrain'),
       tasks: tasks.sft,
       heldout: tasks.heldout,
-      ...(documents.length > 0 ? { documents } : {}),
+      ...(await replayed(ctx)),
     });
     ctx.signal.throwIfAborted();
     return {
@@ -150,7 +156,7 @@ export const rewardStage: Stage<RewardResult> = {
   name: 'reward',
   title: 'train a reward model on answer pairs',
   needs: ['sft'],
-  config: (c) => ({ ...c.reward, tasks: c.tasks, seed: c.seed }),
+  config: (c) => ({ ...c.reward, tasks: c.tasks, seed: c.seed, ...replayFlag(c) }),
   async run(ctx) {
     const tasks = await taskSets(ctx.config);
     const { checkpointDir, ...figures } = await trainRewardModel({
@@ -159,6 +165,7 @@ export const rewardStage: Stage<RewardResult> = {
       model: checkpointOf(ctx, 'sft'),
       tasks: tasks.reward,
       heldout: tasks.heldout,
+      ...(await replayed(ctx)),
     });
     ctx.signal.throwIfAborted();
     return { ...figures, checkpoint: relative(ctx.dir, checkpointDir) };
@@ -179,6 +186,7 @@ async function trainRl(ctx: StageContext, name: RlStageName): Promise<RlTrainerR
     policy: checkpointOf(ctx, 'sft'),
     tasks: tasks.rl,
     heldout: tasks.heldout,
+    ...(await replayed(ctx)),
   };
   if (name === 'ppo') {
     return trainPpo({ ...ctx.config.ppo, ...base, rewardModel: checkpointOf(ctx, 'reward') });
@@ -193,7 +201,7 @@ function rlStage(name: RlStageName, title: string): Stage<RlResult> {
     name,
     title,
     needs: name === 'ppo' ? ['sft', 'reward'] : ['sft'],
-    config: (c) => ({ ...c[name], tasks: c.tasks, seed: c.seed }),
+    config: (c) => ({ ...c[name], tasks: c.tasks, seed: c.seed, ...replayFlag(c) }),
     async run(ctx) {
       const { checkpointDir, samplesBefore: _b, samplesAfter: _a, ...figures } = await trainRl(ctx, name);
       ctx.signal.throwIfAborted();

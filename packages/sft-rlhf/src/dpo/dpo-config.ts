@@ -5,6 +5,7 @@
 import type { Backend } from '@llmforge/tensor-gpu';
 import { checkInt, checkNumber, withDefaults } from '../common/check-config.js';
 import type { ModelSource } from '../common/policy.js';
+import { checkReplayOptions, REPLAY_DEFAULTS, type ReplayOptions } from '../common/replay.js';
 import type { RunOptions } from '../common/run.js';
 import type { RewardModel } from '../reward/reward-model.js';
 import type { PreferencePair, Task } from '../tasks/task.js';
@@ -41,10 +42,12 @@ export const DPO_DEFAULTS = {
   checkpointEvery: 0,
   keepLast: 1,
   seed: 0,
+  /** Replay of documents beside the loss (used only with `documents`; common/replay.ts). */
+  ...REPLAY_DEFAULTS,
 };
 
 /** What a user passes to `trainDpo`. */
-export interface DpoConfig extends RunOptions, Partial<typeof DPO_DEFAULTS> {
+export interface DpoConfig extends RunOptions, ReplayOptions, Partial<typeof DPO_DEFAULTS> {
   outDir: string;
   /** The starting policy, also the frozen reference: the SFT checkpoint (or a loaded model, copied). */
   policy: ModelSource;
@@ -75,6 +78,7 @@ export type ResolvedDpoConfig = DpoConfig & typeof DPO_DEFAULTS;
 export function resolveDpoConfig(config: DpoConfig): ResolvedDpoConfig {
   const op = 'trainDpo';
   const c = withDefaults(op, config, DPO_DEFAULTS, [
+    'documents',
     'outDir',
     'policy',
     'tasks',
@@ -102,5 +106,6 @@ export function resolveDpoConfig(config: DpoConfig): ResolvedDpoConfig {
   checkInt(op, 'checkpointEvery', c.checkpointEvery, 0);
   checkInt(op, 'keepLast', c.keepLast, 1);
   checkInt(op, 'seed', c.seed, 0);
+  checkReplayOptions(op, c);
   return c;
 }

@@ -23,6 +23,7 @@ import { nextTurn } from '../common/next-turn.js';
 import { clippedStep, createOptimizer } from '../common/optimizer-step.js';
 import { policyOutputs } from '../common/policy-outputs.js';
 import { renderPair } from '../common/preference-pairs.js';
+import { DocumentReplay, withReplay } from '../common/replay.js';
 import { evaluateRl, finishRl, loadRlModels, type RlEvaluation, type RlResult } from '../common/rl-run.js';
 import { PostTrainingRun } from '../common/run.js';
 import { packSequences } from '../common/sequences.js';
@@ -53,6 +54,11 @@ export async function trainDpo(config: DpoConfig): Promise<RlResult> {
   const { model, format } = models.policy;
   try {
     const rendered = pairs.map((p) => renderPair(format, p)); // ConversationError names the pair
+    const replay = DocumentReplay.create(op, model, c, {
+      padId: format.endOfTurnIds[0]!,
+      seed: c.seed,
+      name: 'dpo',
+    });
     const ctx = model.config.contextLength;
     const tooLong = rendered.find((p) => Math.max(p.chosen.ids.length, p.rejected.ids.length) > ctx);
     if (tooLong)
@@ -128,7 +134,7 @@ export async function trainDpo(config: DpoConfig): Promise<RlResult> {
         );
         const out = tidy(() => {
           const seq = sequenceLogProbs(policyOutputs(model, batch.ids).logProbs, batch.mask); // (2n)
-          return dpoLoss({
+          const dpo = dpoLoss({
             policyChosen: seq.narrow(0, 0, n),
             policyRejected: seq.narrow(0, n, n),
             refChosen: ref.narrow(0, 0, n),
@@ -139,16 +145,18 @@ export async function trainDpo(config: DpoConfig): Promise<RlResult> {
               ? { rpoAlpha: c.rpoAlpha, chosenLengths: batch.mask.narrow(0, 0, n).sum(1) }
               : {}),
           });
+          return { ...dpo, ...withReplay(replay, dpo.loss, step) }; // + ptxCoef · LM loss when replaying
         });
-        out.loss.backward();
+        out.total.backward();
         const figures: Record<string, number> = {
           loss: await out.loss.item(),
           accuracy: await out.accuracy.item(),
           margin: await out.margin.item(),
           chosenReward: await noGrad(() => tidy(() => out.chosenRewards.mean())).item(),
           rejectedReward: await noGrad(() => tidy(() => out.rejectedRewards.mean())).item(),
+          ...(out.ptxLoss ? { ptxLoss: await out.ptxLoss.item() } : {}),
         };
-        for (const t of [ref, ...Object.values(out)]) t.dispose();
+        for (const t of [ref, ...Object.values(out)]) t?.dispose();
         batch.dispose();
         step++;
         figures.gradNorm = await clippedStep({

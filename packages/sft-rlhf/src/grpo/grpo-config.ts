@@ -5,6 +5,7 @@
 import type { Backend } from '@llmforge/tensor-gpu';
 import { badConfig, checkInt, checkNumber, checkOneOf, withDefaults } from '../common/check-config.js';
 import type { ModelSource } from '../common/policy.js';
+import { checkReplayOptions, REPLAY_DEFAULTS, type ReplayOptions } from '../common/replay.js';
 import type { RunOptions } from '../common/run.js';
 import type { RewardModel } from '../reward/reward-model.js';
 import type { Task } from '../tasks/task.js';
@@ -49,10 +50,12 @@ export const GRPO_DEFAULTS = {
   checkpointEvery: 0,
   keepLast: 1,
   seed: 0,
+  /** Replay of documents beside the loss (used only with `documents`; common/replay.ts). */
+  ...REPLAY_DEFAULTS,
 };
 
 /** What a user passes to `trainGrpo`. */
-export interface GrpoConfig extends RunOptions, Partial<typeof GRPO_DEFAULTS> {
+export interface GrpoConfig extends RunOptions, ReplayOptions, Partial<typeof GRPO_DEFAULTS> {
   outDir: string;
   /** The starting policy: the SFT checkpoint (or a loaded model and tokenizer, copied). */
   policy: ModelSource;
@@ -83,6 +86,7 @@ export type ResolvedGrpoConfig = GrpoConfig & typeof GRPO_DEFAULTS & { rewardFro
 export function resolveGrpoConfig(config: GrpoConfig): ResolvedGrpoConfig {
   const op = 'trainGrpo';
   const c = withDefaults(op, { rewardFrom: 'checker' as const, ...config }, GRPO_DEFAULTS, [
+    'documents',
     'outDir',
     'policy',
     'tasks',
@@ -124,5 +128,6 @@ export function resolveGrpoConfig(config: GrpoConfig): ResolvedGrpoConfig {
   checkInt(op, 'checkpointEvery', c.checkpointEvery, 0);
   checkInt(op, 'keepLast', c.keepLast, 1);
   checkInt(op, 'seed', c.seed, 0);
+  checkReplayOptions(op, c);
   return c;
 }

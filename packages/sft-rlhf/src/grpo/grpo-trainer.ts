@@ -23,6 +23,7 @@ import { EpochOrder } from '../common/epoch-order.js';
 import { nextTurn } from '../common/next-turn.js';
 import { clippedStep, createOptimizer } from '../common/optimizer-step.js';
 import { policyOutputs } from '../common/policy-outputs.js';
+import { DocumentReplay, withReplay } from '../common/replay.js';
 import { collectRollouts } from '../common/rl-rollout.js';
 import {
   checkRlTasks,
@@ -66,6 +67,12 @@ export async function trainGrpo(config: GrpoConfig): Promise<RlResult> {
   const models = await loadRlModels(op, c);
   const { model, format } = models.policy;
   try {
+    // documents are checked before the run directory is written
+    const replay = DocumentReplay.create(op, model, c, {
+      padId: format.endOfTurnIds[0]!,
+      seed: c.seed,
+      name: 'grpo',
+    });
     const order = new EpochOrder(c.tasks, c.promptsPerStep, c.seed, 'grpo');
     const updatesPerStep = c.epochs * c.miniBatches;
     const run = await PostTrainingRun.open<GrpoState>({
@@ -184,9 +191,10 @@ export async function trainGrpo(config: GrpoConfig): Promise<RlResult> {
               model.backend,
             ),
           };
-          optimizer.setLr(schedule(step * updatesPerStep + updates));
-          const out = tidy(() =>
-            grpoLoss({
+          const update = step * updatesPerStep + updates;
+          optimizer.setLr(schedule(update));
+          const out = tidy(() => {
+            const grpo = grpoLoss({
               ...input,
               logProbs: policyOutputs(model, batch.ids, { temperature: c.temperature }).logProbs,
               mask: batch.mask,
@@ -194,12 +202,25 @@ export async function trainGrpo(config: GrpoConfig): Promise<RlResult> {
               clipRangeHigh: c.clipRangeHigh,
               beta: c.beta,
               normalize: c.normalize,
-            }),
-          );
-          out.loss.backward();
-          const values = { loss: await out.loss.item(), clipFraction: await out.clipFraction.item() };
+            });
+            return { ...grpo, ...withReplay(replay, grpo.loss, update) }; // + ptxCoef · LM loss when replaying
+          });
+          out.total.backward();
+          const values: Record<string, number> = {
+            loss: await out.loss.item(),
+            clipFraction: await out.clipFraction.item(),
+            ...(out.ptxLoss ? { ptxLoss: await out.ptxLoss.item() } : {}),
+          };
           for (const [k, v] of Object.entries(values)) sums[k] = (sums[k] ?? 0) + v;
-          for (const t of [out.loss, out.clipFraction, out.kl, ...Object.values(input)]) t?.dispose();
+          for (const t of [
+            out.total,
+            out.loss,
+            out.clipFraction,
+            out.kl,
+            out.ptxLoss,
+            ...Object.values(input),
+          ])
+            t?.dispose();
           batch.dispose();
           updates++;
           await clippedStep({
@@ -208,7 +229,7 @@ export async function trainGrpo(config: GrpoConfig): Promise<RlResult> {
             optimizer,
             clip: c.clipGradNorm,
             step: step + 1,
-            loss: values.loss,
+            loss: values.loss!,
           });
         }
       }

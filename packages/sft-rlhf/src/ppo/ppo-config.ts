@@ -5,6 +5,7 @@
 import type { Backend } from '@llmforge/tensor-gpu';
 import { badConfig, checkInt, checkNumber, checkOneOf, withDefaults } from '../common/check-config.js';
 import type { ModelSource } from '../common/policy.js';
+import { checkReplayOptions, REPLAY_DEFAULTS, type ReplayOptions } from '../common/replay.js';
 import type { RunOptions } from '../common/run.js';
 import type { KlEstimator } from '../losses/kl.js';
 import { PPO_DEFAULTS as TRL } from '../losses/ppo.js';
@@ -63,10 +64,12 @@ export const PPO_TRAINER_DEFAULTS = {
   checkpointEvery: 0,
   keepLast: 1,
   seed: 0,
+  /** Replay of documents beside the loss (used only with `documents`; common/replay.ts). */
+  ...REPLAY_DEFAULTS,
 };
 
 /** What a user passes to `trainPpo`. */
-export interface PpoConfig extends RunOptions, Partial<typeof PPO_TRAINER_DEFAULTS> {
+export interface PpoConfig extends RunOptions, ReplayOptions, Partial<typeof PPO_TRAINER_DEFAULTS> {
   outDir: string;
   /** The starting policy: the SFT checkpoint (or a loaded model and tokenizer, copied). */
   policy: ModelSource;
@@ -94,6 +97,7 @@ export type ResolvedPpoConfig = PpoConfig & typeof PPO_TRAINER_DEFAULTS;
 export function resolvePpoConfig(config: PpoConfig): ResolvedPpoConfig {
   const op = 'trainPpo';
   const c = withDefaults(op, config, PPO_TRAINER_DEFAULTS, [
+    'documents',
     'outDir',
     'policy',
     'rewardModel',
@@ -133,5 +137,6 @@ export function resolvePpoConfig(config: PpoConfig): ResolvedPpoConfig {
   checkInt(op, 'checkpointEvery', c.checkpointEvery, 0);
   checkInt(op, 'keepLast', c.keepLast, 1);
   checkInt(op, 'seed', c.seed, 0);
+  checkReplayOptions(op, c);
   return c;
 }

@@ -36,6 +36,7 @@ import { EpochOrder } from '../common/epoch-order.js';
 import { nextTurn } from '../common/next-turn.js';
 import { clippedStep, createOptimizer } from '../common/optimizer-step.js';
 import { policyOutputs } from '../common/policy-outputs.js';
+import { DocumentReplay, withReplay } from '../common/replay.js';
 import { collectRollouts } from '../common/rl-rollout.js';
 import {
   checkRlTasks,
@@ -100,6 +101,12 @@ export async function trainPpo(config: PpoConfig): Promise<RlResult> {
   const rm = models.rewardModel!;
   const valueHead = new ScalarHead(model.config.nEmbd, { backend: model.backend, seed: c.seed, std: 0 });
   try {
+    // documents are checked before the run directory is written
+    const replay = DocumentReplay.create(op, model, c, {
+      padId: format.endOfTurnIds[0]!,
+      seed: c.seed,
+      name: 'ppo',
+    });
     const order = new EpochOrder(c.tasks, c.promptsPerStep, c.seed, 'ppo');
     const updatesPerStep = c.epochs * c.miniBatches;
     const run = await PostTrainingRun.open<PpoState>({
@@ -254,10 +261,11 @@ export async function trainPpo(config: PpoConfig): Promise<RlResult> {
             returns: slice(rb.returns),
             valueMask: slice(rb.valueMask),
           };
-          optimizer.setLr(schedule(step * updatesPerStep + updates));
+          const update = step * updatesPerStep + updates;
+          optimizer.setLr(schedule(update));
           const out = tidy(() => {
             const cur = policyOutputs(model, batch.ids, { temperature: c.temperature, valueHead });
-            return ppoLoss({
+            const ppo = ppoLoss({
               ...input,
               logProbs: cur.logProbs,
               values: cur.values!,
@@ -266,8 +274,9 @@ export async function trainPpo(config: PpoConfig): Promise<RlResult> {
               clipRangeValue: c.clipRangeValue,
               vfCoef: c.vfCoef,
             });
+            return { ...ppo, ...withReplay(replay, ppo.loss, update) }; // PPO-ptx when replaying
           });
-          out.loss.backward();
+          out.total.backward();
           const figures = {
             loss: out.loss,
             policyLoss: out.policyLoss,
@@ -276,11 +285,12 @@ export async function trainPpo(config: PpoConfig): Promise<RlResult> {
             valueClipFraction: out.valueClipFraction,
             approxKl: out.approxKl,
             ratio: out.ratioMean,
+            ...(out.ptxLoss ? { ptxLoss: out.ptxLoss } : {}),
           };
           const values: Record<string, number> = {};
           for (const [k, t] of Object.entries(figures)) values[k] = await t.item();
           for (const [k, v] of Object.entries(values)) sums[k] = (sums[k] ?? 0) + v;
-          for (const t of new Set([...Object.values(out), ...Object.values(input)])) t.dispose();
+          for (const t of new Set([...Object.values(out), ...Object.values(input)])) t?.dispose();
           batch.dispose();
           updates++;
           await clippedStep({

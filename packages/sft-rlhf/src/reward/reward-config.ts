@@ -5,6 +5,7 @@
 import type { Backend } from '@llmforge/tensor-gpu';
 import { checkInt, checkNumber, withDefaults } from '../common/check-config.js';
 import type { ModelSource } from '../common/policy.js';
+import { checkReplayOptions, REPLAY_DEFAULTS, type ReplayOptions } from '../common/replay.js';
 import type { RunOptions } from '../common/run.js';
 import type { PreferencePair, Task } from '../tasks/task.js';
 
@@ -33,10 +34,12 @@ export const REWARD_DEFAULTS = {
   checkpointEvery: 0,
   keepLast: 1,
   seed: 0,
+  /** Replay of documents beside the loss (used only with `documents`; common/replay.ts). */
+  ...REPLAY_DEFAULTS,
 };
 
 /** What a user passes to `trainRewardModel`. */
-export interface RewardConfig extends RunOptions, Partial<typeof REWARD_DEFAULTS> {
+export interface RewardConfig extends RunOptions, ReplayOptions, Partial<typeof REWARD_DEFAULTS> {
   outDir: string;
   /** The trunk to start from: usually the SFT checkpoint (InstructGPT, TRL). */
   model: ModelSource;
@@ -70,6 +73,7 @@ export type ResolvedRewardConfig = RewardConfig & typeof REWARD_DEFAULTS;
 export function resolveRewardConfig(config: RewardConfig): ResolvedRewardConfig {
   const op = 'trainRewardModel';
   const c = withDefaults(op, config, REWARD_DEFAULTS, [
+    'documents',
     'outDir',
     'model',
     'tasks',
@@ -97,5 +101,6 @@ export function resolveRewardConfig(config: RewardConfig): ResolvedRewardConfig 
   checkInt(op, 'checkpointEvery', c.checkpointEvery, 0);
   checkInt(op, 'keepLast', c.keepLast, 1);
   checkInt(op, 'seed', c.seed, 0);
+  checkReplayOptions(op, c);
   return c;
 }

@@ -17,6 +17,7 @@ import { EpochOrder } from '../common/epoch-order.js';
 import { nextTurn } from '../common/next-turn.js';
 import { clippedStep, createOptimizer } from '../common/optimizer-step.js';
 import { type RenderedPair, renderPair } from '../common/preference-pairs.js';
+import { DocumentReplay, withReplay } from '../common/replay.js';
 import { PostTrainingRun } from '../common/run.js';
 import { packSequences } from '../common/sequences.js';
 import { bradleyTerryLoss } from '../losses/reward-loss.js';
@@ -142,6 +143,12 @@ export async function trainRewardModel(config: RewardConfig): Promise<RewardResu
       'leave that family out',
     );
   }
+  // documents are checked before the run directory is written (the trunk keeps its language model)
+  const replay = DocumentReplay.create(op, rm.trunk, c, {
+    padId: format.endOfTurnIds[0]!,
+    seed: c.seed,
+    name: 'reward',
+  });
   const order = new EpochOrder(train, c.batchSize, c.seed, 'reward');
   const steps = c.steps ?? Math.max(1, Math.round(c.epochs * order.stepsPerEpoch));
 
@@ -208,16 +215,18 @@ export async function trainRewardModel(config: RewardConfig): Promise<RewardResu
       const out = tidy(() => {
         const r = rm.scoreBatch(batch); // (2n): chosen rows, then rejected rows
         const n = pairs.length;
-        return bradleyTerryLoss({
+        const bt = bradleyTerryLoss({
           chosen: r.narrow(0, 0, n),
           rejected: r.narrow(0, n, n),
           ...(c.margin > 0 ? { margin: pairs.map(() => c.margin) } : {}),
           centerCoefficient: c.centerCoefficient,
         });
+        return { ...bt, ...withReplay(replay, bt.loss, step) }; // + ptxCoef · the trunk's LM loss when replaying
       });
-      out.loss.backward();
+      out.total.backward();
       const [loss, accuracy] = [await out.loss.item(), await out.accuracy.item()];
-      for (const t of [out.loss, out.accuracy, out.meanMargin]) t.dispose();
+      const ptxLoss = out.ptxLoss ? await out.ptxLoss.item() : null;
+      for (const t of [out.total, out.loss, out.accuracy, out.meanMargin, out.ptxLoss]) t?.dispose();
       batch.dispose();
       trainLoss = loss;
       step++;
@@ -236,7 +245,13 @@ export async function trainRewardModel(config: RewardConfig): Promise<RewardResu
         mfu: null,
         extra: { accuracy },
       });
-      run.log('train', step, steps, { loss, accuracy, lr: optimizer.lr, gradNorm });
+      run.log('train', step, steps, {
+        loss,
+        accuracy,
+        lr: optimizer.lr,
+        gradNorm,
+        ...(ptxLoss === null ? {} : { ptxLoss }),
+      });
       await nextTurn(); // let a timer or a Ctrl-C handler abort the signal
       stopped = c.signal?.aborted === true && step < steps;
       const done = step === steps || stopped;

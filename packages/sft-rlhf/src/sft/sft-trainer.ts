@@ -26,10 +26,10 @@ import { badConfig } from '../common/check-config.js';
 import { nextTurn } from '../common/next-turn.js';
 import { clippedStep, createOptimizer } from '../common/optimizer-step.js';
 import { loadPolicy } from '../common/policy.js';
+import { PackedEpochs, replayExamples } from '../common/replay.js';
 import { PostTrainingRun } from '../common/run.js';
 import { evaluateTasks, type JudgedAnswer } from '../evaluate/evaluate-tasks.js';
 import { modelSftLoss } from '../losses/sft-loss.js';
-import { TaskRandom } from '../tasks/random.js';
 import { taskConversation } from '../tasks/task.js';
 import { resolveSftConfig, type SftConfig } from './sft-config.js';
 
@@ -118,11 +118,12 @@ export async function trainSft(config: SftConfig): Promise<SftResult> {
     badConfig(op, 'maxLength', `at most the model's context length ${model.config.contextLength}`, maxLength);
   }
   const examples: SftExample[] = conversations.map((conv) => format.render(conv)); // ConversationError names the record
-  examples.push(...replayExamples(c.documents ?? [], model.config.vocabSize));
+  examples.push(...replayExamples(op, c.documents ?? [], model.config.vocabSize));
   const padId = format.endOfTurnIds[0]!;
-  const batchesOf = (list: readonly SftExample[]) =>
-    makeSftBatches(list, { batchSize: c.batchSize, maxLength, padId, packing: c.packing });
-  const first = batchesOf(new TaskRandom(c.seed, 'sft-epoch-0').shuffle(examples));
+  const batchOptions = { batchSize: c.batchSize, maxLength, padId, packing: c.packing };
+  // step k's batch: epochs of seeded shuffles, packed, concatenated
+  const epochs = new PackedEpochs(examples, batchOptions, c.seed, 'sft');
+  const { first } = epochs;
   if (first.batches.length === 0) {
     badConfig(
       op,
@@ -132,21 +133,11 @@ export async function trainSft(config: SftConfig): Promise<SftResult> {
     );
   }
   const heldOut = c.heldout ?? [];
-  const heldOutBatches = batchesOf(heldOut.map((t) => format.render(taskConversation(t)))).batches;
+  const heldOutBatches = makeSftBatches(
+    heldOut.map((t) => format.render(taskConversation(t))),
+    batchOptions,
+  ).batches;
   const steps = c.steps ?? Math.max(1, Math.round(c.epochs * first.batches.length));
-
-  // step k's batch: epochs of seeded shuffles, packed, concatenated
-  let cachedEpoch = 0;
-  let cached = first.batches;
-  let epochStart = 0;
-  const batchAt = (k: number): SftBatch => {
-    while (k - epochStart >= cached.length) {
-      epochStart += cached.length;
-      cachedEpoch++;
-      cached = batchesOf(new TaskRandom(c.seed, `sft-epoch-${cachedEpoch}`).shuffle(examples)).batches;
-    }
-    return cached[k - epochStart]!;
-  };
 
   const run = await PostTrainingRun.open<{ heldoutLossBefore: number | null }>({
     ...c,
@@ -201,7 +192,7 @@ export async function trainSft(config: SftConfig): Promise<SftResult> {
   try {
     while (step < steps) {
       const t0 = performance.now();
-      const batch = batchAt(step);
+      const batch = epochs.at(step);
       optimizer.setLr(schedule(step));
       const loss = tidy(() => modelSftLoss(model, batch.ids, batch.labels).loss);
       loss.backward();
@@ -291,24 +282,4 @@ export async function trainSft(config: SftConfig): Promise<SftResult> {
   });
   model.dispose(); // the trainer's own copy: the checkpoint is what lives on
   return result;
-}
-
-/**
- * Replay documents as SFT examples learned on every token (`SftConfig.documents`); an id outside
- * the vocabulary is a PostTrainingConfigError naming the document.
- */
-function replayExamples(documents: readonly (readonly number[])[], vocabSize: number): SftExample[] {
-  return documents.map((doc, i) => {
-    const bad = doc.findIndex((id) => !(Number.isInteger(id) && id >= 0 && id < vocabSize));
-    if (bad !== -1 || doc.length < 2) {
-      badConfig(
-        'trainSft',
-        `documents[${i}]`,
-        `at least 2 token ids in [0, ${vocabSize})`,
-        bad === -1 ? `${doc.length} token(s)` : `id ${doc[bad]} at position ${bad}`,
-        "replay documents written with the model's tokenizer (readShardDocuments)",
-      );
-    }
-    return { id: `document:${i}`, ids: [...doc], labels: [...doc] };
-  });
 }
