@@ -118,6 +118,7 @@ export {
   type PostTrainingRecipe,
   QUICK_RECIPE,
   RECIPE_HELDOUT_MIX,
+  RECIPE_RL_MIX,
   RECIPE_MIX,
   type RecipeTasks,
   recipeTasks,
